@@ -1,0 +1,106 @@
+package dev.crater;
+
+import dev.crater.auth.ApiGuard;
+import dev.crater.auth.AuthRoutes;
+import dev.crater.http.ApiError;
+import dev.crater.http.HttpSupport;
+import dev.crater.http.Limits;
+import dev.crater.users.UserRoutes;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server: Helidon SE on virtual threads, with the routing table below as the API's
+ * table of contents.
+ */
+public final class App implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(App.class);
+    /** Version prefixes the API answers on; the docs use v1.0, newer syntax tables default to 1. */
+    static final List<String> VERSION_PREFIXES = List.of("/api/v1.0", "/api/v1");
+    /** How often expired tokens and challenges are deleted. */
+    static final long HOUSEKEEPING_PERIOD_MINUTES = 10;
+
+    private final Services services;
+    private final WebServer server;
+    private final ScheduledExecutorService housekeeping;
+
+    private App(Services services, WebServer server, ScheduledExecutorService housekeeping) {
+        this.services = services;
+        this.server = server;
+        this.housekeeping = housekeeping;
+    }
+
+    /** Opens the store, builds every service and starts listening. */
+    public static App start(Services services) {
+        WebServer server = WebServer.builder()
+                .host(services.config.host())
+                .port(services.config.port())
+                .maxPayloadSize(Limits.BODY_BYTES_MAX)
+                .maxConcurrentRequests(Limits.CONCURRENT_REQUESTS_MAX)
+                .maxTcpConnections(Limits.TCP_CONNECTIONS_MAX)
+                .addProtocol(Http1Config.builder()
+                        .maxPrologueLength(Limits.REQUEST_LINE_BYTES_MAX)
+                        .maxHeadersSize(Limits.HEADERS_BYTES_MAX)
+                        .build())
+                .directHandlers(HttpSupport.directHandlers())
+                .shutdownHook(false)
+                .routing(r -> routing(r, services))
+                .build()
+                .start();
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("crater-housekeeping").factory());
+        housekeeping.scheduleAtFixedRate(() -> sweep(services), HOUSEKEEPING_PERIOD_MINUTES,
+                HOUSEKEEPING_PERIOD_MINUTES, TimeUnit.MINUTES);
+        return new App(services, server, housekeeping);
+    }
+
+    /** The routing table: every route of the API, in match order. */
+    static void routing(HttpRouting.Builder routing, Services s) {
+        HttpSupport.errorHandling(routing);
+        routing.addFilter(HeaderCountFilter.INSTANCE);
+        routing.register("/api", new AuthRoutes(s.auth));
+        ApiGuard guard = new ApiGuard(s.companies, s.sessions);
+        UserRoutes users = new UserRoutes(s.users);
+        for (String prefix : VERSION_PREFIXES) {
+            // Open routes (registration, password reset, mobile settings) will be registered here,
+            // before the guard; everything after it needs an app key and a final bearer token.
+            routing.any(prefix + "/*", guard);
+            routing.register(prefix, users);
+        }
+        routing.any((req, res) -> HttpSupport.json(res, 404,
+                ApiError.Message.noRoute(req.requestedUri().toUri().toString())));
+    }
+
+    private static void sweep(Services s) {
+        try {
+            long now = s.clock.millis();
+            int tokens = s.tokens.deleteExpired(now);
+            int challenges = s.challenges.deleteExpired(now);
+            LOG.debug("housekeeping removed {} expired tokens and {} expired login challenges", tokens, challenges);
+        } catch (RuntimeException e) {
+            LOG.warn("housekeeping failed; will retry in {} minutes", HOUSEKEEPING_PERIOD_MINUTES, e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        server.stop();
+        services.close();
+    }
+}

@@ -1,0 +1,231 @@
+package dev.crater.admin;
+
+import dev.crater.Main;
+import dev.crater.Services;
+import dev.crater.companies.Company;
+import dev.crater.http.Dates;
+import dev.crater.notify.Outbox;
+import dev.crater.users.User;
+import dev.crater.users.UserService;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code crater admin …}: operator commands that work directly on the store, also while the
+ * server runs (the server re-reads cached rows within seconds).
+ */
+@Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer companies, users and the outbox.",
+        subcommands = {AdminCommand.CompanyCommands.class, AdminCommand.UserCommands.class, AdminCommand.OutboxCommand.class})
+public final class AdminCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Base for leaf commands: opens the store, runs, maps rule violations to exit code 2. */
+    abstract static class StoreCommand implements Callable<Integer> {
+        @CommandLine.Mixin
+        Main.StoreOptions store = new Main.StoreOptions();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public final Integer call() {
+            try (Services services = Services.open(store.config())) {
+                return run(services);
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+        }
+
+        abstract int run(Services s);
+
+        static Company company(Services s, String name) {
+            return s.companies.byName(name)
+                    .orElseThrow(() -> new IllegalArgumentException("no company named '" + name + "'"));
+        }
+
+        static User user(Services s, String companyName, String username) {
+            Company c = company(s, companyName);
+            return s.users.byUsername(c.id(), username)
+                    .orElseThrow(() -> new IllegalArgumentException("no user '" + username + "' in company '" + companyName + "'"));
+        }
+    }
+
+    @Command(name = "company", mixinStandardHelpOptions = true, description = "Companies and their application keys.",
+            subcommands = {CompanyCreate.class, CompanyList.class})
+    static final class CompanyCommands implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a company; prints its Et-App-Key.")
+    static final class CompanyCreate extends StoreCommand {
+        @Option(names = "--name", required = true, description = "Company name (unique).")
+        String name;
+
+        @Override
+        int run(Services s) {
+            Company c = s.companies.create(name);
+            System.out.println("Created company " + c.id() + " '" + c.name() + "'");
+            System.out.println("Et-App-Key: " + c.appKey());
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List companies with their keys.")
+    static final class CompanyList extends StoreCommand {
+        @Override
+        int run(Services s) {
+            System.out.printf("%-6s %-30s %s%n", "ID", "NAME", "ET-APP-KEY");
+            for (Company c : s.companies.all()) {
+                System.out.printf("%-6d %-30s %s%n", c.id(), c.name(), c.appKey());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "user", mixinStandardHelpOptions = true, description = "Users of a company.",
+            subcommands = {UserCreate.class, UserList.class, UserDisable.class, UserEnable.class})
+    static final class UserCommands implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a user. The password is read from standard input (first line).")
+    static final class UserCreate extends StoreCommand {
+        @Option(names = "--company", required = true, description = "Company name.")
+        String company;
+        @Option(names = "--username", required = true)
+        String username;
+        @Option(names = "--password-stdin", required = true, description = "Read the password from standard input.")
+        boolean passwordStdin;
+        @Option(names = "--email", required = true)
+        String email;
+        @Option(names = "--phone", description = "Phone number in E.164 form, e.g. +13105550100.")
+        String phone;
+        @Option(names = "--pin", description = "A 4-8 digit PIN asked for at every login.")
+        String pin;
+        @Option(names = "--two-factor", defaultValue = "none", description = "none or email.")
+        String twoFactor;
+        @Option(names = "--first-name")
+        String firstName;
+        @Option(names = "--last-name")
+        String lastName;
+
+        @Override
+        int run(Services s) {
+            Company c = company(s, company);
+            String password = readPassword();
+            User u = s.users.create(new UserService.NewUser(c.id(), username, password, email, phone, pin,
+                    User.TwoFactorMethod.parse(twoFactor), firstName, lastName));
+            System.out.println("Created user " + u.id() + " '" + u.username() + "' in '" + c.name() + "'"
+                    + (u.hasPin() ? ", PIN set" : "") + ", two-factor " + u.twoFactor().wire());
+            return 0;
+        }
+
+        private static String readPassword() {
+            try {
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                char[] buffer = new char[UserService.PASSWORD_CHARS_MAX + 2];
+                int n = in.read(buffer, 0, buffer.length);
+                String line = n <= 0 ? "" : new String(buffer, 0, n);
+                int eol = line.indexOf('\n');
+                line = eol >= 0 ? line.substring(0, eol) : line;
+                return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the password from standard input");
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List users.")
+    static final class UserList extends StoreCommand {
+        @Override
+        int run(Services s) {
+            Map<Long, String> companies = s.companies.all().stream()
+                    .collect(Collectors.toMap(Company::id, Company::name));
+            System.out.printf("%-6s %-20s %-24s %-30s %-5s %-10s %s%n", "ID", "COMPANY", "USERNAME", "EMAIL", "PIN", "2FA", "STATE");
+            for (User u : s.users.all()) {
+                System.out.printf("%-6d %-20s %-24s %-30s %-5s %-10s %s%n", u.id(), companies.get(u.companyId()),
+                        u.username(), u.email(), u.hasPin() ? "yes" : "no", u.twoFactor().wire(),
+                        u.enabled() ? "enabled" : "disabled");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a user: no login, tokens refused.")
+    static final class UserDisable extends StoreCommand {
+        @Option(names = "--company", required = true)
+        String company;
+        @Option(names = "--username", required = true)
+        String username;
+
+        @Override
+        int run(Services s) {
+            User u = user(s, company, username);
+            s.users.setEnabled(u.id(), false);
+            System.out.println("Disabled user " + u.id() + " '" + u.username() + "'");
+            return 0;
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled user again.")
+    static final class UserEnable extends StoreCommand {
+        @Option(names = "--company", required = true)
+        String company;
+        @Option(names = "--username", required = true)
+        String username;
+
+        @Override
+        int run(Services s) {
+            User u = user(s, company, username);
+            s.users.setEnabled(u.id(), true);
+            System.out.println("Enabled user " + u.id() + " '" + u.username() + "'");
+            return 0;
+        }
+    }
+
+    @Command(name = "outbox", mixinStandardHelpOptions = true,
+            description = "Messages held by the development outbox (used when no SMTP server is configured), newest first.")
+    static final class OutboxCommand extends StoreCommand {
+        @Option(names = "--limit", defaultValue = "20", description = "How many messages (at most " + Outbox.MESSAGES_KEPT_MAX + ").")
+        int limit;
+
+        @Override
+        int run(Services s) {
+            for (Outbox.Entry e : s.outbox.newest(limit)) {
+                System.out.println("#" + e.id() + "  " + Dates.iso(e.createdAtMs()) + "  " + e.channel() + " to " + e.recipient());
+                System.out.println("Subject: " + e.subject());
+                System.out.println(e.body());
+                System.out.println();
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.crater.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.Semaphore;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id hashing for passwords and PINs, encoded as PHC strings
+ * ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}) so parameters can be raised later and old
+ * hashes still verify.
+ *
+ * <p>Each hash takes ~19 MiB and ~30 ms of one core. At most {@link #hashesInFlightMax()} run at
+ * once (one per core by default): more would not finish sooner, only multiply memory and GC work.
+ * Callers beyond that wait on a fair semaphore, so logins queue in arrival order.
+ */
+public final class PasswordHasher {
+
+    /** OWASP minimum for Argon2id: 19 MiB, 2 passes, 1 lane. */
+    public static final int MEMORY_KIB_DEFAULT = 19 * 1024;
+    public static final int ITERATIONS_DEFAULT = 2;
+    public static final int PARALLELISM_DEFAULT = 1;
+    static final int SALT_BYTES = 16;
+    static final int HASH_BYTES = 32;
+    /** A stored hash longer than this is not ours; refusing it bounds the work a bad row can cause. */
+    static final int ENCODED_CHARS_MAX = 255;
+    /** Parameters we agree to verify: a tampered row must not make the server spend a minute. */
+    static final int MEMORY_KIB_MAX = 256 * 1024;
+    static final int ITERATIONS_MAX = 10;
+
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+
+    private final int memoryKib;
+    private final int iterations;
+    private final int parallelism;
+    private final int hashesInFlightMax;
+    private final Semaphore inFlight;
+    private final SecureRandom random = new SecureRandom();
+    /** A hash of a random secret, verified in place of a missing user's so both take equal time. */
+    private final String dummyHash;
+
+    public PasswordHasher(int memoryKib, int iterations, int parallelism, int hashesInFlightMax) {
+        if (memoryKib < MEMORY_KIB_DEFAULT || iterations < ITERATIONS_DEFAULT || parallelism < 1) {
+            throw new IllegalArgumentException("Argon2id parameters below the OWASP minimum (m=19456 KiB, t=2, p=1)");
+        }
+        if (hashesInFlightMax < 1) {
+            throw new IllegalArgumentException("hashesInFlightMax must be at least 1");
+        }
+        this.memoryKib = memoryKib;
+        this.iterations = iterations;
+        this.parallelism = parallelism;
+        this.hashesInFlightMax = hashesInFlightMax;
+        this.inFlight = new Semaphore(hashesInFlightMax, true);
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        this.dummyHash = hash(B64.encodeToString(secret));
+    }
+
+    /** Defaults: OWASP parameters, one hash in flight per available core. */
+    public static PasswordHasher defaults() {
+        return new PasswordHasher(MEMORY_KIB_DEFAULT, ITERATIONS_DEFAULT, PARALLELISM_DEFAULT,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    public int hashesInFlightMax() {
+        return hashesInFlightMax;
+    }
+
+    /** Hashes {@code secret} with a fresh salt; returns the PHC string to store. */
+    public String hash(String secret) {
+        byte[] salt = new byte[SALT_BYTES];
+        random.nextBytes(salt);
+        byte[] out = derive(secret, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+    }
+
+    /**
+     * Checks {@code secret} against a stored PHC string in constant time. A {@code null} or
+     * malformed stored value verifies the dummy hash instead and answers false, so the time taken
+     * does not reveal whether a user or a secret exists.
+     */
+    public boolean verify(String secret, String encoded) {
+        Parsed parsed = encoded == null ? null : parse(encoded);
+        if (parsed == null) {
+            Parsed dummy = parse(dummyHash);
+            derive(secret, dummy.salt, dummy.memoryKib, dummy.iterations, dummy.parallelism, dummy.hash.length);
+            return false;
+        }
+        byte[] actual = derive(secret, parsed.salt, parsed.memoryKib, parsed.iterations, parsed.parallelism, parsed.hash.length);
+        return MessageDigest.isEqual(actual, parsed.hash);
+    }
+
+    /** Spends the same work as a real verification and answers false. */
+    public boolean verifyDummy(String secret) {
+        return verify(secret, null);
+    }
+
+    private byte[] derive(String secret, byte[] salt, int memory, int iters, int lanes, int length) {
+        Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(memory)
+                .withIterations(iters)
+                .withParallelism(lanes)
+                .withSalt(salt)
+                .build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(params);
+        byte[] out = new byte[length];
+        inFlight.acquireUninterruptibly();
+        try {
+            generator.generateBytes(secret.getBytes(StandardCharsets.UTF_8), out);
+        } finally {
+            inFlight.release();
+        }
+        return out;
+    }
+
+    private record Parsed(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] hash) {
+    }
+
+    private static Parsed parse(String encoded) {
+        if (encoded.length() > ENCODED_CHARS_MAX) {
+            return null;
+        }
+        String[] parts = encoded.split("\\$");
+        // "", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash
+        if (parts.length != 6 || !parts[1].equals("argon2id") || !parts[2].equals("v=19")) {
+            return null;
+        }
+        try {
+            int m = 0;
+            int t = 0;
+            int p = 0;
+            for (String kv : parts[3].split(",")) {
+                String[] pair = kv.split("=", 2);
+                int value = Integer.parseInt(pair[1]);
+                switch (pair[0]) {
+                    case "m" -> m = value;
+                    case "t" -> t = value;
+                    case "p" -> p = value;
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            if (m < 8 || m > MEMORY_KIB_MAX || t < 1 || t > ITERATIONS_MAX || p < 1 || p > 16) {
+                return null;
+            }
+            return new Parsed(m, t, p, B64D.decode(parts[4]), B64D.decode(parts[5]));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

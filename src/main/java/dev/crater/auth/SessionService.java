@@ -1,0 +1,68 @@
+package dev.crater.auth;
+
+import dev.crater.store.ReadCache;
+import dev.crater.users.User;
+import dev.crater.users.UserService;
+import java.time.InstantSource;
+import java.util.Optional;
+
+/**
+ * Checks final bearer tokens on every API request without a store read each time: token rows are
+ * cached by their hash and re-read every {@link #CACHE_REVALIDATE_MS}, and the user's enabled flag
+ * comes from the user cache. A token revoked through this process is dropped from the cache at
+ * once; one revoked by another process (the admin CLI, another node) stops working within the
+ * revalidation interval.
+ */
+public final class SessionService {
+    static final long CACHE_REVALIDATE_MS = 5_000;
+    /** Token rows held in memory; beyond this the cache is refilled from the store. */
+    static final int CACHE_ENTRIES_MAX = 200_000;
+    /** Longest bearer token looked up; ours are 43 characters. */
+    static final int TOKEN_CHARS_MAX = 256;
+
+    private final ReadCache<String, TokenStore.StoredToken> byHash;
+    private final UserService users;
+    private final InstantSource clock;
+
+    public SessionService(TokenStore tokens, UserService users, InstantSource clock) {
+        this.byHash = new ReadCache<>(tokens::byHash, clock, CACHE_REVALIDATE_MS, CACHE_ENTRIES_MAX);
+        this.users = users;
+        this.clock = clock;
+    }
+
+    /**
+     * The principal for a final bearer token presented with an app key of {@code companyId}.
+     *
+     * @return empty when the token is unknown, expired, revoked, of another company, or its user
+     *     is disabled
+     */
+    public Optional<Principal> authenticate(String bearer, long companyId) {
+        if (bearer == null || bearer.isEmpty() || bearer.length() > TOKEN_CHARS_MAX) {
+            return Optional.empty();
+        }
+        String hash = Secrets.sha256(bearer);
+        Optional<TokenStore.StoredToken> token = byHash.get(hash);
+        long now = clock.millis();
+        if (token.isEmpty() || !token.get().liveAt(now) || token.get().companyId() != companyId) {
+            return Optional.empty();
+        }
+        TokenStore.StoredToken t = token.get();
+        Optional<User> user = users.byId(t.userId());
+        if (user.isEmpty() || !user.get().enabled()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Principal(t.userId(), t.companyId(), hash, t.expiresAtMs()));
+    }
+
+    /** Extracts the token from an {@code Authorization} header value: {@code Bearer <token>}, or a bare token. */
+    public static String bearerToken(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String v = authorization.trim();
+        if (v.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            v = v.substring(7).trim();
+        }
+        return v.isEmpty() ? null : v;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.crater.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Every setting the server reads, resolved once at start-up from command-line options and
+ * environment variables ({@code CRATER_*}). Records are immutable; tests derive variants with the
+ * {@code withX} copies.
+ *
+ * @param host           address to bind, {@code CRATER_HOST}
+ * @param port           TCP port, {@code CRATER_PORT}; 0 picks a free port
+ * @param dataDir        directory holding the embedded SQLite file, {@code CRATER_DATA_DIR}
+ * @param demo           create demo company and users on an empty store
+ * @param dbUrl          JDBC URL of a PostgreSQL store ({@code CRATER_DB_URL}); empty means SQLite
+ * @param dbUser         {@code CRATER_DB_USER}
+ * @param dbPassword     {@code CRATER_DB_PASSWORD}
+ * @param smtp           outgoing mail settings; empty means the development outbox
+ * @param tokenTtl       lifetime of a final bearer token, {@code CRATER_TOKEN_TTL_MINUTES}
+ * @param interimTtl     lifetime of an interim token and its code, at most 10 minutes
+ * @param publicBaseUrl  absolute base used in links the API returns, {@code CRATER_PUBLIC_URL}
+ */
+public record CraterConfig(
+        String host,
+        int port,
+        Path dataDir,
+        boolean demo,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        Optional<SmtpConfig> smtp,
+        Duration tokenTtl,
+        Duration interimTtl,
+        String publicBaseUrl) {
+
+    /** The documented ceiling for interim tokens and verification codes. */
+    public static final Duration INTERIM_TTL_MAX = Duration.ofMinutes(10);
+    public static final Duration TOKEN_TTL_DEFAULT = Duration.ofHours(24);
+
+    public CraterConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(smtp, "smtp");
+        dbUrl = dbUrl == null ? "" : dbUrl.trim();
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (tokenTtl.isNegative() || tokenTtl.isZero()) {
+            throw new IllegalArgumentException("token lifetime must be positive");
+        }
+        if (interimTtl.isNegative() || interimTtl.isZero() || interimTtl.compareTo(INTERIM_TTL_MAX) > 0) {
+            throw new IllegalArgumentException("interim token lifetime must be in (0, 10 minutes]");
+        }
+        if (!dbUrl.isEmpty() && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("CRATER_DB_URL must be a jdbc:postgresql: URL, got " + dbUrl);
+        }
+    }
+
+    public boolean usesPostgres() {
+        return !dbUrl.isEmpty();
+    }
+
+    public Path sqliteFile() {
+        return dataDir.resolve("crater.db");
+    }
+
+    public CraterConfig withPort(int newPort) {
+        return new CraterConfig(host, newPort, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl);
+    }
+
+    public CraterConfig withDemo(boolean newDemo) {
+        return new CraterConfig(host, port, dataDir, newDemo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl);
+    }
+
+    public CraterConfig withSmtp(Optional<SmtpConfig> newSmtp) {
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, newSmtp, tokenTtl, interimTtl, publicBaseUrl);
+    }
+
+    public CraterConfig withDatabase(String url, String user, String password) {
+        return new CraterConfig(host, port, dataDir, demo, url, user, password, smtp, tokenTtl, interimTtl, publicBaseUrl);
+    }
+
+    public CraterConfig withTokenTtl(Duration ttl) {
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, ttl, interimTtl, publicBaseUrl);
+    }
+
+    public CraterConfig withInterimTtl(Duration ttl) {
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, ttl, publicBaseUrl);
+    }
+
+    /** Defaults for everything, overridden by whatever the environment sets. */
+    public static CraterConfig fromEnvironment(Map<String, String> env) {
+        Env e = new Env(env);
+        return new CraterConfig(
+                e.string("CRATER_HOST", "0.0.0.0"),
+                e.integer("CRATER_PORT", 8080),
+                Path.of(e.string("CRATER_DATA_DIR", "./data")),
+                !e.bool("CRATER_NO_DEMO", false),
+                e.string("CRATER_DB_URL", ""),
+                e.string("CRATER_DB_USER", ""),
+                e.string("CRATER_DB_PASSWORD", ""),
+                SmtpConfig.fromEnvironment(e),
+                Duration.ofMinutes(e.integer("CRATER_TOKEN_TTL_MINUTES", (int) TOKEN_TTL_DEFAULT.toMinutes())),
+                Duration.ofSeconds(e.integer("CRATER_CODE_TTL_SECONDS", (int) INTERIM_TTL_MAX.toSeconds())),
+                e.string("CRATER_PUBLIC_URL", ""));
+    }
+
+    /** Typed reads of environment variables with clear errors for malformed values. */
+    public record Env(Map<String, String> values) {
+        public String string(String name, String fallback) {
+            String v = values.get(name);
+            return v == null || v.isBlank() ? fallback : v.trim();
+        }
+
+        public int integer(String name, int fallback) {
+            String v = string(name, null);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'");
+            }
+        }
+
+        public boolean bool(String name, boolean fallback) {
+            String v = string(name, null);
+            if (v == null) {
+                return fallback;
+            }
+            return switch (v.toLowerCase()) {
+                case "1", "true", "yes", "on" -> true;
+                case "0", "false", "no", "off" -> false;
+                default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+            };
+        }
+    }
+}

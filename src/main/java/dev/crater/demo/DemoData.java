@@ -1,0 +1,68 @@
+package dev.crater.demo;
+
+import dev.crater.Services;
+import dev.crater.companies.Company;
+import dev.crater.users.User;
+import dev.crater.users.UserService;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The demo company and its users, created on the first start with an empty store. Their
+ * passwords are fixed and printed (and in the README): this is sample data for a sandbox, and
+ * {@code --no-demo} keeps it out of a real deployment.
+ */
+public final class DemoData {
+    public static final String COMPANY = "Crater Demo";
+    public static final String PASSWORD = "crater-demo-pass";
+    public static final String PIN = "1234";
+
+    /** One demo user and how it logs in. */
+    public record DemoUser(String username, String email, String pin, User.TwoFactorMethod twoFactor, String note) {
+    }
+
+    public static final List<DemoUser> USERS = List.of(
+            new DemoUser("demo", "demo@example.com", null, User.TwoFactorMethod.NONE, "password only"),
+            new DemoUser("demo-pin", "demo-pin@example.com", PIN, User.TwoFactorMethod.NONE, "password + PIN " + PIN),
+            new DemoUser("demo-2fa", "demo-2fa@example.com", null, User.TwoFactorMethod.EMAIL, "password + e-mailed code"));
+
+    private DemoData() {
+    }
+
+    /** Creates the demo company and users when the store has no company yet. Returns whether it did. */
+    public static boolean createIfEmpty(Services s) {
+        if (!s.companies.isEmpty()) {
+            return false;
+        }
+        Company company = s.companies.create(COMPANY);
+        for (DemoUser u : USERS) {
+            s.users.create(new UserService.NewUser(company.id(), u.username(), PASSWORD, u.email(), null, u.pin(),
+                    u.twoFactor(), "Demo", u.username()));
+        }
+        return true;
+    }
+
+    /** Prints how to log in as the demo users, when the demo company exists. */
+    public static void printLogin(Services s, String baseUrl, PrintStream out) {
+        Optional<Company> company = s.companies.byName(COMPANY);
+        if (company.isEmpty()) {
+            return;
+        }
+        String key = company.get().appKey();
+        out.println();
+        out.println("Demo company '" + COMPANY + "'   Et-App-Key: " + key);
+        out.println("Demo users (password for all: " + PASSWORD + "):");
+        for (DemoUser u : USERS) {
+            out.printf("  %-10s %s%n", u.username(), u.note());
+        }
+        out.println();
+        out.println("Log in:");
+        out.println("  curl -i -X POST " + baseUrl + "token -H 'Et-App-Key: " + key
+                + "' -H 'Username: demo' -H 'Password: " + PASSWORD + "' -H 'Content-Length: 0'");
+        out.println("Then:");
+        out.println("  curl -i " + baseUrl + "v1.0/users/@me/info -H 'Et-App-Key: " + key
+                + "' -H 'Authorization: Bearer <Token>'");
+        out.println();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.crater.http;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shared edge plumbing: writing JSON, reading bounded bodies and headers, and the one place where
+ * exceptions become responses. Handlers parse, delegate, and call {@link #json}; nothing else here
+ * knows about features.
+ */
+public final class HttpSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSupport.class);
+    private static final SecureRandom REQUEST_IDS = new SecureRandom();
+
+    public static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+    private static final byte[] JSON_TYPE = "application/json; charset=utf-8".getBytes();
+
+    private HttpSupport() {
+    }
+
+    /** Writes {@code body} as JSON with the given status. */
+    public static void json(ServerResponse res, int status, Object body) {
+        byte[] bytes = Json.write(body);
+        res.status(Status.create(status));
+        res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, new String(JSON_TYPE)));
+        res.send(bytes);
+    }
+
+    /** Trimmed value of a header, or empty when absent or blank. */
+    public static Optional<String> header(ServerRequest req, HeaderName name) {
+        return req.headers().first(name).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    /**
+     * Reads the whole request body, at most {@link Limits#BODY_BYTES_MAX} bytes (the listener
+     * refuses larger bodies before this point; the check here keeps the bound local and explicit).
+     */
+    public static byte[] body(ServerRequest req) {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] bytes = in.readNBytes((int) Limits.BODY_BYTES_MAX + 1);
+            if (bytes.length > Limits.BODY_BYTES_MAX) {
+                throw new ApiException(413, new ApiError.Message("The request body is larger than "
+                        + Limits.BODY_BYTES_MAX + " bytes."));
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new ApiException(400, new ApiError.Message("The request body could not be read."));
+        }
+    }
+
+    /**
+     * The error handlers every routing gets: documented bodies for {@link ApiException}, and for
+     * anything else a 500 that carries only a request id, with the details in the log under it.
+     */
+    public static void errorHandling(HttpRouting.Builder routing) {
+        routing.error(ApiException.class, (req, res, e) -> json(res, e.status(), e.body()));
+        routing.error(Throwable.class, (req, res, e) -> {
+            String requestId = newRequestId();
+            LOG.error("request {} {} {} failed", requestId, req.prologue().method().text(), req.path().path(), e);
+            res.header(REQUEST_ID, requestId);
+            json(res, 500, ApiError.Internal.of(requestId));
+        });
+    }
+
+    /**
+     * Responses for what the transport refuses before routing (oversized or malformed request
+     * lines and headers, bodies over the limit): the documented {@code Message} shape, no detail.
+     */
+    public static DirectHandlers directHandlers() {
+        DirectHandler handler = (request, eventType, status, headers, message) -> {
+            String text = switch (status.code()) {
+                case 413 -> "The request body is larger than " + Limits.BODY_BYTES_MAX + " bytes.";
+                case 414 -> "The request URI is longer than " + Limits.REQUEST_LINE_BYTES_MAX + " bytes.";
+                case 431 -> "The request headers are larger than " + Limits.HEADERS_BYTES_MAX + " bytes.";
+                default -> status.code() >= 500 ? "An error occurred while processing your request" : "The request is invalid.";
+            };
+            return DirectHandler.TransportResponse.builder()
+                    .status(status)
+                    .header(HeaderNames.CONTENT_TYPE, new String(JSON_TYPE))
+                    .keepAlive(false)
+                    .entity(Json.write(new ApiError.Message(text)))
+                    .build();
+        };
+        DirectHandlers.Builder builder = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            builder.addHandler(type, handler);
+        }
+        return builder.build();
+    }
+
+    static String newRequestId() {
+        byte[] bytes = new byte[8];
+        REQUEST_IDS.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.crater.http;
+
+/**
+ * Every size limit the HTTP edge enforces, in one place. Each is tested at N and N+1.
+ */
+public final class Limits {
+    private Limits() {
+    }
+
+    /** Request line (method, URI, version), in bytes. Longer → 414. */
+    public static final int REQUEST_LINE_BYTES_MAX = 8 * 1024;
+    /** All request header lines together, in bytes. Larger → 431. */
+    public static final int HEADERS_BYTES_MAX = 16 * 1024;
+    /** Request header count. More → 431. */
+    public static final int HEADER_COUNT_MAX = 64;
+    /** One credential header (Username, Password, PinCode, VerificationCode), in characters. */
+    public static final int CREDENTIAL_HEADER_CHARS_MAX = 256;
+    /** Request body, in bytes. Larger → 413. */
+    public static final long BODY_BYTES_MAX = 1024 * 1024;
+    /** Concurrent requests per listener before new ones are refused with 503. */
+    public static final int CONCURRENT_REQUESTS_MAX = 4096;
+    /** Open TCP connections per listener. */
+    public static final int TCP_CONNECTIONS_MAX = 8192;
+}

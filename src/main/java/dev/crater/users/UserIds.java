@@ -1,0 +1,37 @@
+package dev.crater.users;
+
+import dev.crater.auth.Principal;
+import dev.crater.http.ApiException;
+
+/** Resolves the {@code {userId}} path segment: {@code @me} or an Int32 id, which must be the caller's own. */
+public final class UserIds {
+    public static final String ME = "@me";
+
+    private UserIds() {
+    }
+
+    /**
+     * The user id a path names, checked against the caller.
+     *
+     * @throws ApiException 422 ModelState for a non-Int32 segment; 401 for another user's id
+     */
+    public static long resolve(String segment, Principal principal) {
+        if (ME.equalsIgnoreCase(segment)) {
+            return principal.userId();
+        }
+        int id;
+        try {
+            id = Integer.parseInt(segment);
+        } catch (NumberFormatException e) {
+            throw ApiException.modelState("userId", "The value '" + abbreviate(segment) + "' is not valid for Int32.");
+        }
+        if (id != principal.userId()) {
+            throw ApiException.denied();
+        }
+        return id;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+    }
+}

@@ -1,0 +1,114 @@
+package dev.crater.users;
+
+import dev.crater.auth.PasswordHasher;
+import dev.crater.store.ReadCache;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Creating, finding and disabling users. */
+public final class UserService {
+    public static final int USERNAME_CHARS_MAX = 100;
+    public static final int EMAIL_CHARS_MAX = 254;
+    public static final int NAME_CHARS_MAX = 100;
+    /** Shortest password accepted (NIST SP 800-63B recommends length over composition rules). */
+    public static final int PASSWORD_CHARS_MIN = 12;
+    /** Longest password accepted: long passphrases are welcome, unbounded input is not. */
+    public static final int PASSWORD_CHARS_MAX = 256;
+    public static final int PIN_DIGITS_MIN = 4;
+    public static final int PIN_DIGITS_MAX = 8;
+    static final long CACHE_REVALIDATE_MS = 5_000;
+    static final int CACHE_ENTRIES_MAX = 100_000;
+
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@+-]{1," + USERNAME_CHARS_MAX + "}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    private static final Pattern PIN = Pattern.compile("[0-9]{" + PIN_DIGITS_MIN + "," + PIN_DIGITS_MAX + "}");
+
+    private final UserStore store;
+    private final PasswordHasher hasher;
+    private final InstantSource clock;
+    private final ReadCache<Long, User> byId;
+
+    public UserService(UserStore store, PasswordHasher hasher, InstantSource clock) {
+        this.store = store;
+        this.hasher = hasher;
+        this.clock = clock;
+        this.byId = new ReadCache<>(store::byId, clock, CACHE_REVALIDATE_MS, CACHE_ENTRIES_MAX);
+    }
+
+    /** What an operator supplies to create a user. Plaintext secrets live only in this record. */
+    public record NewUser(long companyId, String username, String password, String email, String phone,
+                          String pin, User.TwoFactorMethod twoFactor, String firstName, String lastName) {
+    }
+
+    /**
+     * Validates and creates a user, hashing the password and PIN.
+     *
+     * @return the stored user
+     * @throws IllegalArgumentException naming the first field that is invalid or taken
+     */
+    public User create(NewUser n) {
+        if (n.username() == null || !USERNAME.matcher(n.username().trim()).matches()) {
+            throw new IllegalArgumentException("username must be 1.." + USERNAME_CHARS_MAX
+                    + " characters of letters, digits and . _ @ + -");
+        }
+        if (n.password() == null || n.password().length() < PASSWORD_CHARS_MIN || n.password().length() > PASSWORD_CHARS_MAX) {
+            throw new IllegalArgumentException("password must be " + PASSWORD_CHARS_MIN + ".." + PASSWORD_CHARS_MAX + " characters");
+        }
+        if (n.email() == null || n.email().length() > EMAIL_CHARS_MAX || !EMAIL.matcher(n.email().trim()).matches()) {
+            throw new IllegalArgumentException("email must be a valid address");
+        }
+        String phone = n.phone() == null || n.phone().isBlank() ? null : n.phone().trim();
+        if (phone != null && !E164.matcher(phone).matches()) {
+            throw new IllegalArgumentException("phone must be in E.164 form, e.g. +13105550100");
+        }
+        String pin = n.pin() == null || n.pin().isBlank() ? null : n.pin().trim();
+        if (pin != null && !PIN.matcher(pin).matches()) {
+            throw new IllegalArgumentException("PIN must be " + PIN_DIGITS_MIN + " to " + PIN_DIGITS_MAX + " digits");
+        }
+        String first = nameOr(n.firstName(), n.username().trim());
+        String last = nameOr(n.lastName(), "");
+        if (store.byUsername(n.companyId(), n.username()).isPresent()) {
+            throw new IllegalArgumentException("username '" + n.username().trim() + "' is already taken in this company");
+        }
+        User user = new User(0, n.companyId(), n.username().trim(), n.email().trim(), phone, first, "", last,
+                User.Salutation.NoSalutation, User.Suffix.NoSuffix,
+                hasher.hash(n.password()), pin == null ? null : hasher.hash(pin),
+                n.twoFactor() == null ? User.TwoFactorMethod.NONE : n.twoFactor(), true, clock.millis());
+        return store.insert(user);
+    }
+
+    private static String nameOr(String name, String fallback) {
+        String v = name == null || name.isBlank() ? fallback : name.trim();
+        if (v.length() > NAME_CHARS_MAX) {
+            throw new IllegalArgumentException("names must be at most " + NAME_CHARS_MAX + " characters");
+        }
+        return v;
+    }
+
+    /** The user with this id, from a cache revalidated every few seconds. */
+    public Optional<User> byId(long id) {
+        return byId.get(id);
+    }
+
+    /** The user of this company with this username (case-insensitive), read from the store. */
+    public Optional<User> byUsername(long companyId, String username) {
+        if (username == null || username.isBlank() || username.length() > USERNAME_CHARS_MAX) {
+            return Optional.empty();
+        }
+        return store.byUsername(companyId, username);
+    }
+
+    public List<User> all() {
+        return store.all();
+    }
+
+    /** Enables or disables a user; a disabled user's tokens stop working at once on this node. */
+    public boolean setEnabled(long id, boolean enabled) {
+        boolean changed = store.setEnabled(id, enabled);
+        byId.invalidate(id);
+        return changed;
+    }
+}
