@@ -1,0 +1,118 @@
+package dev.crater.testing;
+
+import dev.crater.App;
+import dev.crater.Services;
+import dev.crater.companies.Company;
+import dev.crater.config.CraterConfig;
+import dev.crater.config.SmtpConfig;
+import dev.crater.users.User;
+import dev.crater.users.UserService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real Crater server on a random port, on a fresh SQLite file or a fresh PostgreSQL schema,
+ * with a clock the test can move. Tests speak HTTP to {@link #api()}.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String PASSWORD = "correct horse battery";
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    public final MutableClock clock = new MutableClock();
+    private final StoreKind store;
+    private final Path dataDir;
+    private final String pgUrl;
+    private final App app;
+
+    private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Duration tokenTtl, boolean demo) {
+        this.store = store;
+        try {
+            this.dataDir = Files.createTempDirectory("crater-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        CraterConfig config = new CraterConfig("127.0.0.1", 0, dataDir, demo, "", "", "", smtp, tokenTtl,
+                CraterConfig.INTERIM_TTL_MAX, "");
+        if (store == StoreKind.POSTGRES) {
+            this.pgUrl = Postgres.freshSchemaUrl();
+            config = config.withDatabase(pgUrl, Postgres.USER, Postgres.PASSWORD);
+        } else {
+            this.pgUrl = null;
+        }
+        Services services = Services.open(config, clock);
+        if (demo) {
+            dev.crater.demo.DemoData.createIfEmpty(services);
+        }
+        this.app = App.start(services);
+    }
+
+    public static TestServer start(StoreKind store) {
+        return new TestServer(store, Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false);
+    }
+
+    public static TestServer start(StoreKind store, Optional<SmtpConfig> smtp) {
+        return new TestServer(store, smtp, CraterConfig.TOKEN_TTL_DEFAULT, false);
+    }
+
+    public static TestServer start(StoreKind store, Optional<SmtpConfig> smtp, Duration tokenTtl, boolean demo) {
+        return new TestServer(store, smtp, tokenTtl, demo);
+    }
+
+    /** The documented base URL, ending in {@code /api/}. */
+    public String api() {
+        return "http://127.0.0.1:" + app.port() + "/api/";
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public Services services() {
+        return app.services();
+    }
+
+    public StoreKind store() {
+        return store;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Company company() {
+        return services().companies.create("Company " + NAMES.incrementAndGet());
+    }
+
+    /** A fresh unique username. */
+    public static String username(String prefix) {
+        return prefix + "-" + NAMES.incrementAndGet();
+    }
+
+    public User user(Company company, String username, String pin, User.TwoFactorMethod twoFactor) {
+        return services().users.create(new UserService.NewUser(company.id(), username, PASSWORD,
+                username + "@example.com", null, pin, twoFactor, "Test", "User"));
+    }
+
+    /** Logs in with the password (single-factor user) and returns the final token. */
+    public String login(Company company, String username) {
+        Http.Response r = Http.post(api() + "token", "Et-App-Key", company.appKey(), "Username", username,
+                "Password", PASSWORD);
+        if (r.status() != 200) {
+            throw new AssertionError("login failed: " + r.status() + " " + r.body());
+        }
+        return r.text("Token");
+    }
+
+    @Override
+    public void close() {
+        app.close();
+        if (pgUrl != null) {
+            Postgres.dropSchema(pgUrl);
+        }
+    }
+}
