@@ -22,6 +22,8 @@ public final class AuthRoutes implements HttpService {
     static final HeaderName PASSWORD = HeaderNames.create("Password");
     static final HeaderName PIN_CODE = HeaderNames.create("PinCode");
     static final HeaderName VERIFICATION_CODE = HeaderNames.create("VerificationCode");
+    /** The 2019 docs once called the second-step header "Token"; accepted when Authorization is absent. */
+    static final HeaderName LEGACY_TOKEN = HeaderNames.create("Token");
 
     private final AuthService auth;
 
@@ -43,7 +45,8 @@ public final class AuthRoutes implements HttpService {
                 req.headers().first(PASSWORD).filter(p -> !p.isEmpty()).orElse(null),
                 HttpSupport.header(req, PIN_CODE).orElse(null),
                 HttpSupport.header(req, VERIFICATION_CODE).orElse(null),
-                SessionService.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null)));
+                SessionService.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION)
+                        .or(() -> req.headers().first(LEGACY_TOKEN)).orElse(null)));
         switch (auth.login(login)) {
             case AuthService.Outcome.UnknownAppKey u -> HttpSupport.json(res, 403, ApiError.AppKey.INVALID);
             case AuthService.Outcome.Answer a -> HttpSupport.json(res, a.response().httpStatus(), a.response());

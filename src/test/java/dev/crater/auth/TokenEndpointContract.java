@@ -373,6 +373,26 @@ abstract class TokenEndpointContract {
     }
 
     @Test
+    void theOlderDocsTokenHeaderCarriesTheInterimTicketToo() {
+        User u = user("legacy", null, User.TwoFactorMethod.EMAIL);
+        int seen = mailsTo(u.email()).size();
+        String interim = firstStep(u.username(), TestServer.PASSWORD).text("Token");
+        String code = codeMailedTo(u.email(), seen);
+        Http.Response r = Http.post(api + "token", "Et-App-Key", company.appKey(), "Username", u.username(),
+                "Password", TestServer.PASSWORD, "Token", interim, "VerificationCode", code);
+        assertThat(r.status()).isEqualTo(200);
+    }
+
+    @Test
+    void anAuthorizationHeaderWithoutTheBearerWordIsAccepted() {
+        // The place-order curl line of the docs sends "Authorization: theToken" with no scheme.
+        User u = user("noscheme", null, User.TwoFactorMethod.NONE);
+        String token = server.login(company, u.username());
+        Http.Response r = Http.get(api + "v1.0/users/@me/info", "Et-App-Key", company.appKey(), "Authorization", token);
+        assertThat(r.status()).isEqualTo(200);
+    }
+
+    @Test
     void aFinalTokenIsNotAnInterimTicket() {
         User plain = user("final", null, User.TwoFactorMethod.NONE);
         String token = server.login(company, plain.username());
