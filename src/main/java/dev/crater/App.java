@@ -2,6 +2,8 @@ package dev.crater;
 
 import dev.crater.auth.ApiGuard;
 import dev.crater.auth.AuthRoutes;
+import dev.crater.auth.SecurityRoutes;
+import dev.crater.subscriptions.SubscriptionRoutes;
 import dev.crater.http.ApiError;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Limits;
@@ -68,11 +70,13 @@ public final class App implements AutoCloseable {
         routing.register("/api", new AuthRoutes(s.auth));
         ApiGuard guard = new ApiGuard(s.companies, s.sessions);
         UserRoutes users = new UserRoutes(s.users);
+        SecurityRoutes security = new SecurityRoutes(s.twoFactor, s.users);
+        SubscriptionRoutes subscriptions = new SubscriptionRoutes(s.phones, s.users, s.database.jdbi());
         for (String prefix : VERSION_PREFIXES) {
             // Open routes (registration, password reset, mobile settings) will be registered here,
             // before the guard; everything after it needs an app key and a final bearer token.
             routing.any(prefix + "/*", guard);
-            routing.register(prefix, users);
+            routing.register(prefix, users, security, subscriptions);
         }
         routing.any((req, res) -> HttpSupport.json(res, 404,
                 ApiError.Message.noRoute(req.requestedUri().toUri().toString())));

@@ -36,8 +36,7 @@ public final class Main implements Runnable {
         public CraterConfig config() {
             CraterConfig c = CraterConfig.fromEnvironment(System.getenv());
             if (dataDir != null) {
-                c = new CraterConfig(c.host(), c.port(), dataDir, c.demo(), c.dbUrl(), c.dbUser(), c.dbPassword(),
-                        c.smtp(), c.tokenTtl(), c.interimTtl(), c.publicBaseUrl());
+                c = c.withDataDir(dataDir);
             }
             return c;
         }
@@ -64,8 +63,7 @@ public final class Main implements Runnable {
                 c = c.withPort(port);
             }
             if (host != null) {
-                c = new CraterConfig(host, c.port(), c.dataDir(), c.demo(), c.dbUrl(), c.dbUser(), c.dbPassword(),
-                        c.smtp(), c.tokenTtl(), c.interimTtl(), c.publicBaseUrl());
+                c = c.withHost(host);
             }
             if (noDemo) {
                 c = c.withDemo(false);
@@ -82,6 +80,7 @@ public final class Main implements Runnable {
             System.out.println("Crater is listening on " + c.host() + ":" + app.port() + "   base URL " + base);
             System.out.println("Store: " + (c.usesPostgres() ? "PostgreSQL " + c.dbUrl() : "SQLite " + c.sqliteFile().toAbsolutePath()));
             System.out.println("Mail:  " + services.mailer.describe());
+            System.out.println("SMS:   " + services.sms.describe());
             if (created) {
                 System.out.println("Created the demo company and users (start with --no-demo to skip this on an empty store).");
             }

@@ -1,17 +1,29 @@
 package dev.crater;
 
 import dev.crater.auth.AuthService;
+import dev.crater.auth.AuthenticatorCodes;
 import dev.crater.auth.ChallengeStore;
+import dev.crater.auth.CodeDelivery;
+import dev.crater.auth.CodeThrottle;
 import dev.crater.auth.PasswordHasher;
+import dev.crater.auth.RecoveryCodes;
+import dev.crater.auth.SecretBox;
 import dev.crater.auth.SessionService;
+import dev.crater.auth.SettingsCodes;
 import dev.crater.auth.TokenStore;
+import dev.crater.auth.TwoFactorService;
 import dev.crater.companies.CompanyService;
 import dev.crater.companies.CompanyStore;
 import dev.crater.config.CraterConfig;
+import dev.crater.config.MasterKey;
+import dev.crater.notify.HttpSmsGateway;
+import dev.crater.notify.OutboxSmsSender;
+import dev.crater.notify.SmsSender;
 import dev.crater.notify.Mailer;
 import dev.crater.notify.Outbox;
 import dev.crater.notify.SmtpMailer;
 import dev.crater.store.Database;
+import dev.crater.subscriptions.PhoneService;
 import dev.crater.users.UserService;
 import dev.crater.users.UserStore;
 import java.time.InstantSource;
@@ -30,10 +42,17 @@ public final class Services implements AutoCloseable {
     public final UserService users;
     public final Outbox outbox;
     public final Mailer mailer;
+    public final SmsSender sms;
+    public final SecretBox secretBox;
     public final TokenStore tokens;
     public final ChallengeStore challenges;
     public final SessionService sessions;
+    public final RecoveryCodes recoveryCodes;
+    public final CodeDelivery codeDelivery;
+    public final AuthenticatorCodes authenticatorCodes;
     public final AuthService auth;
+    public final TwoFactorService twoFactor;
+    public final PhoneService phones;
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -44,11 +63,19 @@ public final class Services implements AutoCloseable {
         this.users = new UserService(new UserStore(database.jdbi()), hasher, clock);
         this.outbox = new Outbox(database.jdbi(), clock);
         this.mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElse(outbox);
+        this.sms = config.sms().<SmsSender>map(HttpSmsGateway::new).orElseGet(() -> new OutboxSmsSender(outbox));
+        this.secretBox = new SecretBox(MasterKey.load(config.masterKeyText(), config.dataDir()));
         this.tokens = new TokenStore(database.jdbi());
         this.challenges = new ChallengeStore(database.jdbi());
         this.sessions = new SessionService(tokens, users, clock);
-        this.auth = new AuthService(companies, users, hasher, tokens, challenges, mailer, clock,
-                config.tokenTtl(), config.interimTtl());
+        this.recoveryCodes = new RecoveryCodes(database.jdbi());
+        this.codeDelivery = new CodeDelivery(mailer, sms, new CodeThrottle(database.jdbi()), clock, config.interimTtl());
+        this.authenticatorCodes = new AuthenticatorCodes(users, secretBox);
+        this.auth = new AuthService(companies, users, hasher, tokens, challenges, codeDelivery, recoveryCodes,
+                authenticatorCodes, clock, config.tokenTtl(), config.interimTtl());
+        this.twoFactor = new TwoFactorService(users, hasher, codeDelivery, new SettingsCodes(database.jdbi(), secretBox),
+                recoveryCodes, authenticatorCodes, secretBox, mailer, database.jdbi(), clock, config.interimTtl());
+        this.phones = new PhoneService(database.jdbi(), users, codeDelivery, secretBox, clock, config.interimTtl());
     }
 
     /** Opens the store (migrating it) and builds every service on the system clock. */

@@ -104,7 +104,7 @@ public final class AdminCommand implements Runnable {
     }
 
     @Command(name = "user", mixinStandardHelpOptions = true, description = "Users of a company.",
-            subcommands = {UserCreate.class, UserList.class, UserDisable.class, UserEnable.class})
+            subcommands = {UserCreate.class, UserList.class, UserDisable.class, UserEnable.class, UserSetTwoFactor.class})
     static final class UserCommands implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -130,7 +130,7 @@ public final class AdminCommand implements Runnable {
         String phone;
         @Option(names = "--pin", description = "A 4-8 digit PIN asked for at every login.")
         String pin;
-        @Option(names = "--two-factor", defaultValue = "none", description = "none or email.")
+        @Option(names = "--two-factor", defaultValue = "none", description = "none, email or sms (totp: use set-two-factor).")
         String twoFactor;
         @Option(names = "--first-name")
         String firstName;
@@ -207,6 +207,50 @@ public final class AdminCommand implements Runnable {
             User u = user(s, company, username);
             s.users.setEnabled(u.id(), true);
             System.out.println("Enabled user " + u.id() + " '" + u.username() + "'");
+            return 0;
+        }
+    }
+
+    @Command(name = "set-two-factor", mixinStandardHelpOptions = true,
+            description = "Set a user's two-factor method. totp enrols a new authenticator secret and prints it with "
+                    + "ten recovery codes; sms needs a phone number (--phone, or one already bound).")
+    static final class UserSetTwoFactor extends StoreCommand {
+        @Option(names = "--company", required = true)
+        String company;
+        @Option(names = "--username", required = true)
+        String username;
+        @Option(names = "--method", required = true, description = "none, email, sms or totp.")
+        String method;
+        @Option(names = "--phone", description = "Bind this number (E.164) as verified, for sms.")
+        String phone;
+
+        @Override
+        int run(Services s) {
+            Company c = company(s, company);
+            User u = user(s, company, username);
+            User.TwoFactorMethod m = User.TwoFactorMethod.parse(method);
+            if (phone != null) {
+                if (!UserService.isE164(phone.trim())) {
+                    throw new IllegalArgumentException("phone must be in E.164 form, e.g. +13105550100");
+                }
+                s.users.setPhone(u.id(), phone.trim(), User.PhoneState.Active);
+                u = s.users.byId(u.id()).orElseThrow();
+            }
+            if (m == User.TwoFactorMethod.SMS && !u.phoneActive()) {
+                throw new IllegalArgumentException("sms needs a bound phone number: add --phone +1…");
+            }
+            if (m == User.TwoFactorMethod.TOTP) {
+                String secret = dev.crater.auth.Totp.newSecret();
+                s.users.setTotpSecret(u.id(), s.secretBox.seal(secret));
+                System.out.println("Authenticator secret: " + secret);
+                System.out.println("otpauth URI:          " + dev.crater.auth.Totp.uri(secret, c.name(), u.username()));
+                System.out.println("Recovery codes (shown once):");
+                for (String code : s.recoveryCodes.regenerate(u.id())) {
+                    System.out.println("  " + code);
+                }
+            }
+            s.users.setTwoFactor(u.id(), m);
+            System.out.println("User " + u.id() + " '" + u.username() + "' now uses two-factor " + m.wire());
             return 0;
         }
     }

@@ -37,7 +37,14 @@ public final class ApiGuard implements Handler {
         String bearer = SessionService.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         Principal principal = sessions.authenticate(bearer, company.get().id()).orElseThrow(ApiException::denied);
         req.context().register(principal);
+        req.context().register(company.get());
         res.next();
+    }
+
+    /** The company of the app key {@link ApiGuard} checked for this request. */
+    public static Company company(ServerRequest req) {
+        return req.context().get(Company.class)
+                .orElseThrow(() -> new IllegalStateException("route reached without ApiGuard"));
     }
 
     /** The principal {@link ApiGuard} established for this request. */

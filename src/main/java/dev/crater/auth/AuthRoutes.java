@@ -50,6 +50,10 @@ public final class AuthRoutes implements HttpService {
         switch (auth.login(login)) {
             case AuthService.Outcome.UnknownAppKey u -> HttpSupport.json(res, 403, ApiError.AppKey.INVALID);
             case AuthService.Outcome.Answer a -> HttpSupport.json(res, a.response().httpStatus(), a.response());
+            case AuthService.Outcome.Throttled t -> {
+                res.header(HeaderNames.RETRY_AFTER, String.valueOf(t.retryAfterSeconds()));
+                HttpSupport.json(res, 429, t.response());
+            }
             case AuthService.Outcome.DeliveryFailed d -> {
                 res.header(HeaderNames.RETRY_AFTER, "30");
                 HttpSupport.json(res, 503, d.response());

@@ -3,26 +3,22 @@ package dev.crater.auth;
 import dev.crater.companies.Company;
 import dev.crater.companies.CompanyService;
 import dev.crater.http.Limits;
-import dev.crater.notify.Mail;
-import dev.crater.notify.Mailer;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The login state machine behind {@code POST /token}: password, then PIN (when the user has one),
- * then a verification code (when two-factor is on), then a final bearer token.
+ * then a second factor (a code sent by e-mail or SMS, or an authenticator-app code), then a final
+ * bearer token. A recovery code stands in for the second factor of any method.
  *
  * <p>Between steps the client holds an interim token; the server holds only its SHA-256 and the
  * step it waits for ({@link ChallengeStore}). Interim tokens are a different kind from final
  * tokens and are never accepted anywhere but here.
  */
 public final class AuthService {
-    private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
 
     /** Wrong PINs accepted on one interim token before it dies. */
     public static final int PIN_FAILURES_MAX = 5;
@@ -34,20 +30,24 @@ public final class AuthService {
     private final PasswordHasher hasher;
     private final TokenStore tokens;
     private final ChallengeStore challenges;
-    private final Mailer mailer;
+    private final CodeDelivery delivery;
+    private final RecoveryCodes recoveryCodes;
+    private final AuthenticatorCodes authenticator;
     private final InstantSource clock;
     private final Duration tokenTtl;
     private final Duration interimTtl;
 
     public AuthService(CompanyService companies, UserService users, PasswordHasher hasher, TokenStore tokens,
-                       ChallengeStore challenges, Mailer mailer, InstantSource clock,
-                       Duration tokenTtl, Duration interimTtl) {
+                       ChallengeStore challenges, CodeDelivery delivery, RecoveryCodes recoveryCodes,
+                       AuthenticatorCodes authenticator, InstantSource clock, Duration tokenTtl, Duration interimTtl) {
         this.companies = companies;
         this.users = users;
         this.hasher = hasher;
         this.tokens = tokens;
         this.challenges = challenges;
-        this.mailer = mailer;
+        this.delivery = delivery;
+        this.recoveryCodes = recoveryCodes;
+        this.authenticator = authenticator;
         this.clock = clock;
         this.tokenTtl = tokenTtl;
         this.interimTtl = interimTtl;
@@ -61,13 +61,17 @@ public final class AuthService {
                                String bearer) {
     }
 
-    /** Outcome of a call: a documented token answer, or the app key refusal. */
+    /** Outcome of a call: a documented token answer, or a refusal the edge maps to a status. */
     public sealed interface Outcome {
         record Answer(TokenResponse response) implements Outcome {
         }
 
-        /** The e-mail or SMS with the code could not be handed over: a server-side failure. */
+        /** The e-mail or SMS with the code could not be handed over: a server-side failure (503). */
         record DeliveryFailed(TokenResponse.Failed response) implements Outcome {
+        }
+
+        /** A new code was asked for too soon (429 with Retry-After). */
+        record Throttled(TokenResponse.Failed response, long retryAfterSeconds) implements Outcome {
         }
 
         record UnknownAppKey() implements Outcome {
@@ -78,7 +82,7 @@ public final class AuthService {
      * Runs one step of a login.
      *
      * @return {@link Outcome.UnknownAppKey} for a missing or unknown key; otherwise the documented
-     *     Succeeded (200), Expecting (202) or Failed (401) answer
+     *     Succeeded (200), Expecting (202) or Failed (401) answer, or a delivery failure or throttle
      */
     public Outcome login(LoginRequest req) {
         Optional<Company> company = companies.byAppKey(req.appKey());
@@ -121,7 +125,7 @@ public final class AuthService {
         }
         if (user.hasPin()) {
             if (req.pin() != null && !tooLong(req.pin()) && hasher.verify(req.pin(), user.pinHash())) {
-                return afterPin(company, user);
+                return secondFactor(company, user, null, Secrets.newToken());
             }
             int failures = req.pin() == null ? 0 : 1;
             String interim = Secrets.newToken();
@@ -130,47 +134,43 @@ public final class AuthService {
                     failures, now, now + interimTtl.toMillis());
             return answer(new TokenResponse.Expecting(Step.SecutityPin, TokenResponse.INVALID_PIN, interim));
         }
-        return afterPin(company, user);
-    }
-
-    /** PIN done (or none needed): send a code if two-factor is on, else issue the final token. */
-    private Outcome afterPin(Company company, User user) {
-        if (user.twoFactor() == User.TwoFactorMethod.NONE) {
-            return answer(new TokenResponse.Succeeded(issueFinalToken(user)));
-        }
-        String code = Secrets.newCode();
-        String interim = Secrets.newToken();
-        Optional<Outcome> undelivered = deliverCode(company, user, code);
-        if (undelivered.isPresent()) {
-            return undelivered.get();
-        }
-        long now = clock.millis();
-        challenges.insert(Secrets.sha256(interim), user.id(), company.id(), Step.VerificationCode,
-                Secrets.codeMac(interim, code), now + interimTtl.toMillis(), 0, now, now + interimTtl.toMillis());
-        return answer(new TokenResponse.Expecting(Step.VerificationCode, TokenResponse.EXPECTING_CODE, interim));
+        return secondFactor(company, user, null, Secrets.newToken());
     }
 
     /**
-     * Hands the code to the mailer. A delivery failure is the server's problem, not the user's:
-     * nothing is counted against them and they may simply repeat the step.
+     * Password (and PIN) done: issue the final token, or start the second factor. With
+     * {@code pinChallenge} the login continues on that challenge and {@code interim} is the token
+     * the client already holds; otherwise {@code interim} is a new token for a new challenge. A sent
+     * code is MAC'd with the interim token text, which the store never holds.
      */
-    private Optional<Outcome> deliverCode(Company company, User user, String code) {
-        try {
-            mailer.send(codeMail(company, user, code));
-            return Optional.empty();
-        } catch (Mailer.DeliveryException e) {
-            LOG.warn("verification code for user {} not delivered: {}", user.id(), e.getMessage());
-            return Optional.of(new Outcome.DeliveryFailed(
-                    new TokenResponse.Failed(Step.VerificationCode, TokenResponse.CODE_NOT_SENT)));
+    private Outcome secondFactor(Company company, User user, ChallengeStore.Challenge pinChallenge, String interim) {
+        if (user.twoFactor() == User.TwoFactorMethod.NONE) {
+            if (pinChallenge != null && !challenges.finish(pinChallenge.id(), PIN_FAILURES_MAX)) {
+                return answer(new TokenResponse.Failed(Step.SecutityPin, TokenResponse.CORRUPTED_TICKET));
+            }
+            return answer(new TokenResponse.Succeeded(issueFinalToken(user)));
         }
-    }
-
-    private Mail codeMail(Company company, User user, String code) {
-        long minutes = Math.max(1, interimTtl.toMinutes());
-        return new Mail(user.email(), company.name() + " verification code",
-                "Your " + company.name() + " verification code is " + code + ".\n"
-                        + "It expires in " + minutes + " minutes and works once.\n"
-                        + "If you did not try to log in, change your password.");
+        String codeMac = null;
+        if (user.twoFactor().sendsCode()) {
+            String code = Secrets.newCode();
+            CodeDelivery.Result sent = delivery.send(company, user, user.twoFactor(), code, CodeDelivery.Purpose.LOGIN);
+            if (sent instanceof CodeDelivery.Result.Throttled t) {
+                return new Outcome.Throttled(new TokenResponse.Failed(Step.VerificationCode, TokenResponse.CODE_THROTTLED),
+                        Math.max(1, (t.retryAfterMs() + 999) / 1000));
+            }
+            if (sent instanceof CodeDelivery.Result.Failed) {
+                return new Outcome.DeliveryFailed(new TokenResponse.Failed(Step.VerificationCode, TokenResponse.CODE_NOT_SENT));
+            }
+            codeMac = Secrets.codeMac(interim, code);
+        }
+        long now = clock.millis();
+        if (pinChallenge == null) {
+            challenges.insert(Secrets.sha256(interim), user.id(), company.id(), Step.VerificationCode, codeMac,
+                    now + interimTtl.toMillis(), 0, now, now + interimTtl.toMillis());
+        } else if (!challenges.advanceToCode(pinChallenge.id(), codeMac, now + interimTtl.toMillis())) {
+            return answer(new TokenResponse.Failed(Step.SecutityPin, TokenResponse.CORRUPTED_TICKET));
+        }
+        return answer(new TokenResponse.Expecting(Step.VerificationCode, TokenResponse.EXPECTING_CODE, interim));
     }
 
     private Outcome continueChallenge(Company company, ChallengeStore.Challenge c, LoginRequest req) {
@@ -198,33 +198,29 @@ public final class AuthService {
             }
             return answer(new TokenResponse.Expecting(Step.SecutityPin, TokenResponse.INVALID_PIN, req.bearer()));
         }
-        if (user.twoFactor() == User.TwoFactorMethod.NONE) {
-            if (!challenges.finish(c.id(), PIN_FAILURES_MAX)) {
-                return answer(new TokenResponse.Failed(Step.SecutityPin, TokenResponse.CORRUPTED_TICKET));
-            }
-            return answer(new TokenResponse.Succeeded(issueFinalToken(user)));
-        }
-        // The client keeps the interim token it already has; the new code is bound to it.
-        String code = Secrets.newCode();
-        Optional<Outcome> undelivered = deliverCode(company, user, code);
-        if (undelivered.isPresent()) {
-            return undelivered.get();
-        }
-        if (!challenges.advanceToCode(c.id(), Secrets.codeMac(req.bearer(), code), clock.millis() + interimTtl.toMillis())) {
-            return answer(new TokenResponse.Failed(Step.SecutityPin, TokenResponse.CORRUPTED_TICKET));
-        }
-        return answer(new TokenResponse.Expecting(Step.VerificationCode, TokenResponse.EXPECTING_CODE, req.bearer()));
+        return secondFactor(company, user, c, req.bearer());
     }
 
     private Outcome codeStep(User user, ChallengeStore.Challenge c, LoginRequest req) {
         if (req.code() == null) {
             return answer(new TokenResponse.Expecting(Step.VerificationCode, TokenResponse.EXPECTING_CODE, req.bearer()));
         }
-        boolean fresh = clock.millis() < c.codeExpiresAtMs();
-        boolean matches = !tooLong(req.code()) && Secrets.equal(Secrets.codeMac(req.bearer(), req.code().trim()), c.codeMac());
-        if (!fresh || !matches) {
+        String code = req.code().trim();
+        long now = clock.millis();
+        boolean accepted;
+        if (tooLong(code)) {
+            accepted = false;
+        } else if (RecoveryCodes.looksLikeOne(code)) {
+            accepted = recoveryCodes.consume(user.id(), code, now);
+        } else if (c.codeMac() == null) {
+            accepted = authenticator.accept(user, code, now);
+        } else {
+            accepted = now < c.codeExpiresAtMs()
+                    && Secrets.equal(Secrets.codeMac(req.bearer(), code), c.codeMac());
+        }
+        if (!accepted) {
             int failures = challenges.codeFailed(c.id(), CODE_FAILURES_MAX);
-            if (failures >= CODE_FAILURES_MAX || !fresh) {
+            if (failures >= CODE_FAILURES_MAX) {
                 return answer(new TokenResponse.Failed(Step.VerificationCode, TokenResponse.INVALID_CODE));
             }
             return answer(new TokenResponse.Expecting(Step.VerificationCode, TokenResponse.INVALID_CODE, req.bearer()));

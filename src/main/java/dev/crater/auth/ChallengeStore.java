@@ -73,7 +73,10 @@ public final class ChallengeStore {
         });
     }
 
-    /** Moves an open challenge from the PIN step to the code step with a freshly issued code. */
+    /**
+     * Moves an open challenge from the PIN step to the code step; {@code codeMac} is null for an
+     * authenticator-app code, which is computed rather than sent.
+     */
     public boolean advanceToCode(long id, String codeMac, long codeExpiresAtMs) {
         return jdbi.withHandle(h -> h.createUpdate("""
                         UPDATE login_challenges SET step = 'VerificationCode', code_mac = :mac, code_expires_at_ms = :exp

@@ -56,4 +56,5 @@ public sealed interface TokenResponse {
     String INVALID_CODE = "Invalid confirmation code";
     String CORRUPTED_TICKET = "Corrupted ticket";
     String CODE_NOT_SENT = "Confirmation code could not be sent";
+    String CODE_THROTTLED = "Too many confirmation codes requested, try again later";
 }

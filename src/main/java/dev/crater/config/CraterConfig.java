@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param tokenTtl       lifetime of a final bearer token, {@code CRATER_TOKEN_TTL_MINUTES}
  * @param interimTtl     lifetime of an interim token and its code, at most 10 minutes
  * @param publicBaseUrl  absolute base used in links the API returns, {@code CRATER_PUBLIC_URL}
+ * @param sms            SMS gateway settings; empty means SMS go to the development outbox
+ * @param masterKeyText  base64 master key from {@code CRATER_MASTER_KEY}; empty means a key file
+ *                       in the data directory
  */
 public record CraterConfig(
         String host,
@@ -34,7 +37,9 @@ public record CraterConfig(
         Optional<SmtpConfig> smtp,
         Duration tokenTtl,
         Duration interimTtl,
-        String publicBaseUrl) {
+        String publicBaseUrl,
+        Optional<SmsConfig> sms,
+        String masterKeyText) {
 
     /** The documented ceiling for interim tokens and verification codes. */
     public static final Duration INTERIM_TTL_MAX = Duration.ofMinutes(10);
@@ -44,6 +49,8 @@ public record CraterConfig(
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(smtp, "smtp");
+        Objects.requireNonNull(sms, "sms");
+        masterKeyText = masterKeyText == null ? "" : masterKeyText;
         dbUrl = dbUrl == null ? "" : dbUrl.trim();
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -59,6 +66,14 @@ public record CraterConfig(
         }
     }
 
+    /** The settings without SMS gateway or master key from the environment (both default). */
+    public CraterConfig(String host, int port, Path dataDir, boolean demo, String dbUrl, String dbUser,
+                        String dbPassword, Optional<SmtpConfig> smtp, Duration tokenTtl, Duration interimTtl,
+                        String publicBaseUrl) {
+        this(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl,
+                Optional.empty(), "");
+    }
+
     public boolean usesPostgres() {
         return !dbUrl.isEmpty();
     }
@@ -68,27 +83,39 @@ public record CraterConfig(
     }
 
     public CraterConfig withPort(int newPort) {
-        return new CraterConfig(host, newPort, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl);
+        return new CraterConfig(host, newPort, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText);
     }
 
     public CraterConfig withDemo(boolean newDemo) {
-        return new CraterConfig(host, port, dataDir, newDemo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl);
+        return new CraterConfig(host, port, dataDir, newDemo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText);
     }
 
     public CraterConfig withSmtp(Optional<SmtpConfig> newSmtp) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, newSmtp, tokenTtl, interimTtl, publicBaseUrl);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, newSmtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText);
     }
 
     public CraterConfig withDatabase(String url, String user, String password) {
-        return new CraterConfig(host, port, dataDir, demo, url, user, password, smtp, tokenTtl, interimTtl, publicBaseUrl);
+        return new CraterConfig(host, port, dataDir, demo, url, user, password, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText);
+    }
+
+    public CraterConfig withSms(Optional<SmsConfig> newSms) {
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, newSms, masterKeyText);
+    }
+
+    public CraterConfig withDataDir(Path newDataDir) {
+        return new CraterConfig(host, port, newDataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText);
+    }
+
+    public CraterConfig withHost(String newHost) {
+        return new CraterConfig(newHost, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText);
     }
 
     public CraterConfig withTokenTtl(Duration ttl) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, ttl, interimTtl, publicBaseUrl);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, ttl, interimTtl, publicBaseUrl, sms, masterKeyText);
     }
 
     public CraterConfig withInterimTtl(Duration ttl) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, ttl, publicBaseUrl);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, ttl, publicBaseUrl, sms, masterKeyText);
     }
 
     /** Defaults for everything, overridden by whatever the environment sets. */
@@ -105,7 +132,9 @@ public record CraterConfig(
                 SmtpConfig.fromEnvironment(e),
                 Duration.ofMinutes(e.integer("CRATER_TOKEN_TTL_MINUTES", (int) TOKEN_TTL_DEFAULT.toMinutes())),
                 Duration.ofSeconds(e.integer("CRATER_CODE_TTL_SECONDS", (int) INTERIM_TTL_MAX.toSeconds())),
-                e.string("CRATER_PUBLIC_URL", ""));
+                e.string("CRATER_PUBLIC_URL", ""),
+                SmsConfig.fromEnvironment(env),
+                e.string("CRATER_MASTER_KEY", ""));
     }
 
     /** Typed reads of environment variables with clear errors for malformed values. */

@@ -1,6 +1,7 @@
 package dev.crater.demo;
 
 import dev.crater.Services;
+import dev.crater.auth.Totp;
 import dev.crater.companies.Company;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
@@ -19,13 +20,18 @@ public final class DemoData {
     public static final String PIN = "1234";
 
     /** One demo user and how it logs in. */
-    public record DemoUser(String username, String email, String pin, User.TwoFactorMethod twoFactor, String note) {
+    public record DemoUser(String username, String email, String phone, String pin, User.TwoFactorMethod twoFactor,
+                           String note) {
     }
 
     public static final List<DemoUser> USERS = List.of(
-            new DemoUser("demo", "demo@example.com", null, User.TwoFactorMethod.NONE, "password only"),
-            new DemoUser("demo-pin", "demo-pin@example.com", PIN, User.TwoFactorMethod.NONE, "password + PIN " + PIN),
-            new DemoUser("demo-2fa", "demo-2fa@example.com", null, User.TwoFactorMethod.EMAIL, "password + e-mailed code"));
+            new DemoUser("demo", "demo@example.com", null, null, User.TwoFactorMethod.NONE, "password only"),
+            new DemoUser("demo-pin", "demo-pin@example.com", null, PIN, User.TwoFactorMethod.NONE, "password + PIN " + PIN),
+            new DemoUser("demo-2fa", "demo-2fa@example.com", null, null, User.TwoFactorMethod.EMAIL, "password + e-mailed code"),
+            new DemoUser("demo-sms", "demo-sms@example.com", "+15555550100", null, User.TwoFactorMethod.SMS,
+                    "password + code by SMS to +15555550100"),
+            new DemoUser("demo-totp", "demo-totp@example.com", null, null, User.TwoFactorMethod.TOTP,
+                    "password + authenticator-app code"));
 
     private DemoData() {
     }
@@ -37,8 +43,12 @@ public final class DemoData {
         }
         Company company = s.companies.create(COMPANY);
         for (DemoUser u : USERS) {
-            s.users.create(new UserService.NewUser(company.id(), u.username(), PASSWORD, u.email(), null, u.pin(),
-                    u.twoFactor(), "Demo", u.username()));
+            String sealed = u.twoFactor() == User.TwoFactorMethod.TOTP ? s.secretBox.seal(Totp.newSecret()) : null;
+            User created = s.users.create(new UserService.NewUser(company.id(), u.username(), PASSWORD, u.email(),
+                    u.phone(), u.pin(), u.twoFactor(), "Demo", u.username(), sealed));
+            if (sealed != null) {
+                s.recoveryCodes.regenerate(created.id());
+            }
         }
         return true;
     }
@@ -55,6 +65,10 @@ public final class DemoData {
         out.println("Demo users (password for all: " + PASSWORD + "):");
         for (DemoUser u : USERS) {
             out.printf("  %-10s %s%n", u.username(), u.note());
+            s.users.byUsername(company.get().id(), u.username())
+                    .filter(User::totpEnrolled)
+                    .ifPresent(t -> out.println("             authenticator secret: " + s.secretBox.open(t.totpSecretSealed())
+                            + "  (" + Totp.uri(s.secretBox.open(t.totpSecretSealed()), COMPANY, t.username()) + ")"));
         }
         out.println();
         out.println("Log in:");

@@ -66,6 +66,35 @@ public final class HttpSupport {
     }
 
     /**
+     * Reads the body as JSON into {@code type}, leniently (see {@link Json}). An empty or malformed
+     * body answers 422 with the documented ModelState body under {@code argName}.
+     */
+    public static <T> T readJson(ServerRequest req, Class<T> type, String argName) {
+        byte[] bytes = body(req);
+        if (bytes.length == 0) {
+            throw ApiException.modelState(argName, "A request body is required.");
+        }
+        try {
+            T value = Json.read(bytes, type);
+            if (value == null) {
+                throw ApiException.modelState(argName, "A request body is required.");
+            }
+            return value;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr();
+            throw ApiException.modelState(argName, "The request body is not valid JSON" + where + ".");
+        } catch (IOException e) {
+            throw ApiException.modelState(argName, "The request body could not be read.");
+        }
+    }
+
+    /** A query parameter's value, or empty when absent or blank. */
+    public static Optional<String> query(ServerRequest req, String name) {
+        return req.query().first(name).asOptional().map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    /**
      * The error handlers every routing gets: documented bodies for {@link ApiException}, and for
      * anything else a 500 that carries only a request id, with the details in the log under it.
      */

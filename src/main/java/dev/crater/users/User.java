@@ -12,6 +12,7 @@ public record User(
         String username,
         String email,
         String phone,
+        PhoneState phoneState,
         String firstName,
         String middleName,
         String lastName,
@@ -21,7 +22,9 @@ public record User(
         String pinHash,
         TwoFactorMethod twoFactor,
         boolean enabled,
-        long addedAtMs) {
+        long addedAtMs,
+        String totpSecretSealed,
+        long totpLastStep) {
 
     public User {
         Objects.requireNonNull(username, "username");
@@ -33,6 +36,27 @@ public record User(
         Objects.requireNonNull(suffix, "suffix");
         Objects.requireNonNull(passwordHash, "passwordHash");
         Objects.requireNonNull(twoFactor, "twoFactor");
+        Objects.requireNonNull(phoneState, "phoneState");
+    }
+
+    /** True when the phone number is bound and verified, so SMS may be sent to it. */
+    public boolean phoneActive() {
+        return phone != null && phoneState == PhoneState.Active;
+    }
+
+    public boolean totpEnrolled() {
+        return totpSecretSealed != null;
+    }
+
+    /** The documented PhoneNumberState / subscription State values, with their numbers. */
+    public enum PhoneState {
+        NotLinked(0), Active(1), Suspended(2), NotVerified(3);
+
+        public final int code;
+
+        PhoneState(int code) {
+            this.code = code;
+        }
     }
 
     public boolean hasPin() {
@@ -47,25 +71,40 @@ public record User(
 
     /** How the second factor of a login is delivered. */
     public enum TwoFactorMethod {
-        NONE("none"), EMAIL("email");
+        NONE("none", "None"), EMAIL("email", "Email"), SMS("sms", "Sms"), TOTP("totp", "Totp");
 
         private final String wire;
+        private final String json;
 
-        TwoFactorMethod(String wire) {
+        TwoFactorMethod(String wire, String json) {
             this.wire = wire;
+            this.json = json;
         }
 
+        /** Lower-case name used in the store and the CLI. */
         public String wire() {
             return wire;
         }
 
+        /** PascalCase name used in JSON. */
+        public String json() {
+            return json;
+        }
+
+        /** True when a code is sent to the user (rather than computed by an app). */
+        public boolean sendsCode() {
+            return this == EMAIL || this == SMS;
+        }
+
+        /** Parses {@code none|email|sms|totp} in any case, or the numbers 0..3. */
         public static TwoFactorMethod parse(String text) {
+            String t = text == null ? "" : text.trim();
             for (TwoFactorMethod m : values()) {
-                if (m.wire.equalsIgnoreCase(text.trim())) {
+                if (m.wire.equalsIgnoreCase(t) || String.valueOf(m.ordinal()).equals(t)) {
                     return m;
                 }
             }
-            throw new IllegalArgumentException("two-factor method must be one of none, email; got '" + text + "'");
+            throw new IllegalArgumentException("two-factor method must be one of none, email, sms, totp; got '" + text + "'");
         }
     }
 }

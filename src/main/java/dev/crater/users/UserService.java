@@ -40,7 +40,12 @@ public final class UserService {
 
     /** What an operator supplies to create a user. Plaintext secrets live only in this record. */
     public record NewUser(long companyId, String username, String password, String email, String phone,
-                          String pin, User.TwoFactorMethod twoFactor, String firstName, String lastName) {
+                          String pin, User.TwoFactorMethod twoFactor, String firstName, String lastName,
+                          String totpSecretSealed) {
+        public NewUser(long companyId, String username, String password, String email, String phone,
+                       String pin, User.TwoFactorMethod twoFactor, String firstName, String lastName) {
+            this(companyId, username, password, email, phone, pin, twoFactor, firstName, lastName, null);
+        }
     }
 
     /**
@@ -73,10 +78,19 @@ public final class UserService {
         if (store.byUsername(n.companyId(), n.username()).isPresent()) {
             throw new IllegalArgumentException("username '" + n.username().trim() + "' is already taken in this company");
         }
-        User user = new User(0, n.companyId(), n.username().trim(), n.email().trim(), phone, first, "", last,
+        User.TwoFactorMethod method = n.twoFactor() == null ? User.TwoFactorMethod.NONE : n.twoFactor();
+        if (method == User.TwoFactorMethod.SMS && phone == null) {
+            throw new IllegalArgumentException("two-factor sms needs a phone number");
+        }
+        if (method == User.TwoFactorMethod.TOTP && n.totpSecretSealed() == null) {
+            throw new IllegalArgumentException("two-factor totp needs an enrolled authenticator secret");
+        }
+        // A number given by the operator is trusted as bound; users bind theirs with an SMS code.
+        User user = new User(0, n.companyId(), n.username().trim(), n.email().trim(), phone,
+                phone == null ? User.PhoneState.NotLinked : User.PhoneState.Active, first, "", last,
                 User.Salutation.NoSalutation, User.Suffix.NoSuffix,
                 hasher.hash(n.password()), pin == null ? null : hasher.hash(pin),
-                n.twoFactor() == null ? User.TwoFactorMethod.NONE : n.twoFactor(), true, clock.millis());
+                method, true, clock.millis(), n.totpSecretSealed(), 0);
         return store.insert(user);
     }
 
@@ -103,6 +117,33 @@ public final class UserService {
 
     public List<User> all() {
         return store.all();
+    }
+
+    /** Validates an E.164 phone number such as {@code +13105550100}. */
+    public static boolean isE164(String phone) {
+        return phone != null && E164.matcher(phone).matches();
+    }
+
+    public void setTwoFactor(long id, User.TwoFactorMethod method) {
+        store.setTwoFactor(id, method);
+        byId.invalidate(id);
+    }
+
+    public void setPhone(long id, String phone, User.PhoneState state) {
+        store.setPhone(id, phone, state);
+        byId.invalidate(id);
+    }
+
+    public void setTotpSecret(long id, String sealed) {
+        store.setTotpSecret(id, sealed);
+        byId.invalidate(id);
+    }
+
+    /** See {@link UserStore#useTotpStep}. */
+    public boolean useTotpStep(long id, long step) {
+        boolean fresh = store.useTotpStep(id, step);
+        byId.invalidate(id);
+        return fresh;
     }
 
     /** Enables or disables a user; a disabled user's tokens stop working at once on this node. */

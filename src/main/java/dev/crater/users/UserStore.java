@@ -14,6 +14,7 @@ public final class UserStore {
             rs.getString("username"),
             rs.getString("email"),
             rs.getString("phone"),
+            User.PhoneState.valueOf(rs.getString("phone_state")),
             rs.getString("first_name"),
             rs.getString("middle_name"),
             rs.getString("last_name"),
@@ -23,7 +24,9 @@ public final class UserStore {
             rs.getString("pin_hash"),
             User.TwoFactorMethod.parse(rs.getString("two_factor")),
             rs.getBoolean("enabled"),
-            rs.getLong("added_at_ms"));
+            rs.getLong("added_at_ms"),
+            rs.getString("totp_secret_enc"),
+            rs.getLong("totp_last_step"));
 
     private final Jdbi jdbi;
 
@@ -38,15 +41,19 @@ public final class UserStore {
     /** Inserts a user; the id in {@code user} is ignored and the stored row is returned. */
     public User insert(User user) {
         long id = jdbi.withHandle(h -> h.createUpdate("""
-                        INSERT INTO users (company_id, username, username_key, email, phone, first_name, middle_name,
-                            last_name, salutation, suffix, password_hash, pin_hash, two_factor, enabled, added_at_ms)
-                        VALUES (:companyId, :username, :usernameKey, :email, :phone, :firstName, :middleName,
-                            :lastName, :salutation, :suffix, :passwordHash, :pinHash, :twoFactor, :enabled, :addedAtMs)""")
+                        INSERT INTO users (company_id, username, username_key, email, phone, phone_state, first_name, middle_name,
+                            last_name, salutation, suffix, password_hash, pin_hash, two_factor, enabled, added_at_ms,
+                            totp_secret_enc, totp_last_step)
+                        VALUES (:companyId, :username, :usernameKey, :email, :phone, :phoneState, :firstName, :middleName,
+                            :lastName, :salutation, :suffix, :passwordHash, :pinHash, :twoFactor, :enabled, :addedAtMs,
+                            :totp, 0)""")
                 .bind("companyId", user.companyId())
                 .bind("username", user.username())
                 .bind("usernameKey", usernameKey(user.username()))
                 .bind("email", user.email())
                 .bind("phone", user.phone())
+                .bind("phoneState", user.phoneState().name())
+                .bind("totp", user.totpSecretSealed())
                 .bind("firstName", user.firstName())
                 .bind("middleName", user.middleName())
                 .bind("lastName", user.lastName())
@@ -75,6 +82,31 @@ public final class UserStore {
 
     public List<User> all() {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM users ORDER BY id").map(MAPPER).list());
+    }
+
+    public void setTwoFactor(long id, User.TwoFactorMethod method) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET two_factor = :m WHERE id = :id")
+                .bind("m", method.wire()).bind("id", id).execute());
+    }
+
+    public void setPhone(long id, String phone, User.PhoneState state) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET phone = :p, phone_state = :s WHERE id = :id")
+                .bind("p", phone).bind("s", state.name()).bind("id", id).execute());
+    }
+
+    public void setTotpSecret(long id, String sealed) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET totp_secret_enc = :t, totp_last_step = 0 WHERE id = :id")
+                .bind("t", sealed).bind("id", id).execute());
+    }
+
+    /**
+     * Records that the authenticator code of time step {@code step} was used. Returns false when
+     * that step (or a later one) was already used: a replayed code.
+     */
+    public boolean useTotpStep(long id, long step) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "UPDATE users SET totp_last_step = :s WHERE id = :id AND totp_last_step < :s")
+                .bind("s", step).bind("id", id).execute()) == 1;
     }
 
     public boolean setEnabled(long id, boolean enabled) {

@@ -54,9 +54,9 @@ class DevelopmentModeTest {
     }
 
     @Test
-    void demoDataHasThreeUsersAndIsCreatedOnlyOnce() {
+    void demoDataHasOneUserPerLoginKindAndIsCreatedOnlyOnce() {
         assertThat(server.services().users.all()).extracting(u -> u.username())
-                .containsExactly("demo", "demo-pin", "demo-2fa");
+                .containsExactly("demo", "demo-pin", "demo-2fa", "demo-sms", "demo-totp");
         assertThat(DemoData.createIfEmpty(server.services())).isFalse();
     }
 

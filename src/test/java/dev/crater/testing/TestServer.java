@@ -4,6 +4,7 @@ import dev.crater.App;
 import dev.crater.Services;
 import dev.crater.companies.Company;
 import dev.crater.config.CraterConfig;
+import dev.crater.config.SmsConfig;
 import dev.crater.config.SmtpConfig;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
@@ -29,7 +30,7 @@ public final class TestServer implements AutoCloseable {
     private final String pgUrl;
     private final App app;
 
-    private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Duration tokenTtl, boolean demo) {
+    private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo) {
         this.store = store;
         try {
             this.dataDir = Files.createTempDirectory("crater-test-");
@@ -37,7 +38,7 @@ public final class TestServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         CraterConfig config = new CraterConfig("127.0.0.1", 0, dataDir, demo, "", "", "", smtp, tokenTtl,
-                CraterConfig.INTERIM_TTL_MAX, "");
+                CraterConfig.INTERIM_TTL_MAX, "", sms, "");
         if (store == StoreKind.POSTGRES) {
             this.pgUrl = Postgres.freshSchemaUrl();
             config = config.withDatabase(pgUrl, Postgres.USER, Postgres.PASSWORD);
@@ -52,15 +53,19 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(StoreKind store) {
-        return new TestServer(store, Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false);
+        return new TestServer(store, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false);
     }
 
     public static TestServer start(StoreKind store, Optional<SmtpConfig> smtp) {
-        return new TestServer(store, smtp, CraterConfig.TOKEN_TTL_DEFAULT, false);
+        return new TestServer(store, smtp, Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false);
     }
 
     public static TestServer start(StoreKind store, Optional<SmtpConfig> smtp, Duration tokenTtl, boolean demo) {
-        return new TestServer(store, smtp, tokenTtl, demo);
+        return new TestServer(store, smtp, Optional.empty(), tokenTtl, demo);
+    }
+
+    public static TestServer start(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms) {
+        return new TestServer(store, smtp, sms, CraterConfig.TOKEN_TTL_DEFAULT, false);
     }
 
     /** The documented base URL, ending in {@code /api/}. */
@@ -96,6 +101,12 @@ public final class TestServer implements AutoCloseable {
     public User user(Company company, String username, String pin, User.TwoFactorMethod twoFactor) {
         return services().users.create(new UserService.NewUser(company.id(), username, PASSWORD,
                 username + "@example.com", null, pin, twoFactor, "Test", "User"));
+    }
+
+    /** A user with a bound phone number (trusted, as an operator would set it). */
+    public User userWithPhone(Company company, String username, String phone, User.TwoFactorMethod twoFactor) {
+        return services().users.create(new UserService.NewUser(company.id(), username, PASSWORD,
+                username + "@example.com", phone, null, twoFactor, "Test", "User"));
     }
 
     /** Logs in with the password (single-factor user) and returns the final token. */
