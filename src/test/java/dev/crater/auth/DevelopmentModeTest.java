@@ -85,6 +85,34 @@ class DevelopmentModeTest {
     }
 
     @Test
+    void smsDemoUserGetsItsCodeFromTheOutbox() {
+        Http.Response first = login("demo-sms");
+        assertThat(first.status()).isEqualTo(202);
+        Outbox.Entry text = server.services().outbox.newest(Outbox.MESSAGES_KEPT_MAX).stream()
+                .filter(e -> e.channel().equals("sms") && e.recipient().equals("+15555550100"))
+                .findFirst().orElseThrow();
+        Matcher m = Pattern.compile("\\b(\\d{6})\\b").matcher(text.body());
+        assertThat(m.find()).isTrue();
+        assertThat(login("demo-sms", "Authorization", "Bearer " + first.text("Token"), "VerificationCode", m.group(1))
+                .status()).isEqualTo(200);
+    }
+
+    @Test
+    void totpDemoUserLogsInWithTheAuthenticatorCodeOfThePrintedSecret() {
+        var services = server.services();
+        var user = services.users.byUsername(demo.id(), "demo-totp").orElseThrow();
+        String secret = services.secretBox.open(user.totpSecretSealed());
+        java.io.ByteArrayOutputStream banner = new java.io.ByteArrayOutputStream();
+        DemoData.printLogin(services, server.api(), new java.io.PrintStream(banner, true));
+        assertThat(banner.toString()).contains("authenticator secret: " + secret).contains("otpauth://totp/");
+        Http.Response first = login("demo-totp");
+        assertThat(first.status()).isEqualTo(202);
+        String code = Totp.codeAt(secret, server.clock.instant());
+        assertThat(login("demo-totp", "Authorization", "Bearer " + first.text("Token"), "VerificationCode", code)
+                .status()).isEqualTo(200);
+    }
+
+    @Test
     void outboxKeepsOnlyTheNewestMessages() {
         Outbox outbox = server.services().outbox;
         for (int i = 0; i <= Outbox.MESSAGES_KEPT_MAX; i++) {
