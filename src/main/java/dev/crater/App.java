@@ -48,8 +48,9 @@ public final class App implements AutoCloseable {
                 .maxConcurrentRequests(Limits.CONCURRENT_REQUESTS_MAX)
                 .maxTcpConnections(Limits.TCP_CONNECTIONS_MAX)
                 .addProtocol(Http1Config.builder()
-                        .maxPrologueLength(Limits.REQUEST_LINE_BYTES_MAX)
-                        .maxHeadersSize(Limits.HEADERS_BYTES_MAX)
+                        // Helidon refuses a request line whose length reaches this value; +1 serves exactly the limit.
+                        .maxPrologueLength(Limits.REQUEST_LINE_BYTES_MAX + 1)
+                        .maxHeadersSize(Limits.HEADERS_TRANSPORT_BYTES_MAX)
                         .build())
                 .directHandlers(HttpSupport.directHandlers())
                 .shutdownHook(false)

@@ -113,25 +113,78 @@ public final class HttpSupport {
      * lines and headers, bodies over the limit): the documented {@code Message} shape, no detail.
      */
     public static DirectHandlers directHandlers() {
-        DirectHandler handler = (request, eventType, status, headers, message) -> {
-            String text = switch (status.code()) {
-                case 413 -> "The request body is larger than " + Limits.BODY_BYTES_MAX + " bytes.";
-                case 414 -> "The request URI is longer than " + Limits.REQUEST_LINE_BYTES_MAX + " bytes.";
-                case 431 -> "The request headers are larger than " + Limits.HEADERS_BYTES_MAX + " bytes.";
-                default -> status.code() >= 500 ? "An error occurred while processing your request" : "The request is invalid.";
-            };
-            return DirectHandler.TransportResponse.builder()
-                    .status(status)
-                    .header(HeaderNames.CONTENT_TYPE, new String(JSON_TYPE))
-                    .keepAlive(false)
-                    .entity(Json.write(new ApiError.Message(text)))
-                    .build();
-        };
+        DirectHandler handler = new TransportErrors();
         DirectHandlers.Builder builder = DirectHandlers.builder();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             builder.addHandler(type, handler);
         }
         return builder.build();
+    }
+
+    /**
+     * Errors Helidon raises while reading a request, before any route runs. Every such failure is
+     * about the bytes the client sent, so none of them is a 5xx: Helidon 4.5 reports some parse
+     * failures (control bytes in the method, a header parser crash just past the header limit) as
+     * internal errors, which are answered 400 here. Helidon's own "Header size exceeded" is a 400
+     * too; it is answered 431 as documented.
+     */
+    static final class TransportErrors implements DirectHandler {
+        static final String HEADER_SIZE_EXCEEDED = "Header size exceeded";
+
+        @Override
+        public TransportResponse handle(TransportRequest request, EventType eventType, io.helidon.http.Status status,
+                                        io.helidon.http.ServerResponseHeaders headers, Throwable thrown,
+                                        System.Logger logger) {
+            return handle(request, eventType, status, headers, thrown);
+        }
+
+        @Override
+        public TransportResponse handle(TransportRequest request, EventType eventType, io.helidon.http.Status status,
+                                        io.helidon.http.ServerResponseHeaders headers, Throwable thrown) {
+            String message = thrown == null ? "" : String.valueOf(thrown.getMessage());
+            int code = status.code();
+            if (message.contains(HEADER_SIZE_EXCEEDED)) {
+                code = 431;
+            } else if (code >= 500 && thrown != null && !fromCrater(thrown)) {
+                code = 400;
+            }
+            return response(io.helidon.http.Status.create(code));
+        }
+
+        @Override
+        public TransportResponse handle(TransportRequest request, EventType eventType, io.helidon.http.Status status,
+                                        io.helidon.http.ServerResponseHeaders headers, String message) {
+            // Helidon 4.5 passes no message here; what reaches this variant is a request it could
+            // not parse, so a 5xx (a parser crash) is the client's malformed request: 400.
+            int code = message != null && message.contains(HEADER_SIZE_EXCEEDED) ? 431 : status.code();
+            return response(io.helidon.http.Status.create(code >= 500 ? 400 : code));
+        }
+
+        private static boolean fromCrater(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                for (StackTraceElement e : c.getStackTrace()) {
+                    if (e.getClassName().startsWith("dev.crater.")) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private static TransportResponse response(io.helidon.http.Status status) {
+            String text = switch (status.code()) {
+                case 413 -> "The request body is larger than " + Limits.BODY_BYTES_MAX + " bytes.";
+                case 414 -> "The request URI is longer than " + Limits.REQUEST_LINE_BYTES_MAX + " bytes.";
+                case 431 -> "The request headers are larger than " + Limits.HEADERS_BYTES_MAX + " bytes.";
+                default -> status.code() >= 500 ? "An error occurred while processing your request" : ApiError.REQUEST_INVALID;
+            };
+            return TransportResponse.builder()
+                    .status(status)
+                    .header(HeaderNames.CONTENT_TYPE, new String(JSON_TYPE))
+                    .keepAlive(false)
+                    .entity(Json.write(new ApiError.Message(text)))
+                    .build();
+        }
     }
 
     static String newRequestId() {

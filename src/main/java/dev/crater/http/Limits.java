@@ -9,8 +9,16 @@ public final class Limits {
 
     /** Request line (method, URI, version), in bytes. Longer → 414. */
     public static final int REQUEST_LINE_BYTES_MAX = 8 * 1024;
-    /** All request header lines together, in bytes. Larger → 431. */
+    /**
+     * All request header lines together, in bytes, each line counted with its CRLF (the request
+     * line and the closing blank line not counted). Larger → 431, checked by Crater's filter.
+     */
     public static final int HEADERS_BYTES_MAX = 16 * 1024;
+    /**
+     * Where the transport itself stops reading headers (→ 400). Above {@link #HEADERS_BYTES_MAX}
+     * so that the exact limit is Crater's, answered with the documented 431 body.
+     */
+    public static final int HEADERS_TRANSPORT_BYTES_MAX = 2 * HEADERS_BYTES_MAX;
     /** Request header count. More → 431. */
     public static final int HEADER_COUNT_MAX = 64;
     /** One credential header (Username, Password, PinCode, VerificationCode), in characters. */
