@@ -2,11 +2,15 @@ package dev.crater;
 
 import dev.crater.auth.ApiGuard;
 import dev.crater.auth.AuthRoutes;
+import dev.crater.auth.PinRoutes;
 import dev.crater.auth.SecurityRoutes;
+import dev.crater.users.PasswordResetRoutes;
+import dev.crater.users.PasswordRoutes;
 import dev.crater.subscriptions.SubscriptionRoutes;
 import dev.crater.http.ApiError;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Limits;
+import dev.crater.http.RateLimiter;
 import dev.crater.users.UserRoutes;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -68,19 +72,29 @@ public final class App implements AutoCloseable {
     static void routing(HttpRouting.Builder routing, Services s) {
         HttpSupport.errorHandling(routing);
         routing.addFilter(HeaderCountFilter.INSTANCE);
-        routing.register("/api", new AuthRoutes(s.auth));
+        routing.register("/api", new AuthRoutes(s.auth, s.sessions, s.companies, tokenRate(s), s.audit));
         ApiGuard guard = new ApiGuard(s.companies, s.sessions);
+        PasswordResetRoutes passwordReset = new PasswordResetRoutes(s.passwords, s.companies, tokenRate(s));
+        PinRoutes pin = new PinRoutes(new ApiGuard(s.companies, s.sessions, PinRoutes.SCOPES), s.securityImages, s.users,
+                s.hasher, s.sessions, s.audit);
         UserRoutes users = new UserRoutes(s.users);
+        PasswordRoutes passwords = new PasswordRoutes(s.passwords, s.users);
         SecurityRoutes security = new SecurityRoutes(s.twoFactor, s.users);
         SubscriptionRoutes subscriptions = new SubscriptionRoutes(s.phones, s.users, s.database.jdbi());
         for (String prefix : VERSION_PREFIXES) {
-            // Open routes (registration, password reset, mobile settings) will be registered here,
-            // before the guard; everything after it needs an app key and a final bearer token.
+            // Open routes (app key only), then the PIN set-up calls (which admit set-up tokens),
+            // then the guard: everything after it needs an app key and a full bearer token.
+            routing.register(prefix, passwordReset, pin);
             routing.any(prefix + "/*", guard);
-            routing.register(prefix, users, security, subscriptions);
+            routing.register(prefix, users, passwords, security, subscriptions);
         }
         routing.any((req, res) -> HttpSupport.json(res, 404,
                 ApiError.Message.noRoute(req.requestedUri().toUri().toString())));
+    }
+
+    /** A per-address limiter at the configured {@code /token} rate (one per route group). */
+    private static RateLimiter tokenRate(Services s) {
+        return new RateLimiter(s.clock, s.config.tokenRate().burst(), s.config.tokenRate().perSecond());
     }
 
     private static void sweep(Services s) {

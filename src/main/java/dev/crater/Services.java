@@ -1,6 +1,8 @@
 package dev.crater;
 
+import dev.crater.audit.AuditLog;
 import dev.crater.auth.AuthService;
+import dev.crater.auth.LoginGuard;
 import dev.crater.auth.AuthenticatorCodes;
 import dev.crater.auth.ChallengeStore;
 import dev.crater.auth.CodeDelivery;
@@ -24,6 +26,9 @@ import dev.crater.notify.Outbox;
 import dev.crater.notify.SmtpMailer;
 import dev.crater.store.Database;
 import dev.crater.subscriptions.PhoneService;
+import dev.crater.auth.SecurityImages;
+import dev.crater.users.PasswordPolicy;
+import dev.crater.users.PasswordService;
 import dev.crater.users.UserService;
 import dev.crater.users.UserStore;
 import java.time.InstantSource;
@@ -53,6 +58,11 @@ public final class Services implements AutoCloseable {
     public final AuthService auth;
     public final TwoFactorService twoFactor;
     public final PhoneService phones;
+    public final AuditLog audit;
+    public final LoginGuard loginGuard;
+    public final PasswordPolicy passwordPolicy;
+    public final PasswordService passwords;
+    public final SecurityImages securityImages;
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -60,7 +70,9 @@ public final class Services implements AutoCloseable {
         this.database = Database.open(config);
         this.hasher = hasher;
         this.companies = new CompanyService(new CompanyStore(database.jdbi()), clock);
-        this.users = new UserService(new UserStore(database.jdbi()), hasher, clock);
+        this.passwordPolicy = PasswordPolicy.load();
+        this.users = new UserService(new UserStore(database.jdbi()), hasher, companies, passwordPolicy, clock);
+        this.audit = new AuditLog(database.jdbi(), clock);
         this.outbox = new Outbox(database.jdbi(), clock);
         this.mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElse(outbox);
         this.sms = config.sms().<SmsSender>map(HttpSmsGateway::new).orElseGet(() -> new OutboxSmsSender(outbox));
@@ -71,10 +83,15 @@ public final class Services implements AutoCloseable {
         this.recoveryCodes = new RecoveryCodes(database.jdbi());
         this.codeDelivery = new CodeDelivery(mailer, sms, new CodeThrottle(database.jdbi()), clock, config.interimTtl());
         this.authenticatorCodes = new AuthenticatorCodes(users, secretBox);
+        this.loginGuard = new LoginGuard(users, companies, hasher, mailer, audit, clock);
         this.auth = new AuthService(companies, users, hasher, tokens, challenges, codeDelivery, recoveryCodes,
-                authenticatorCodes, clock, config.tokenTtl(), config.interimTtl());
+                authenticatorCodes, loginGuard, audit, clock, config.tokenTtl(), config.interimTtl());
         this.twoFactor = new TwoFactorService(users, hasher, codeDelivery, new SettingsCodes(database.jdbi(), secretBox),
-                recoveryCodes, authenticatorCodes, secretBox, mailer, database.jdbi(), clock, config.interimTtl());
+                recoveryCodes, authenticatorCodes, secretBox, mailer, loginGuard, audit, database.jdbi(), clock,
+                config.interimTtl());
+        this.passwords = new PasswordService(users, hasher, loginGuard, new CodeThrottle(database.jdbi()), secretBox, tokens,
+                sessions, mailer, audit, database.jdbi(), clock, config.interimTtl());
+        this.securityImages = new SecurityImages(config.dataDir().resolve("security-images"));
         this.phones = new PhoneService(database.jdbi(), users, codeDelivery, secretBox, clock, config.interimTtl());
     }
 

@@ -2,6 +2,8 @@ package dev.crater.admin;
 
 import dev.crater.Main;
 import dev.crater.Services;
+import dev.crater.audit.AuditLog;
+import dev.crater.http.ClientInfo;
 import dev.crater.companies.Company;
 import dev.crater.http.Dates;
 import dev.crater.notify.Outbox;
@@ -11,6 +13,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Option;
  * server runs (the server re-reads cached rows within seconds).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer companies, users and the outbox.",
-        subcommands = {AdminCommand.CompanyCommands.class, AdminCommand.UserCommands.class, AdminCommand.OutboxCommand.class})
+        subcommands = {AdminCommand.CompanyCommands.class, AdminCommand.UserCommands.class, AdminCommand.OutboxCommand.class,
+                AdminCommand.AuditCommand.class})
 public final class AdminCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -66,7 +70,7 @@ public final class AdminCommand implements Runnable {
     }
 
     @Command(name = "company", mixinStandardHelpOptions = true, description = "Companies and their application keys.",
-            subcommands = {CompanyCreate.class, CompanyList.class})
+            subcommands = {CompanyCreate.class, CompanyList.class, CompanySetPolicy.class})
     static final class CompanyCommands implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -103,8 +107,47 @@ public final class AdminCommand implements Runnable {
         }
     }
 
+    @Command(name = "set-policy", mixinStandardHelpOptions = true,
+            description = "Set a company's login policy; options not given keep their current value. Prints the policy.")
+    static final class CompanySetPolicy extends StoreCommand {
+        @Option(names = "--name", required = true, description = "Company name.")
+        String name;
+        @Option(names = "--password-min-length", description = "Shortest password (8..64; default 12).")
+        Integer passwordMinLength;
+        @Option(names = "--password-max-age-days", description = "Days before a password must be changed; 0 = never (default).")
+        Integer passwordMaxAgeDays;
+        @Option(names = "--pin-required", arity = "1", description = "true: every user must set a PIN (default false).")
+        Boolean pinRequired;
+        @Option(names = "--free-failures", description = "Failed steps before waits start (default 5).")
+        Integer freeFailures;
+        @Option(names = "--failure-delay-seconds", description = "Wait added per further failure (default 60).")
+        Integer failureDelaySeconds;
+        @Option(names = "--failure-delay-max-seconds", description = "Longest wait (default 900).")
+        Integer failureDelayMaxSeconds;
+        @Option(names = "--lock-after-failures", description = "Consecutive failures that lock the account (default 100).")
+        Integer lockAfterFailures;
+
+        @Override
+        int run(Services s) {
+            Company c = company(s, name);
+            dev.crater.companies.CompanyPolicy p = s.companies.policy(c.id());
+            dev.crater.companies.CompanyPolicy next = new dev.crater.companies.CompanyPolicy(
+                    passwordMinLength != null ? passwordMinLength : p.passwordMinLength(),
+                    passwordMaxAgeDays != null ? passwordMaxAgeDays : p.passwordMaxAgeDays(),
+                    pinRequired != null ? pinRequired : p.pinRequired(),
+                    freeFailures != null ? freeFailures : p.freeFailures(),
+                    failureDelaySeconds != null ? failureDelaySeconds : p.failureDelaySeconds(),
+                    failureDelayMaxSeconds != null ? failureDelayMaxSeconds : p.failureDelayMaxSeconds(),
+                    lockAfterFailures != null ? lockAfterFailures : p.lockAfterFailures());
+            s.companies.setPolicy(c.id(), next);
+            System.out.println("Policy of '" + c.name() + "': " + next);
+            return 0;
+        }
+    }
+
     @Command(name = "user", mixinStandardHelpOptions = true, description = "Users of a company.",
-            subcommands = {UserCreate.class, UserList.class, UserDisable.class, UserEnable.class, UserSetTwoFactor.class})
+            subcommands = {UserCreate.class, UserList.class, UserDisable.class, UserEnable.class, UserSetTwoFactor.class,
+                    UserUnlock.class})
     static final class UserCommands implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -169,11 +212,16 @@ public final class AdminCommand implements Runnable {
         int run(Services s) {
             Map<Long, String> companies = s.companies.all().stream()
                     .collect(Collectors.toMap(Company::id, Company::name));
-            System.out.printf("%-6s %-20s %-24s %-30s %-5s %-10s %s%n", "ID", "COMPANY", "USERNAME", "EMAIL", "PIN", "2FA", "STATE");
+            System.out.printf("%-6s %-20s %-24s %-30s %-5s %-10s %-9s %s%n", "ID", "COMPANY", "USERNAME", "EMAIL", "PIN",
+                    "2FA", "STATE", "LOGIN");
+            long now = s.clock.millis();
             for (User u : s.users.all()) {
-                System.out.printf("%-6d %-20s %-24s %-30s %-5s %-10s %s%n", u.id(), companies.get(u.companyId()),
+                String login = u.locked() ? "locked (" + u.failedAttempts() + " failures)"
+                        : now < u.blockedUntilMs() ? "waiting until " + Dates.iso(u.blockedUntilMs())
+                        : u.failedAttempts() > 0 ? u.failedAttempts() + " recent failures" : "ok";
+                System.out.printf("%-6d %-20s %-24s %-30s %-5s %-10s %-9s %s%n", u.id(), companies.get(u.companyId()),
                         u.username(), u.email(), u.hasPin() ? "yes" : "no", u.twoFactor().wire(),
-                        u.enabled() ? "enabled" : "disabled");
+                        u.enabled() ? "enabled" : "disabled", login);
             }
             return 0;
         }
@@ -190,7 +238,9 @@ public final class AdminCommand implements Runnable {
         int run(Services s) {
             User u = user(s, company, username);
             s.users.setEnabled(u.id(), false);
-            System.out.println("Disabled user " + u.id() + " '" + u.username() + "'");
+            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.USER_DISABLED, null, ClientInfo.OPERATOR,
+                    "all tokens revoked");
+            System.out.println("Disabled user " + u.id() + " '" + u.username() + "' and revoked its tokens");
             return 0;
         }
     }
@@ -206,7 +256,27 @@ public final class AdminCommand implements Runnable {
         int run(Services s) {
             User u = user(s, company, username);
             s.users.setEnabled(u.id(), true);
+            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.USER_ENABLED, null, ClientInfo.OPERATOR, null);
             System.out.println("Enabled user " + u.id() + " '" + u.username() + "'");
+            return 0;
+        }
+    }
+
+    @Command(name = "unlock", mixinStandardHelpOptions = true,
+            description = "Lift a lock (or a wait after failed logins) so the user can log in again.")
+    static final class UserUnlock extends StoreCommand {
+        @Option(names = "--company", required = true)
+        String company;
+        @Option(names = "--username", required = true)
+        String username;
+
+        @Override
+        int run(Services s) {
+            User u = user(s, company, username);
+            s.users.unlock(u.id());
+            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.ACCOUNT_UNLOCKED, null, ClientInfo.OPERATOR,
+                    "by an operator");
+            System.out.println("Unlocked user " + u.id() + " '" + u.username() + "'");
             return 0;
         }
     }
@@ -250,8 +320,68 @@ public final class AdminCommand implements Runnable {
                 }
             }
             s.users.setTwoFactor(u.id(), m);
+            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.TWO_FACTOR_CHANGED, null, ClientInfo.OPERATOR,
+                    u.twoFactor().wire() + " -> " + m.wire() + " by an operator");
             System.out.println("User " + u.id() + " '" + u.username() + "' now uses two-factor " + m.wire());
             return 0;
+        }
+    }
+
+    @Command(name = "audit", mixinStandardHelpOptions = true,
+            description = "Authentication events, oldest first: time, event, step, company, user, address, agent, detail.")
+    static final class AuditCommand extends StoreCommand {
+        @Option(names = "--company", description = "Company name (with --user).")
+        String company;
+        @Option(names = "--user", description = "Only this username (needs --company when names repeat across companies).")
+        String username;
+        @Option(names = "--since", defaultValue = "24h",
+                description = "An ISO-8601 instant (2026-11-22T09:30:00Z) or a span back from now: 90m, 24h, 7d (default 24h).")
+        String since;
+        @Option(names = "--limit", defaultValue = "1000", description = "Most events shown (at most " + AuditLog.QUERY_ROWS_MAX + ").")
+        int limit;
+
+        @Override
+        int run(Services s) {
+            Long userId = null;
+            if (username != null) {
+                List<User> matches = s.users.all().stream()
+                        .filter(u -> u.username().equalsIgnoreCase(username))
+                        .filter(u -> company == null || s.companies.byName(company).map(c -> c.id() == u.companyId()).orElse(false))
+                        .toList();
+                if (matches.size() != 1) {
+                    throw new IllegalArgumentException(matches.isEmpty() ? "no user '" + username + "'"
+                            : "several users named '" + username + "': add --company");
+                }
+                userId = matches.get(0).id();
+            }
+            long sinceMs = parseSince(since, s.clock.millis());
+            for (AuditLog.Entry e : s.audit.query(userId, sinceMs, limit)) {
+                System.out.printf("%s  %-24s %-18s c=%s u=%s %-20s %-15s %s  %s%n", Dates.iso(e.atMs()), e.event(),
+                        e.step() == null ? "-" : e.step(), e.companyId(), e.userId(),
+                        e.username() == null ? "-" : e.username(), e.clientAddress(),
+                        e.userAgent() == null || e.userAgent().isEmpty() ? "-" : "\"" + e.userAgent() + "\"",
+                        e.detail() == null ? "" : e.detail());
+            }
+            return 0;
+        }
+
+        static long parseSince(String text, long nowMs) {
+            String t = text.trim();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})([mhd])").matcher(t);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                long unit = switch (m.group(2)) {
+                    case "m" -> 60_000L;
+                    case "h" -> 3_600_000L;
+                    default -> 86_400_000L;
+                };
+                return nowMs - n * unit;
+            }
+            try {
+                return java.time.Instant.parse(t).toEpochMilli();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("--since must be an ISO-8601 instant or a span like 90m, 24h, 7d");
+            }
         }
     }
 

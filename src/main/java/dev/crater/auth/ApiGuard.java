@@ -22,10 +22,18 @@ public final class ApiGuard implements Handler {
 
     private final CompanyService companies;
     private final SessionService sessions;
+    private final java.util.Set<TokenStore.Scope> scopes;
 
+    /** A guard that admits full tokens only: the one in front of the whole API. */
     public ApiGuard(CompanyService companies, SessionService sessions) {
+        this(companies, sessions, java.util.Set.of(TokenStore.Scope.FULL));
+    }
+
+    /** A guard that admits tokens of the given scopes (the PIN set-up calls admit PIN_SETUP too). */
+    public ApiGuard(CompanyService companies, SessionService sessions, java.util.Set<TokenStore.Scope> scopes) {
         this.companies = companies;
         this.sessions = sessions;
+        this.scopes = java.util.Set.copyOf(scopes);
     }
 
     @Override
@@ -35,7 +43,9 @@ public final class ApiGuard implements Handler {
             throw ApiException.appKey();
         }
         String bearer = SessionService.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
-        Principal principal = sessions.authenticate(bearer, company.get().id()).orElseThrow(ApiException::denied);
+        Principal principal = sessions.authenticate(bearer, company.get().id())
+                .filter(p -> scopes.contains(p.scope()))
+                .orElseThrow(ApiException::denied);
         req.context().register(principal);
         req.context().register(company.get());
         res.next();

@@ -1,7 +1,13 @@
 package dev.crater.auth;
 
-import dev.crater.http.HttpSupport;
+import dev.crater.audit.AuditLog;
+import dev.crater.companies.Company;
+import dev.crater.companies.CompanyService;
 import dev.crater.http.ApiError;
+import dev.crater.http.ApiException;
+import dev.crater.http.ClientInfo;
+import dev.crater.http.HttpSupport;
+import dev.crater.http.RateLimiter;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -26,18 +32,37 @@ public final class AuthRoutes implements HttpService {
     static final HeaderName LEGACY_TOKEN = HeaderNames.create("Token");
 
     private final AuthService auth;
+    private final SessionService sessions;
+    private final RateLimiter perAddress;
+    private final CompanyService companies;
+    private final AuditLog audit;
 
-    public AuthRoutes(AuthService auth) {
+    public AuthRoutes(AuthService auth, SessionService sessions, CompanyService companies, RateLimiter perAddress,
+                      AuditLog audit) {
         this.auth = auth;
+        this.sessions = sessions;
+        this.companies = companies;
+        this.perAddress = perAddress;
+        this.audit = audit;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.post("/token[/]", this::token)
+                .delete("/token[/]", this::logout)
                 .any("/token[/]", AuthRoutes::methodNotAllowed);
     }
 
     private void token(ServerRequest req, ServerResponse res) {
+        ClientInfo client = ClientInfo.of(req);
+        long wait = perAddress.acquire(client.address());
+        if (wait > 0) {
+            audit.record(null, null, HttpSupport.header(req, USERNAME).orElse(null), AuditLog.Event.RATE_LIMITED,
+                    null, client, "retry after " + wait + " s");
+            res.header(HeaderNames.RETRY_AFTER, String.valueOf(wait));
+            HttpSupport.json(res, 429, new TokenResponse.Failed(Step.BaseAuthentication, TokenResponse.RATE_LIMITED));
+            return;
+        }
         AuthService.LoginRequest login = new AuthService.LoginRequest(
                 HttpSupport.header(req, ApiGuard.APP_KEY).orElse(null),
                 HttpSupport.header(req, USERNAME).orElse(null),
@@ -46,7 +71,8 @@ public final class AuthRoutes implements HttpService {
                 HttpSupport.header(req, PIN_CODE).orElse(null),
                 HttpSupport.header(req, VERIFICATION_CODE).orElse(null),
                 SessionService.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION)
-                        .or(() -> req.headers().first(LEGACY_TOKEN)).orElse(null)));
+                        .or(() -> req.headers().first(LEGACY_TOKEN)).orElse(null)),
+                client);
         switch (auth.login(login)) {
             case AuthService.Outcome.UnknownAppKey u -> HttpSupport.json(res, 403, ApiError.AppKey.INVALID);
             case AuthService.Outcome.Answer a -> HttpSupport.json(res, a.response().httpStatus(), a.response());
@@ -61,8 +87,22 @@ public final class AuthRoutes implements HttpService {
         }
     }
 
+    /**
+     * {@code DELETE /api/token} (not in the ETNA docs): revokes the bearer token presented, of any
+     * scope. 204 when it was live; 401 otherwise.
+     */
+    private void logout(ServerRequest req, ServerResponse res) {
+        Company company = HttpSupport.header(req, ApiGuard.APP_KEY).flatMap(companies::byAppKey)
+                .orElseThrow(ApiException::appKey);
+        String bearer = SessionService.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+        Principal p = sessions.authenticate(bearer, company.id()).orElseThrow(ApiException::denied);
+        sessions.revoke(p.tokenHash());
+        audit.record(company.id(), p.userId(), null, AuditLog.Event.TOKEN_REVOKED, null, ClientInfo.of(req), "logout");
+        res.status(204).send();
+    }
+
     private static void methodNotAllowed(ServerRequest req, ServerResponse res) {
-        res.header(HeaderNames.ALLOW, "POST");
+        res.header(HeaderNames.ALLOW, "POST, DELETE");
         HttpSupport.json(res, 405, new ApiError.Message(
                 "The requested resource does not support http method '" + req.prologue().method().text() + "'."));
     }

@@ -1,7 +1,10 @@
 package dev.crater.auth;
 
+import dev.crater.audit.AuditLog;
 import dev.crater.companies.Company;
+import dev.crater.companies.CompanyPolicy;
 import dev.crater.companies.CompanyService;
+import dev.crater.http.ClientInfo;
 import dev.crater.http.Limits;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
@@ -33,13 +36,16 @@ public final class AuthService {
     private final CodeDelivery delivery;
     private final RecoveryCodes recoveryCodes;
     private final AuthenticatorCodes authenticator;
+    private final LoginGuard guard;
+    private final AuditLog audit;
     private final InstantSource clock;
     private final Duration tokenTtl;
     private final Duration interimTtl;
 
     public AuthService(CompanyService companies, UserService users, PasswordHasher hasher, TokenStore tokens,
                        ChallengeStore challenges, CodeDelivery delivery, RecoveryCodes recoveryCodes,
-                       AuthenticatorCodes authenticator, InstantSource clock, Duration tokenTtl, Duration interimTtl) {
+                       AuthenticatorCodes authenticator, LoginGuard guard, AuditLog audit, InstantSource clock,
+                       Duration tokenTtl, Duration interimTtl) {
         this.companies = companies;
         this.users = users;
         this.hasher = hasher;
@@ -48,6 +54,8 @@ public final class AuthService {
         this.delivery = delivery;
         this.recoveryCodes = recoveryCodes;
         this.authenticator = authenticator;
+        this.guard = guard;
+        this.audit = audit;
         this.clock = clock;
         this.tokenTtl = tokenTtl;
         this.interimTtl = interimTtl;
@@ -58,7 +66,7 @@ public final class AuthService {
      * the token after the {@code Bearer } prefix.
      */
     public record LoginRequest(String appKey, String username, String password, String pin, String code,
-                               String bearer) {
+                               String bearer, ClientInfo client) {
     }
 
     /** Outcome of a call: a documented token answer, or a refusal the edge maps to a status. */
@@ -116,25 +124,40 @@ public final class AuthService {
         Optional<User> found = users.byUsername(company.id(), req.username());
         if (found.isEmpty()) {
             hasher.verifyDummy(req.password());
+            audit.record(company.id(), null, req.username(), AuditLog.Event.LOGIN_FAILED, Step.BaseAuthentication.name(),
+                    req.client(), "unknown user");
             return invalidCredentials();
         }
         User user = found.get();
+        if (guard.refuse(company, user, Step.BaseAuthentication, req.client())) {
+            return invalidCredentials();
+        }
         boolean passwordOk = hasher.verify(req.password(), user.passwordHash());
-        if (!passwordOk || !user.enabled()) {
+        if (!passwordOk) {
+            guard.failed(company, user, Step.BaseAuthentication, req.client());
+            return invalidCredentials();
+        }
+        if (!user.enabled()) {
+            audit.record(company.id(), user.id(), user.username(), AuditLog.Event.LOGIN_FAILED,
+                    Step.BaseAuthentication.name(), req.client(), "user disabled");
             return invalidCredentials();
         }
         if (user.hasPin()) {
-            if (req.pin() != null && !tooLong(req.pin()) && hasher.verify(req.pin(), user.pinHash())) {
-                return secondFactor(company, user, null, Secrets.newToken());
+            boolean pinSent = req.pin() != null;
+            if (pinSent && !tooLong(req.pin()) && hasher.verify(req.pin(), user.pinHash())) {
+                return secondFactor(company, user, null, Secrets.newToken(), req.client());
             }
-            int failures = req.pin() == null ? 0 : 1;
+            if (pinSent) {
+                guard.failed(company, user, Step.SecutityPin, req.client());
+            }
+            int failures = pinSent ? 1 : 0;
             String interim = Secrets.newToken();
             long now = clock.millis();
             challenges.insert(Secrets.sha256(interim), user.id(), company.id(), Step.SecutityPin, null, 0,
                     failures, now, now + interimTtl.toMillis());
             return answer(new TokenResponse.Expecting(Step.SecutityPin, TokenResponse.INVALID_PIN, interim));
         }
-        return secondFactor(company, user, null, Secrets.newToken());
+        return secondFactor(company, user, null, Secrets.newToken(), req.client());
     }
 
     /**
@@ -143,12 +166,13 @@ public final class AuthService {
      * the client already holds; otherwise {@code interim} is a new token for a new challenge. A sent
      * code is MAC'd with the interim token text, which the store never holds.
      */
-    private Outcome secondFactor(Company company, User user, ChallengeStore.Challenge pinChallenge, String interim) {
+    private Outcome secondFactor(Company company, User user, ChallengeStore.Challenge pinChallenge, String interim,
+                                 ClientInfo client) {
         if (user.twoFactor() == User.TwoFactorMethod.NONE) {
             if (pinChallenge != null && !challenges.finish(pinChallenge.id(), PIN_FAILURES_MAX)) {
                 return answer(new TokenResponse.Failed(Step.SecutityPin, TokenResponse.CORRUPTED_TICKET));
             }
-            return answer(new TokenResponse.Succeeded(issueFinalToken(user)));
+            return complete(company, user, client);
         }
         String codeMac = null;
         if (user.twoFactor().sendsCode()) {
@@ -182,7 +206,7 @@ public final class AuthService {
         User user = found.get();
         return switch (c.step()) {
             case SecutityPin -> pinStep(company, user, c, req);
-            case VerificationCode -> codeStep(user, c, req);
+            case VerificationCode -> codeStep(company, user, c, req);
             case BaseAuthentication -> throw new IllegalStateException("challenge " + c.id() + " at BaseAuthentication");
         };
     }
@@ -191,19 +215,26 @@ public final class AuthService {
         if (req.pin() == null) {
             return answer(new TokenResponse.Expecting(Step.SecutityPin, TokenResponse.INVALID_PIN, req.bearer()));
         }
+        if (guard.refuse(company, user, Step.SecutityPin, req.client())) {
+            return answer(new TokenResponse.Failed(Step.SecutityPin, TokenResponse.INVALID_PIN));
+        }
         if (tooLong(req.pin()) || !hasher.verify(req.pin(), user.pinHash())) {
+            guard.failed(company, user, Step.SecutityPin, req.client());
             int failures = challenges.pinFailed(c.id(), PIN_FAILURES_MAX);
             if (failures >= PIN_FAILURES_MAX) {
                 return answer(new TokenResponse.Failed(Step.SecutityPin, TokenResponse.INVALID_PIN));
             }
             return answer(new TokenResponse.Expecting(Step.SecutityPin, TokenResponse.INVALID_PIN, req.bearer()));
         }
-        return secondFactor(company, user, c, req.bearer());
+        return secondFactor(company, user, c, req.bearer(), req.client());
     }
 
-    private Outcome codeStep(User user, ChallengeStore.Challenge c, LoginRequest req) {
+    private Outcome codeStep(Company company, User user, ChallengeStore.Challenge c, LoginRequest req) {
         if (req.code() == null) {
             return answer(new TokenResponse.Expecting(Step.VerificationCode, TokenResponse.EXPECTING_CODE, req.bearer()));
+        }
+        if (guard.refuse(company, user, Step.VerificationCode, req.client())) {
+            return answer(new TokenResponse.Failed(Step.VerificationCode, TokenResponse.INVALID_CODE));
         }
         String code = req.code().trim();
         long now = clock.millis();
@@ -219,6 +250,7 @@ public final class AuthService {
                     && Secrets.equal(Secrets.codeMac(req.bearer(), code), c.codeMac());
         }
         if (!accepted) {
+            guard.failed(company, user, Step.VerificationCode, req.client());
             int failures = challenges.codeFailed(c.id(), CODE_FAILURES_MAX);
             if (failures >= CODE_FAILURES_MAX) {
                 return answer(new TokenResponse.Failed(Step.VerificationCode, TokenResponse.INVALID_CODE));
@@ -228,13 +260,39 @@ public final class AuthService {
         if (!challenges.finish(c.id(), CODE_FAILURES_MAX)) {
             return answer(new TokenResponse.Failed(Step.VerificationCode, TokenResponse.CORRUPTED_TICKET));
         }
-        return answer(new TokenResponse.Succeeded(issueFinalToken(user)));
+        return complete(company, user, req.client());
     }
 
-    private String issueFinalToken(User user) {
+    /**
+     * Every factor passed. The failure count starts again, and the user gets a full token — unless
+     * the company's policy first needs a new password (expired) or a PIN (required but never set),
+     * in which case the token opens only that call.
+     */
+    private Outcome complete(Company company, User user, ClientInfo client) {
+        guard.succeeded(user);
+        CompanyPolicy policy = companies.policy(company.id());
+        long now = clock.millis();
+        if (policy.passwordExpired(user.passwordChangedAtMs(), now)) {
+            audit.record(company.id(), user.id(), user.username(), AuditLog.Event.PASSWORD_EXPIRED,
+                    Step.BaseAuthentication.name(), client, null);
+            return answer(new TokenResponse.Expecting(Step.BaseAuthentication, TokenResponse.PASSWORD_EXPIRED,
+                    issueToken(user, TokenStore.Scope.PASSWORD_CHANGE, interimTtl)));
+        }
+        if (policy.pinRequired() && !user.hasPin()) {
+            audit.record(company.id(), user.id(), user.username(), AuditLog.Event.LOGIN_EXPECTING,
+                    Step.SecutityPin.name(), client, "PIN not set");
+            return answer(new TokenResponse.Expecting(Step.SecutityPin, TokenResponse.PIN_NOT_INIT,
+                    issueToken(user, TokenStore.Scope.PIN_SETUP, interimTtl)));
+        }
+        audit.record(company.id(), user.id(), user.username(), AuditLog.Event.LOGIN_SUCCEEDED, null, client,
+                "two-factor " + user.twoFactor().wire());
+        return answer(new TokenResponse.Succeeded(issueToken(user, TokenStore.Scope.FULL, tokenTtl)));
+    }
+
+    private String issueToken(User user, TokenStore.Scope scope, Duration ttl) {
         String token = Secrets.newToken();
         long now = clock.millis();
-        tokens.insert(Secrets.sha256(token), user.id(), user.companyId(), now, now + tokenTtl.toMillis());
+        tokens.insert(Secrets.sha256(token), user.id(), user.companyId(), now, now + ttl.toMillis(), scope);
         return token;
     }
 

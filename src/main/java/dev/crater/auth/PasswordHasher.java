@@ -42,6 +42,10 @@ public final class PasswordHasher {
     private final SecureRandom random = new SecureRandom();
     /** A hash of a random secret, verified in place of a missing user's so both take equal time. */
     private final String dummyHash;
+    /** Moving average of how long a verification takes, for refusals that must take as long. */
+    private volatile long typicalVerifyNanos;
+    /** Verifications done (real or dummy): lets tests prove that refused attempts cost no hash. */
+    private final java.util.concurrent.atomic.AtomicLong verifications = new java.util.concurrent.atomic.AtomicLong();
 
     public PasswordHasher(int memoryKib, int iterations, int parallelism, int hashesInFlightMax) {
         if (memoryKib < MEMORY_KIB_DEFAULT || iterations < ITERATIONS_DEFAULT || parallelism < 1) {
@@ -58,6 +62,27 @@ public final class PasswordHasher {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         this.dummyHash = hash(B64.encodeToString(secret));
+        long t0 = System.nanoTime();
+        verifyDummy(B64.encodeToString(secret));
+        this.typicalVerifyNanos = System.nanoTime() - t0;
+        verifications.set(0);
+    }
+
+    /** How many verifications ran since start-up. */
+    public long verifications() {
+        return verifications.get();
+    }
+
+    /**
+     * Sleeps about as long as a verification takes, without the work: a refused attempt answers in
+     * the same time as a real one but costs no CPU (the caller is a virtual thread).
+     */
+    public void waitLikeAVerification() {
+        try {
+            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(typicalVerifyNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Defaults: OWASP parameters, one hash in flight per available core. */
@@ -85,6 +110,18 @@ public final class PasswordHasher {
      * does not reveal whether a user or a secret exists.
      */
     public boolean verify(String secret, String encoded) {
+        long t0 = System.nanoTime();
+        try {
+            return verifyTimed(secret, encoded);
+        } finally {
+            verifications.incrementAndGet();
+            // Exponential moving average, weight 1/8: follows load changes within a few logins.
+            long took = System.nanoTime() - t0;
+            typicalVerifyNanos += (took - typicalVerifyNanos) / 8;
+        }
+    }
+
+    private boolean verifyTimed(String secret, String encoded) {
         Parsed parsed = encoded == null ? null : parse(encoded);
         if (parsed == null) {
             Parsed dummy = parse(dummyHash);

@@ -2,6 +2,7 @@ package dev.crater.auth;
 
 import dev.crater.companies.Company;
 import dev.crater.http.ApiException;
+import dev.crater.http.ClientInfo;
 import dev.crater.http.HttpSupport;
 import dev.crater.users.User;
 import dev.crater.users.UserIds;
@@ -81,14 +82,15 @@ public final class SecurityRoutes implements HttpService {
             throw ApiException.modelState("model.Method", "Method must be None, Email, Sms or Totp.");
         }
         Company company = ApiGuard.company(req);
-        HttpSupport.json(res, 200, twoFactor.change(company, user, method, body.password(), body.verificationCode()));
+        HttpSupport.json(res, 200, twoFactor.change(company, user, method, body.password(), body.verificationCode(),
+                ClientInfo.of(req)));
     }
 
     private void startEnrolment(ServerRequest req, ServerResponse res) {
         User user = caller(req);
         ProveRequest body = HttpSupport.readJson(req, ProveRequest.class, "model");
         HttpSupport.json(res, 200, twoFactor.startEnrolment(ApiGuard.company(req), user, body.password(),
-                body.verificationCode()));
+                body.verificationCode(), ClientInfo.of(req)));
     }
 
     private void confirmEnrolment(ServerRequest req, ServerResponse res) {
@@ -97,6 +99,6 @@ public final class SecurityRoutes implements HttpService {
         if (body.code() == null || body.code().isBlank()) {
             throw ApiException.modelState("model.Code", "Code is required.");
         }
-        HttpSupport.json(res, 200, twoFactor.confirmEnrolment(ApiGuard.company(req), user, body.code()));
+        HttpSupport.json(res, 200, twoFactor.confirmEnrolment(ApiGuard.company(req), user, body.code(), ClientInfo.of(req)));
     }
 }

@@ -21,20 +21,32 @@ public final class SessionService {
     static final int TOKEN_CHARS_MAX = 256;
 
     private final ReadCache<String, TokenStore.StoredToken> byHash;
+    private final TokenStore tokens;
     private final UserService users;
     private final InstantSource clock;
 
     public SessionService(TokenStore tokens, UserService users, InstantSource clock) {
         this.byHash = new ReadCache<>(tokens::byHash, clock, CACHE_REVALIDATE_MS, CACHE_ENTRIES_MAX);
+        this.tokens = tokens;
         this.users = users;
         this.clock = clock;
     }
 
     /**
+     * Revokes the token with this hash (logout). It stops working at once on this node and within
+     * {@link #CACHE_REVALIDATE_MS} on others.
+     */
+    public boolean revoke(String tokenHash) {
+        boolean revoked = tokens.revoke(tokenHash, clock.millis());
+        byHash.invalidate(tokenHash);
+        return revoked;
+    }
+
+    /**
      * The principal for a final bearer token presented with an app key of {@code companyId}.
      *
-     * @return empty when the token is unknown, expired, revoked, of another company, or its user
-     *     is disabled
+     * @return empty when the token is unknown, expired, revoked (itself or by a revoke-all), of
+     *     another company, or its user is disabled; the principal carries the token's scope
      */
     public Optional<Principal> authenticate(String bearer, long companyId) {
         if (bearer == null || bearer.isEmpty() || bearer.length() > TOKEN_CHARS_MAX) {
@@ -48,10 +60,10 @@ public final class SessionService {
         }
         TokenStore.StoredToken t = token.get();
         Optional<User> user = users.byId(t.userId());
-        if (user.isEmpty() || !user.get().enabled()) {
+        if (user.isEmpty() || !user.get().enabled() || t.id() <= user.get().tokensRevokedThroughId()) {
             return Optional.empty();
         }
-        return Optional.of(new Principal(t.userId(), t.companyId(), hash, t.expiresAtMs()));
+        return Optional.of(new Principal(t.userId(), t.companyId(), hash, t.expiresAtMs(), t.scope()));
     }
 
     /** Extracts the token from an {@code Authorization} header value: {@code Bearer <token>}, or a bare token. */

@@ -56,5 +56,8 @@ public sealed interface TokenResponse {
     String INVALID_CODE = "Invalid confirmation code";
     String CORRUPTED_TICKET = "Corrupted ticket";
     String CODE_NOT_SENT = "Confirmation code could not be sent";
+    String PASSWORD_EXPIRED = "Your Password has expired and must be changed";
+    String PIN_NOT_INIT = "PIN code is not init";
+    String RATE_LIMITED = "Too many requests, try again later";
     String CODE_THROTTLED = "Too many confirmation codes requested, try again later";
 }

@@ -7,9 +7,19 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /** Final bearer tokens, keyed by the SHA-256 of the token text. */
 public final class TokenStore {
 
+    /** What a token opens. */
+    public enum Scope {
+        /** The whole API. */
+        FULL,
+        /** Only the update of an expired password ({@code PUT /v1.0/users/passwords/reset/}). */
+        PASSWORD_CHANGE,
+        /** Only the PIN set-up calls (security images, set PIN). */
+        PIN_SETUP
+    }
+
     /** A stored token; {@code revokedAtMs} is 0 while it is live. */
     public record StoredToken(long id, String tokenHash, long userId, long companyId, long createdAtMs,
-                              long expiresAtMs, long revokedAtMs) {
+                              long expiresAtMs, long revokedAtMs, Scope scope) {
         public boolean liveAt(long nowMs) {
             return revokedAtMs == 0 && nowMs < expiresAtMs;
         }
@@ -17,7 +27,8 @@ public final class TokenStore {
 
     private static final RowMapper<StoredToken> MAPPER = (rs, ctx) -> new StoredToken(
             rs.getLong("id"), rs.getString("token_hash"), rs.getLong("user_id"), rs.getLong("company_id"),
-            rs.getLong("created_at_ms"), rs.getLong("expires_at_ms"), rs.getLong("revoked_at_ms"));
+            rs.getLong("created_at_ms"), rs.getLong("expires_at_ms"), rs.getLong("revoked_at_ms"),
+            Scope.valueOf(rs.getString("scope")));
 
     private final Jdbi jdbi;
 
@@ -25,18 +36,30 @@ public final class TokenStore {
         this.jdbi = jdbi;
     }
 
-    public void insert(String tokenHash, long userId, long companyId, long nowMs, long expiresAtMs) {
+    public void insert(String tokenHash, long userId, long companyId, long nowMs, long expiresAtMs, Scope scope) {
         jdbi.useHandle(h -> h.createUpdate("""
-                        INSERT INTO tokens (token_hash, user_id, company_id, created_at_ms, expires_at_ms)
-                        VALUES (:h, :u, :c, :now, :exp)""")
+                        INSERT INTO tokens (token_hash, user_id, company_id, created_at_ms, expires_at_ms, scope)
+                        VALUES (:h, :u, :c, :now, :exp, :scope)""")
                 .bind("h", tokenHash).bind("u", userId).bind("c", companyId)
-                .bind("now", nowMs).bind("exp", expiresAtMs)
+                .bind("now", nowMs).bind("exp", expiresAtMs).bind("scope", scope.name())
                 .execute());
+    }
+
+    /** Revokes one token; returns whether it was live. */
+    public boolean revoke(String tokenHash, long nowMs) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "UPDATE tokens SET revoked_at_ms = :now WHERE token_hash = :h AND revoked_at_ms = 0")
+                .bind("now", nowMs).bind("h", tokenHash).execute()) == 1;
     }
 
     public Optional<StoredToken> byHash(String tokenHash) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE token_hash = :h")
                 .bind("h", tokenHash).map(MAPPER).findOne());
+    }
+
+    /** The token's row, or empty when it is unknown, expired, revoked or of another scope. */
+    public Optional<StoredToken> live(String tokenHash, Scope scope, long nowMs) {
+        return byHash(tokenHash).filter(t -> t.scope() == scope && t.liveAt(nowMs));
     }
 
     /** Deletes tokens that expired before {@code cutoffMs}; returns how many. */

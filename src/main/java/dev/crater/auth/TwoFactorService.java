@@ -1,6 +1,8 @@
 package dev.crater.auth;
 
+import dev.crater.audit.AuditLog;
 import dev.crater.companies.Company;
+import dev.crater.http.ClientInfo;
 import dev.crater.http.ApiException;
 import dev.crater.http.Dates;
 import dev.crater.http.Envelope;
@@ -57,13 +59,15 @@ public final class TwoFactorService {
     private final AuthenticatorCodes authenticator;
     private final SecretBox box;
     private final Mailer mailer;
+    private final LoginGuard guard;
+    private final AuditLog audit;
     private final Jdbi jdbi;
     private final InstantSource clock;
     private final Duration codeTtl;
 
     public TwoFactorService(UserService users, PasswordHasher hasher, CodeDelivery delivery, SettingsCodes settingsCodes,
                             RecoveryCodes recoveryCodes, AuthenticatorCodes authenticator, SecretBox box, Mailer mailer,
-                            Jdbi jdbi, InstantSource clock, Duration codeTtl) {
+                            LoginGuard guard, AuditLog audit, Jdbi jdbi, InstantSource clock, Duration codeTtl) {
         this.users = users;
         this.hasher = hasher;
         this.delivery = delivery;
@@ -72,6 +76,8 @@ public final class TwoFactorService {
         this.authenticator = authenticator;
         this.box = box;
         this.mailer = mailer;
+        this.guard = guard;
+        this.audit = audit;
         this.jdbi = jdbi;
         this.clock = clock;
         this.codeTtl = codeTtl;
@@ -110,12 +116,17 @@ public final class TwoFactorService {
     }
 
     /**
-     * Checks the current password and, while a second factor is on, a current code of it.
+     * Checks the current password and, while a second factor is on, a current code of it. Wrong
+     * ones count as failed login steps (the account's guessing protection applies here too).
      *
      * @throws ApiException 409 envelope naming what was wrong
      */
-    void prove(User user, String password, String code) {
+    void prove(Company company, User user, String password, String code, ClientInfo client) {
+        if (guard.refuse(company, user, Step.BaseAuthentication, client)) {
+            throw Envelope.error(409, "InvalidPassword", "The password is incorrect.");
+        }
         if (password == null || !hasher.verify(password, user.passwordHash())) {
+            guard.failed(company, user, Step.BaseAuthentication, client);
             throw Envelope.error(409, "InvalidPassword", "The password is incorrect.");
         }
         if (user.twoFactor() == User.TwoFactorMethod.NONE) {
@@ -135,6 +146,7 @@ public final class TwoFactorService {
             ok = settingsCodes.consume(user.id(), code, now);
         }
         if (!ok) {
+            guard.failed(company, user, Step.VerificationCode, client);
             throw Envelope.error(409, "InvalidVerificationCode", "The verification code is incorrect or expired.");
         }
     }
@@ -143,24 +155,27 @@ public final class TwoFactorService {
      * Switches the user's method. SMS needs a bound phone number; an authenticator app is switched
      * on by confirming an enrolment (or back on here when one is already enrolled).
      */
-    public Settings change(Company company, User user, User.TwoFactorMethod method, String password, String code) {
+    public Settings change(Company company, User user, User.TwoFactorMethod method, String password, String code,
+                           ClientInfo client) {
         if (method == User.TwoFactorMethod.SMS && !user.phoneActive()) {
             throw Envelope.error(409, "PhoneNotBound", "Bind and verify a phone number before choosing SMS.");
         }
         if (method == User.TwoFactorMethod.TOTP && !user.totpEnrolled()) {
             throw Envelope.error(409, "AuthenticatorNotEnrolled", "Enrol an authenticator app first.");
         }
-        prove(user, password, code);
+        prove(company, user, password, code, client);
         if (method != user.twoFactor()) {
             users.setTwoFactor(user.id(), method);
+            audit.record(company.id(), user.id(), user.username(), AuditLog.Event.TWO_FACTOR_CHANGED, null, client,
+                    user.twoFactor().wire() + " -> " + method.wire());
             notifyChange(company, user, "Two-factor sign-in is now: " + method.json() + " (was " + user.twoFactor().json() + ").");
         }
         return settings(users.byId(user.id()).orElseThrow());
     }
 
     /** Starts enrolling an authenticator app: a new secret, its otpauth URI and a QR code PNG (base64). */
-    public Enrolment startEnrolment(Company company, User user, String password, String code) {
-        prove(user, password, code);
+    public Enrolment startEnrolment(Company company, User user, String password, String code, ClientInfo client) {
+        prove(company, user, password, code, client);
         String secret = Totp.newSecret();
         long now = clock.millis();
         jdbi.useTransaction(h -> {
@@ -179,7 +194,7 @@ public final class TwoFactorService {
      * Confirms an enrolment with the app's first code: the authenticator becomes the method and ten
      * new recovery codes are returned, the only time they are shown.
      */
-    public Enrolled confirmEnrolment(Company company, User user, String code) {
+    public Enrolled confirmEnrolment(Company company, User user, String code, ClientInfo client) {
         long now = clock.millis();
         Optional<String[]> pending = jdbi.withHandle(h -> h.createQuery(
                         "SELECT secret_enc, failures, expires_at_ms FROM totp_enrolments WHERE user_id = :u")
@@ -203,6 +218,8 @@ public final class TwoFactorService {
         users.setTwoFactor(user.id(), User.TwoFactorMethod.TOTP);
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM totp_enrolments WHERE user_id = :u").bind("u", user.id()).execute());
         List<String> codes = recoveryCodes.regenerate(user.id());
+        audit.record(company.id(), user.id(), user.username(), AuditLog.Event.TWO_FACTOR_CHANGED, null, client,
+                user.twoFactor().wire() + " -> totp (authenticator enrolled)");
         notifyChange(company, user, "An authenticator app was enrolled and is now your two-factor method "
                 + "(was " + user.twoFactor().json() + "). New recovery codes were issued.");
         return new Enrolled(User.TwoFactorMethod.TOTP.json(), codes);

@@ -18,11 +18,13 @@ public final class CompanyService {
     private final CompanyStore store;
     private final InstantSource clock;
     private final ReadCache<String, Company> byAppKey;
+    private final ReadCache<Long, CompanyPolicy> policies;
 
     public CompanyService(CompanyStore store, InstantSource clock) {
         this.store = store;
         this.clock = clock;
         this.byAppKey = new ReadCache<>(store::byAppKey, clock, CACHE_REVALIDATE_MS, CACHE_ENTRIES_MAX);
+        this.policies = new ReadCache<>(store::policy, clock, CACHE_REVALIDATE_MS, CACHE_ENTRIES_MAX);
     }
 
     /**
@@ -58,6 +60,16 @@ public final class CompanyService {
 
     public List<Company> all() {
         return store.all();
+    }
+
+    /** The company's login policy: its own, or {@link CompanyPolicy#DEFAULTS}. */
+    public CompanyPolicy policy(long companyId) {
+        return policies.get(companyId).orElse(CompanyPolicy.DEFAULTS);
+    }
+
+    public void setPolicy(long companyId, CompanyPolicy policy) {
+        store.setPolicy(companyId, policy);
+        policies.invalidate(companyId);
     }
 
     public boolean isEmpty() {

@@ -53,6 +53,29 @@ public final class CompanyStore {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM companies ORDER BY id").map(MAPPER).list());
     }
 
+    public Optional<CompanyPolicy> policy(long companyId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM company_policies WHERE company_id = :c")
+                .bind("c", companyId)
+                .map((rs, ctx) -> new CompanyPolicy(rs.getInt("password_min_length"), rs.getInt("password_max_age_days"),
+                        rs.getBoolean("pin_required"), rs.getInt("free_failures"), rs.getInt("failure_delay_seconds"),
+                        rs.getInt("failure_delay_max_seconds"), rs.getInt("lock_after_failures")))
+                .findOne());
+    }
+
+    public void setPolicy(long companyId, CompanyPolicy p) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM company_policies WHERE company_id = :c").bind("c", companyId).execute();
+            h.createUpdate("""
+                            INSERT INTO company_policies (company_id, password_min_length, password_max_age_days, pin_required,
+                                free_failures, failure_delay_seconds, failure_delay_max_seconds, lock_after_failures)
+                            VALUES (:c, :min, :age, :pin, :free, :delay, :delayMax, :lock)""")
+                    .bind("c", companyId).bind("min", p.passwordMinLength()).bind("age", p.passwordMaxAgeDays())
+                    .bind("pin", p.pinRequired()).bind("free", p.freeFailures()).bind("delay", p.failureDelaySeconds())
+                    .bind("delayMax", p.failureDelayMaxSeconds()).bind("lock", p.lockAfterFailures())
+                    .execute();
+        });
+    }
+
     public long count() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM companies").mapTo(Long.class).one());
     }

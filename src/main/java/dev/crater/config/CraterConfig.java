@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param sms            SMS gateway settings; empty means SMS go to the development outbox
  * @param masterKeyText  base64 master key from {@code CRATER_MASTER_KEY}; empty means a key file
  *                       in the data directory
+ * @param tokenRate      per-client-address limit on {@code POST /token} ({@code CRATER_TOKEN_RATE_BURST},
+ *                       {@code CRATER_TOKEN_RATE_PER_SECOND})
  */
 public record CraterConfig(
         String host,
@@ -39,11 +41,26 @@ public record CraterConfig(
         Duration interimTtl,
         String publicBaseUrl,
         Optional<SmsConfig> sms,
-        String masterKeyText) {
+        String masterKeyText,
+        Rate tokenRate) {
 
     /** The documented ceiling for interim tokens and verification codes. */
     public static final Duration INTERIM_TTL_MAX = Duration.ofMinutes(10);
     public static final Duration TOKEN_TTL_DEFAULT = Duration.ofHours(24);
+    /**
+     * Default per-address limit on {@code /token}: 300 at once, then 5 a second — room for an
+     * office of traders behind one NAT address at the opening bell, far below what guessing needs.
+     */
+    public static final Rate TOKEN_RATE_DEFAULT = new Rate(300, 5.0);
+
+    /** A token-bucket rate: {@code burst} at once, refilled at {@code perSecond}. */
+    public record Rate(int burst, double perSecond) {
+        public Rate {
+            if (burst < 1 || !(perSecond > 0)) {
+                throw new IllegalArgumentException("rate burst must be >= 1 and rate per second > 0");
+            }
+        }
+    }
 
     public CraterConfig {
         Objects.requireNonNull(host, "host");
@@ -51,6 +68,7 @@ public record CraterConfig(
         Objects.requireNonNull(smtp, "smtp");
         Objects.requireNonNull(sms, "sms");
         masterKeyText = masterKeyText == null ? "" : masterKeyText;
+        Objects.requireNonNull(tokenRate, "tokenRate");
         dbUrl = dbUrl == null ? "" : dbUrl.trim();
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -71,7 +89,7 @@ public record CraterConfig(
                         String dbPassword, Optional<SmtpConfig> smtp, Duration tokenTtl, Duration interimTtl,
                         String publicBaseUrl) {
         this(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl,
-                Optional.empty(), "");
+                Optional.empty(), "", TOKEN_RATE_DEFAULT);
     }
 
     public boolean usesPostgres() {
@@ -83,39 +101,43 @@ public record CraterConfig(
     }
 
     public CraterConfig withPort(int newPort) {
-        return new CraterConfig(host, newPort, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText);
+        return new CraterConfig(host, newPort, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
     }
 
     public CraterConfig withDemo(boolean newDemo) {
-        return new CraterConfig(host, port, dataDir, newDemo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText);
+        return new CraterConfig(host, port, dataDir, newDemo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
     }
 
     public CraterConfig withSmtp(Optional<SmtpConfig> newSmtp) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, newSmtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, newSmtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
     }
 
     public CraterConfig withDatabase(String url, String user, String password) {
-        return new CraterConfig(host, port, dataDir, demo, url, user, password, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText);
+        return new CraterConfig(host, port, dataDir, demo, url, user, password, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
+    }
+
+    public CraterConfig withTokenRate(Rate rate) {
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, rate);
     }
 
     public CraterConfig withSms(Optional<SmsConfig> newSms) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, newSms, masterKeyText);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, newSms, masterKeyText, tokenRate);
     }
 
     public CraterConfig withDataDir(Path newDataDir) {
-        return new CraterConfig(host, port, newDataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText);
+        return new CraterConfig(host, port, newDataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
     }
 
     public CraterConfig withHost(String newHost) {
-        return new CraterConfig(newHost, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText);
+        return new CraterConfig(newHost, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
     }
 
     public CraterConfig withTokenTtl(Duration ttl) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, ttl, interimTtl, publicBaseUrl, sms, masterKeyText);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, ttl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
     }
 
     public CraterConfig withInterimTtl(Duration ttl) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, ttl, publicBaseUrl, sms, masterKeyText);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, ttl, publicBaseUrl, sms, masterKeyText, tokenRate);
     }
 
     /** Defaults for everything, overridden by whatever the environment sets. */
@@ -134,7 +156,9 @@ public record CraterConfig(
                 Duration.ofSeconds(e.integer("CRATER_CODE_TTL_SECONDS", (int) INTERIM_TTL_MAX.toSeconds())),
                 e.string("CRATER_PUBLIC_URL", ""),
                 SmsConfig.fromEnvironment(env),
-                e.string("CRATER_MASTER_KEY", ""));
+                e.string("CRATER_MASTER_KEY", ""),
+                new Rate(e.integer("CRATER_TOKEN_RATE_BURST", TOKEN_RATE_DEFAULT.burst()),
+                        e.decimal("CRATER_TOKEN_RATE_PER_SECOND", TOKEN_RATE_DEFAULT.perSecond())));
     }
 
     /** Typed reads of environment variables with clear errors for malformed values. */
@@ -153,6 +177,18 @@ public record CraterConfig(
                 return Integer.parseInt(v);
             } catch (NumberFormatException ex) {
                 throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'");
+            }
+        }
+
+        public double decimal(String name, double fallback) {
+            String v = string(name, null);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(name + " must be a number, got '" + v + "'");
             }
         }
 

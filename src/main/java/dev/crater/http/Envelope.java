@@ -14,6 +14,25 @@ public record Envelope(Object model, List<String> errors, List<String> errorsCod
         return new Envelope(model, List.of(), List.of(), 200, true);
     }
 
+    /** The secret-question shape: {@code {"Model": …, "Errors": [], "IsSucceed": true}} (no StatusCode key). */
+    public static java.util.Map<String, Object> okNoStatus(Object model) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("Model", model);
+        m.put("Errors", List.of());
+        m.put("IsSucceed", true);
+        return m;
+    }
+
+    /** The set-PIN answer: {@code {"Errors": [], "ErrorsCode": [], "StatusCode": "Continue", "IsSucceed": true}}. */
+    public static java.util.Map<String, Object> continued() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("Errors", List.of());
+        m.put("ErrorsCode", List.of());
+        m.put("StatusCode", "Continue");
+        m.put("IsSucceed", true);
+        return m;
+    }
+
     public static Envelope failed(int status, String code, String message) {
         return new Envelope(null, List.of(message), List.of(code), status, false);
     }

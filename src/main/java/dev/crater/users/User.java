@@ -24,7 +24,12 @@ public record User(
         boolean enabled,
         long addedAtMs,
         String totpSecretSealed,
-        long totpLastStep) {
+        long totpLastStep,
+        int failedAttempts,
+        long blockedUntilMs,
+        boolean locked,
+        long passwordChangedAtMs,
+        long tokensRevokedThroughId) {
 
     public User {
         Objects.requireNonNull(username, "username");
@@ -42,6 +47,11 @@ public record User(
     /** True when the phone number is bound and verified, so SMS may be sent to it. */
     public boolean phoneActive() {
         return phone != null && phoneState == PhoneState.Active;
+    }
+
+    /** True while login attempts are refused unread: locked, or inside a wait after failures. */
+    public boolean refusingAt(long nowMs) {
+        return locked || nowMs < blockedUntilMs;
     }
 
     public boolean totpEnrolled() {

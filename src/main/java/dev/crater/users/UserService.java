@@ -1,6 +1,8 @@
 package dev.crater.users;
 
 import dev.crater.auth.PasswordHasher;
+import dev.crater.companies.CompanyPolicy;
+import dev.crater.companies.CompanyService;
 import dev.crater.store.ReadCache;
 import java.time.InstantSource;
 import java.util.List;
@@ -12,8 +14,6 @@ public final class UserService {
     public static final int USERNAME_CHARS_MAX = 100;
     public static final int EMAIL_CHARS_MAX = 254;
     public static final int NAME_CHARS_MAX = 100;
-    /** Shortest password accepted (NIST SP 800-63B recommends length over composition rules). */
-    public static final int PASSWORD_CHARS_MIN = 12;
     /** Longest password accepted: long passphrases are welcome, unbounded input is not. */
     public static final int PASSWORD_CHARS_MAX = 256;
     public static final int PIN_DIGITS_MIN = 4;
@@ -28,12 +28,17 @@ public final class UserService {
 
     private final UserStore store;
     private final PasswordHasher hasher;
+    private final CompanyService companies;
+    private final PasswordPolicy passwords;
     private final InstantSource clock;
     private final ReadCache<Long, User> byId;
 
-    public UserService(UserStore store, PasswordHasher hasher, InstantSource clock) {
+    public UserService(UserStore store, PasswordHasher hasher, CompanyService companies, PasswordPolicy passwords,
+                       InstantSource clock) {
         this.store = store;
         this.hasher = hasher;
+        this.companies = companies;
+        this.passwords = passwords;
         this.clock = clock;
         this.byId = new ReadCache<>(store::byId, clock, CACHE_REVALIDATE_MS, CACHE_ENTRIES_MAX);
     }
@@ -59,8 +64,14 @@ public final class UserService {
             throw new IllegalArgumentException("username must be 1.." + USERNAME_CHARS_MAX
                     + " characters of letters, digits and . _ @ + -");
         }
-        if (n.password() == null || n.password().length() < PASSWORD_CHARS_MIN || n.password().length() > PASSWORD_CHARS_MAX) {
-            throw new IllegalArgumentException("password must be " + PASSWORD_CHARS_MIN + ".." + PASSWORD_CHARS_MAX + " characters");
+        CompanyPolicy policy = companies.policy(n.companyId());
+        if (n.password() == null || n.password().length() < policy.passwordMinLength()
+                || n.password().length() > PASSWORD_CHARS_MAX) {
+            throw new IllegalArgumentException("password must be " + policy.passwordMinLength() + ".." + PASSWORD_CHARS_MAX + " characters");
+        }
+        String passwordProblem = passwords.problem(n.password(), n.username(), policy);
+        if (passwordProblem != null) {
+            throw new IllegalArgumentException(passwordProblem);
         }
         if (n.email() == null || n.email().length() > EMAIL_CHARS_MAX || !EMAIL.matcher(n.email().trim()).matches()) {
             throw new IllegalArgumentException("email must be a valid address");
@@ -86,11 +97,12 @@ public final class UserService {
             throw new IllegalArgumentException("two-factor totp needs an enrolled authenticator secret");
         }
         // A number given by the operator is trusted as bound; users bind theirs with an SMS code.
+        // New users start with no failures, no lock, the password set now and no revoked tokens.
         User user = new User(0, n.companyId(), n.username().trim(), n.email().trim(), phone,
                 phone == null ? User.PhoneState.NotLinked : User.PhoneState.Active, first, "", last,
                 User.Salutation.NoSalutation, User.Suffix.NoSuffix,
                 hasher.hash(n.password()), pin == null ? null : hasher.hash(pin),
-                method, true, clock.millis(), n.totpSecretSealed(), 0);
+                method, true, clock.millis(), n.totpSecretSealed(), 0, 0, 0, false, clock.millis(), 0);
         return store.insert(user);
     }
 
@@ -146,10 +158,75 @@ public final class UserService {
         return fresh;
     }
 
-    /** Enables or disables a user; a disabled user's tokens stop working at once on this node. */
+    /**
+     * Enables or disables a user. Disabling revokes every token: they stop working at once on this
+     * node and within the cache revalidation interval on others.
+     */
     public boolean setEnabled(long id, boolean enabled) {
         boolean changed = store.setEnabled(id, enabled);
+        if (!enabled) {
+            store.revokeTokens(id);
+        }
         byId.invalidate(id);
         return changed;
+    }
+
+    /** The first reason {@code password} is not acceptable for {@code user}, or null. */
+    public String passwordProblem(User user, String password) {
+        return passwords.problem(password, user.username(), companies.policy(user.companyId()));
+    }
+
+    /**
+     * Sets a new password (already checked with {@link #passwordProblem}) and voids every token
+     * the user holds.
+     */
+    public void setPassword(long id, String password) {
+        store.setPassword(id, hasher.hash(password), clock.millis());
+        byId.invalidate(id);
+    }
+
+    public void setPin(long id, String pin, String image, String phrase) {
+        if (pin == null || !PIN.matcher(pin).matches()) {
+            throw new IllegalArgumentException("PIN must be " + PIN_DIGITS_MIN + " to " + PIN_DIGITS_MAX + " digits");
+        }
+        store.setPin(id, hasher.hash(pin), image, phrase);
+        byId.invalidate(id);
+    }
+
+    /** True for a PIN of the accepted shape (4-8 digits). */
+    public static boolean isPinShaped(String pin) {
+        return pin != null && PIN.matcher(pin).matches();
+    }
+
+    /** Voids every token the user holds. */
+    public void revokeTokens(long id) {
+        store.revokeTokens(id);
+        byId.invalidate(id);
+    }
+
+    /** See {@link UserStore#recordFailure}. */
+    public User recordFailure(User user, CompanyPolicy p) {
+        User after = store.recordFailure(user.id(), clock.millis(), p.freeFailures(), p.failureDelaySeconds() * 1000L,
+                p.failureDelayMaxSeconds() * 1000L, p.lockAfterFailures());
+        byId.invalidate(user.id());
+        return after;
+    }
+
+    public void resetFailures(User user) {
+        if (user.failedAttempts() > 0 || user.blockedUntilMs() > 0) {
+            store.resetFailures(user.id());
+            byId.invalidate(user.id());
+        }
+    }
+
+    public void unlock(long id) {
+        store.unlock(id);
+        byId.invalidate(id);
+    }
+
+    /** The user as stored now, bypassing the cache (for decisions that must see other nodes' writes). */
+    public Optional<User> fresh(long id) {
+        byId.invalidate(id);
+        return byId.get(id);
     }
 }

@@ -26,7 +26,12 @@ public final class UserStore {
             rs.getBoolean("enabled"),
             rs.getLong("added_at_ms"),
             rs.getString("totp_secret_enc"),
-            rs.getLong("totp_last_step"));
+            rs.getLong("totp_last_step"),
+            rs.getInt("failed_attempts"),
+            rs.getLong("blocked_until_ms"),
+            rs.getBoolean("locked"),
+            rs.getLong("password_changed_at_ms"),
+            rs.getLong("tokens_revoked_through_id"));
 
     private final Jdbi jdbi;
 
@@ -43,10 +48,10 @@ public final class UserStore {
         long id = jdbi.withHandle(h -> h.createUpdate("""
                         INSERT INTO users (company_id, username, username_key, email, phone, phone_state, first_name, middle_name,
                             last_name, salutation, suffix, password_hash, pin_hash, two_factor, enabled, added_at_ms,
-                            totp_secret_enc, totp_last_step)
+                            totp_secret_enc, totp_last_step, password_changed_at_ms)
                         VALUES (:companyId, :username, :usernameKey, :email, :phone, :phoneState, :firstName, :middleName,
                             :lastName, :salutation, :suffix, :passwordHash, :pinHash, :twoFactor, :enabled, :addedAtMs,
-                            :totp, 0)""")
+                            :totp, 0, :addedAtMs)""")
                 .bind("companyId", user.companyId())
                 .bind("username", user.username())
                 .bind("usernameKey", usernameKey(user.username()))
@@ -107,6 +112,70 @@ public final class UserStore {
         return jdbi.withHandle(h -> h.createUpdate(
                         "UPDATE users SET totp_last_step = :s WHERE id = :id AND totp_last_step < :s")
                 .bind("s", step).bind("id", id).execute()) == 1;
+    }
+
+    /**
+     * Counts one failed login step and applies the policy's wait and lock. Returns the user as
+     * stored afterwards.
+     */
+    public User recordFailure(long id, long nowMs, int freeFailures, long delayMs, long delayMaxMs, int lockAfter) {
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = :id").bind("id", id).execute();
+            int failures = h.createQuery("SELECT failed_attempts FROM users WHERE id = :id").bind("id", id)
+                    .mapTo(Integer.class).one();
+            long over = failures - (long) freeFailures;
+            long blockedUntil = over > 0 ? nowMs + Math.min(over * delayMs, delayMaxMs) : 0;
+            h.createUpdate("""
+                            UPDATE users SET blocked_until_ms = :until,
+                                locked = CASE WHEN :failures >= :lockAfter THEN TRUE ELSE locked END
+                            WHERE id = :id""")
+                    .bind("until", blockedUntil).bind("failures", failures).bind("lockAfter", lockAfter).bind("id", id)
+                    .execute();
+            return h.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id).map(MAPPER).one();
+        });
+    }
+
+    /** A completed login: the failure count starts again. */
+    public void resetFailures(long id) {
+        jdbi.useHandle(h -> h.createUpdate(
+                        "UPDATE users SET failed_attempts = 0, blocked_until_ms = 0 WHERE id = :id AND failed_attempts > 0")
+                .bind("id", id).execute());
+    }
+
+    /** Lifts a lock and any wait (operator unlock, or a password reset by the owner). */
+    public void unlock(long id) {
+        jdbi.useHandle(h -> h.createUpdate(
+                        "UPDATE users SET failed_attempts = 0, blocked_until_ms = 0, locked = FALSE WHERE id = :id")
+                .bind("id", id).execute());
+    }
+
+    /** Voids every token issued so far and every login in progress. */
+    public void revokeTokens(long id) {
+        jdbi.useTransaction(h -> revokeAll(h, id));
+    }
+
+    private static void revokeAll(org.jdbi.v3.core.Handle h, long id) {
+        h.createUpdate("""
+                        UPDATE users SET tokens_revoked_through_id =
+                            (SELECT COALESCE(MAX(t.id), 0) FROM tokens t WHERE t.user_id = :id)
+                        WHERE id = :id""")
+                .bind("id", id).execute();
+        h.createUpdate("UPDATE login_challenges SET state = 'DEAD' WHERE user_id = :id AND state = 'OPEN'")
+                .bind("id", id).execute();
+    }
+
+    /** Stores a new password hash, records when, and voids every earlier token and login in progress. */
+    public void setPassword(long id, String passwordHash, long nowMs) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("UPDATE users SET password_hash = :h, password_changed_at_ms = :now WHERE id = :id")
+                    .bind("h", passwordHash).bind("now", nowMs).bind("id", id).execute();
+            revokeAll(h, id);
+        });
+    }
+
+    public void setPin(long id, String pinHash, String image, String phrase) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET pin_hash = :h, pin_image = :i, pin_phrase = :p WHERE id = :id")
+                .bind("h", pinHash).bind("i", image).bind("p", phrase).bind("id", id).execute());
     }
 
     public boolean setEnabled(long id, boolean enabled) {

@@ -334,13 +334,13 @@ class AdminCliTest {
         Cli list = cli("", "admin", "user", "list", "--data-dir", dir.toString());
 
         assertThat(list.code()).as(list.toString()).isZero();
-        assertThat(header(list.out())).containsExactly("ID", "COMPANY", "USERNAME", "EMAIL", "PIN", "2FA", "STATE");
+        assertThat(header(list.out())).containsExactly("ID", "COMPANY", "USERNAME", "EMAIL", "PIN", "2FA", "STATE", "LOGIN");
         List<List<String>> rows = rows(list.out());
         assertThat(rows).hasSize(3);
         assertThat(rows.stream().map(row -> row.subList(1, row.size())).toList()).containsExactly(
-                List.of("Acme", "plain", "plain@example.com", "no", "none", "enabled"),
-                List.of("Acme", "pinned", "pinned@example.com", "yes", "none", "enabled"),
-                List.of("Globex", "mailed", "mailed@example.com", "no", "email", "disabled"));
+                List.of("Acme", "plain", "plain@example.com", "no", "none", "enabled", "ok"),
+                List.of("Acme", "pinned", "pinned@example.com", "yes", "none", "enabled", "ok"),
+                List.of("Globex", "mailed", "mailed@example.com", "no", "email", "disabled", "ok"));
     }
 
     @Test
@@ -355,7 +355,7 @@ class AdminCliTest {
                 "--data-dir", dir.toString());
 
         assertThat(disabled.code()).as(disabled.toString()).isZero();
-        assertThat(disabled.out()).containsPattern("(?m)^Disabled user \\d+ 'alice'$");
+        assertThat(disabled.out()).containsPattern("(?m)^Disabled user \\d+ 'alice' and revoked its tokens$");
         // A login reads the user row from the store: refused at once.
         Http.Response login = login(key, "alice", PASSWORD);
         assertThat(login.status()).isEqualTo(401);
@@ -387,8 +387,8 @@ class AdminCliTest {
         // The fresh token works once the server has re-read the user row (at most 5 s).
         Http.Response me = pollMe(key, login.text("Token"), 200);
         assertThat(me.status()).as(me.body()).isEqualTo(200);
-        assertThat(rows(cli("", "admin", "user", "list", "--data-dir", dir.toString()).out()).getFirst())
-                .last().isEqualTo("enabled");
+        assertThat(rows(cli("", "admin", "user", "list", "--data-dir", dir.toString()).out()).getFirst().get(6))
+                .isEqualTo("enabled");
     }
 
     @Test

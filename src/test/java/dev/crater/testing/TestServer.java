@@ -37,8 +37,9 @@ public final class TestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Tests log in far faster than any person; the per-address limit has its own test.
         CraterConfig config = new CraterConfig("127.0.0.1", 0, dataDir, demo, "", "", "", smtp, tokenTtl,
-                CraterConfig.INTERIM_TTL_MAX, "", sms, "");
+                CraterConfig.INTERIM_TTL_MAX, "", sms, "", new CraterConfig.Rate(1_000_000, 1_000_000));
         if (store == StoreKind.POSTGRES) {
             this.pgUrl = Postgres.freshSchemaUrl();
             config = config.withDatabase(pgUrl, Postgres.USER, Postgres.PASSWORD);

@@ -1,0 +1,133 @@
+package dev.crater.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crater.audit.AuditLog;
+import dev.crater.companies.Company;
+import dev.crater.http.ApiException;
+import dev.crater.http.ClientInfo;
+import dev.crater.http.Envelope;
+import dev.crater.http.HttpSupport;
+import dev.crater.http.Json;
+import dev.crater.users.User;
+import dev.crater.users.UserService;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * PIN set-up (reference 01-authentication.md §3): the security images and the set-PIN call. Both
+ * take a full token or the PIN-set-up token a login returns with "PIN code is not init".
+ *
+ * <pre>
+ * GET            /v1.0/assets/security-images
+ * GET|POST|PUT   /v1.0/users/pincode/change    {"Token":"…","Pin":"1234","ImageName":"apple.png","PersonalPhrase":"…"}
+ * </pre>
+ *
+ * The docs show GET with a body for the second call; POST and PUT are accepted too.
+ */
+public final class PinRoutes implements HttpService {
+    public static final int PHRASE_CHARS_MAX = 100;
+
+    private final ApiGuard guard;
+    private final SecurityImages images;
+    private final UserService users;
+    private final PasswordHasher hasher;
+    private final SessionService sessions;
+    private final AuditLog audit;
+    private final List<Map<String, String>> imageModels;
+
+    public PinRoutes(ApiGuard guard, SecurityImages images, UserService users, PasswordHasher hasher,
+                     SessionService sessions, AuditLog audit) {
+        this.guard = guard;
+        this.images = images;
+        this.users = users;
+        this.hasher = hasher;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.imageModels = images.all().stream()
+                .map(i -> Map.of("FileName", i.fileName(), "Content", Base64.getEncoder().encodeToString(i.png())))
+                .toList();
+    }
+
+    /** Tokens these calls admit. */
+    public static final Set<TokenStore.Scope> SCOPES = Set.of(TokenStore.Scope.FULL, TokenStore.Scope.PIN_SETUP);
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/assets/security-images[/]", guard, this::images)
+                .route(m -> m == Method.GET || m == Method.POST || m == Method.PUT,
+                        io.helidon.http.PathMatchers.create("/users/pincode/change[/]"), guard)
+                .route(m -> m == Method.GET || m == Method.POST || m == Method.PUT,
+                        io.helidon.http.PathMatchers.create("/users/pincode/change[/]"), this::setPin);
+    }
+
+    private void images(ServerRequest req, ServerResponse res) {
+        HttpSupport.json(res, 200, Envelope.okNoStatus(imageModels));
+    }
+
+    private void setPin(ServerRequest req, ServerResponse res) {
+        Principal p = ApiGuard.principal(req);
+        Company company = ApiGuard.company(req);
+        User user = users.byId(p.userId()).orElseThrow(ApiException::denied);
+        JsonNode body;
+        try {
+            byte[] bytes = HttpSupport.body(req);
+            body = bytes.length == 0 ? null : Json.mapper().readTree(bytes);
+        } catch (IOException e) {
+            throw ApiException.modelState("model", "The request body is not valid JSON.");
+        }
+        if (body == null || !body.isObject()) {
+            throw ApiException.modelState("model", "A request body is required.");
+        }
+        String pin = text(body, "Pin");
+        String image = text(body, "ImageName");
+        String phrase = text(body, "PersonalPhrase");
+        String token = text(body, "Token");
+        if (token != null && !Secrets.equal(Secrets.sha256(token), p.tokenHash())) {
+            throw Envelope.error(409, "InvalidToken", "Token must be the one this call is authorized with.");
+        }
+        if (!UserService.isPinShaped(pin)) {
+            throw ApiException.modelState("model.Pin", "Pin must be 4 to 8 digits.");
+        }
+        if (image == null || !images.contains(image)) {
+            throw ApiException.modelState("model.ImageName", "ImageName must be one of the security images.");
+        }
+        if (phrase == null || phrase.isBlank() || phrase.length() > PHRASE_CHARS_MAX) {
+            throw ApiException.modelState("model.PersonalPhrase", "PersonalPhrase is required (at most "
+                    + PHRASE_CHARS_MAX + " characters).");
+        }
+        if (user.hasPin()) {
+            // Changing an existing PIN needs the old one (Crater extension: "OldPin").
+            String old = text(body, "OldPin");
+            if (old == null || !hasher.verify(old, user.pinHash())) {
+                throw Envelope.error(409, "InvalidPin", "OldPin is required and must be the current PIN.");
+            }
+        }
+        users.setPin(user.id(), pin, image, phrase.trim());
+        if (p.scope() == TokenStore.Scope.PIN_SETUP) {
+            sessions.revoke(p.tokenHash()); // a set-up token is good for one PIN
+        }
+        audit.record(company.id(), user.id(), user.username(), AuditLog.Event.PIN_SET, null, ClientInfo.of(req),
+                "image " + image);
+        HttpSupport.json(res, 200, Envelope.continued());
+    }
+
+    /** A field's text, matching the key case-insensitively; numbers are taken as written. */
+    private static String text(JsonNode body, String key) {
+        var it = body.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (e.getKey().equalsIgnoreCase(key) && !e.getValue().isNull()) {
+                return e.getValue().isTextual() ? e.getValue().asText().trim() : e.getValue().toString();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.crater.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * Who is on the other end of a request, for the audit log and rate limits: the peer address (no
+ * proxy headers are trusted) and the User-Agent, truncated.
+ */
+public record ClientInfo(String address, String userAgent) {
+    public static final int USER_AGENT_CHARS_MAX = 300;
+    public static final ClientInfo OPERATOR = new ClientInfo("cli", "crater admin");
+
+    public static ClientInfo of(ServerRequest req) {
+        SocketAddress peer = req.remotePeer().address();
+        String address = peer instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(peer);
+        String agent = req.headers().first(HeaderNames.USER_AGENT).orElse("");
+        if (agent.length() > USER_AGENT_CHARS_MAX) {
+            agent = agent.substring(0, USER_AGENT_CHARS_MAX);
+        }
+        return new ClientInfo(address, agent);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.crater.users;
+
+import dev.crater.auth.ApiGuard;
+import dev.crater.http.ApiException;
+import dev.crater.http.ClientInfo;
+import dev.crater.http.HttpSupport;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** {@code PUT /v1.0/users/{userId}/password/change} (reference 02-users.md §2.6): a user changes its own password. */
+public final class PasswordRoutes implements HttpService {
+    private final PasswordService passwords;
+    private final UserService users;
+
+    public PasswordRoutes(PasswordService passwords, UserService users) {
+        this.passwords = passwords;
+        this.users = users;
+    }
+
+    /** The documented {@code userPassword} body. */
+    public record ChangeBody(String oldPassword, String password, String passwordConfirm) {
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.put("/users/{userId}/password/change[/]", this::change);
+    }
+
+    private void change(ServerRequest req, ServerResponse res) {
+        long id = UserIds.resolve(req.path().pathParameters().get("userId"), ApiGuard.principal(req));
+        User user = users.byId(id).orElseThrow(ApiException::denied);
+        ChangeBody body = HttpSupport.readJson(req, ChangeBody.class, "userPassword");
+        passwords.change(ApiGuard.company(req), user, body.oldPassword(), body.password(), body.passwordConfirm(),
+                ClientInfo.of(req));
+        res.status(200).send();
+    }
+}
