@@ -60,6 +60,11 @@ public final class AuditLog {
         }
     }
 
+    private static Long nullableLong(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
     private static String cut(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max);
     }
@@ -71,7 +76,7 @@ public final class AuditLog {
                         + (userId == null ? "" : " AND user_id = :u") + " ORDER BY id DESC LIMIT :n")
                 .bind("since", sinceMs).bind("u", userId).bind("n", n)
                 .map((rs, ctx) -> new Entry(rs.getLong("id"), rs.getLong("at_ms"),
-                        (Long) rs.getObject("company_id", Long.class), (Long) rs.getObject("user_id", Long.class),
+                        nullableLong(rs, "company_id"), nullableLong(rs, "user_id"),
                         rs.getString("username"), Event.valueOf(rs.getString("event")), rs.getString("step"),
                         rs.getString("client_address"), rs.getString("user_agent"), rs.getString("detail")))
                 .list()).reversed();

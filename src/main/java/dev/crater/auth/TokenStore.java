@@ -38,8 +38,8 @@ public final class TokenStore {
 
     public void insert(String tokenHash, long userId, long companyId, long nowMs, long expiresAtMs, Scope scope) {
         jdbi.useHandle(h -> h.createUpdate("""
-                        INSERT INTO tokens (token_hash, user_id, company_id, created_at_ms, expires_at_ms, scope)
-                        VALUES (:h, :u, :c, :now, :exp, :scope)""")
+                        INSERT INTO tokens (token_hash, user_id, company_id, created_at_ms, expires_at_ms, revoked_at_ms, scope)
+                        VALUES (:h, :u, :c, :now, :exp, 0, :scope)""")
                 .bind("h", tokenHash).bind("u", userId).bind("c", companyId)
                 .bind("now", nowMs).bind("exp", expiresAtMs).bind("scope", scope.name())
                 .execute());
@@ -48,7 +48,8 @@ public final class TokenStore {
     /** Revokes one token; returns whether it was live. */
     public boolean revoke(String tokenHash, long nowMs) {
         return jdbi.withHandle(h -> h.createUpdate(
-                        "UPDATE tokens SET revoked_at_ms = :now WHERE token_hash = :h AND revoked_at_ms = 0")
+                        "UPDATE tokens SET revoked_at_ms = :now WHERE token_hash = :h AND "
+                                + "(revoked_at_ms IS NULL OR revoked_at_ms = 0)")
                 .bind("now", nowMs).bind("h", tokenHash).execute()) == 1;
     }
 
