@@ -180,7 +180,7 @@ public final class AuthService {
             CodeDelivery.Result sent = delivery.send(company, user, user.twoFactor(), code, CodeDelivery.Purpose.LOGIN);
             if (sent instanceof CodeDelivery.Result.Throttled t) {
                 return new Outcome.Throttled(new TokenResponse.Failed(Step.VerificationCode, TokenResponse.CODE_THROTTLED),
-                        Math.max(1, (t.retryAfterMs() + 999) / 1000));
+                        t.retryAfterSeconds());
             }
             if (sent instanceof CodeDelivery.Result.Failed) {
                 return new Outcome.DeliveryFailed(new TokenResponse.Failed(Step.VerificationCode, TokenResponse.CODE_NOT_SENT));

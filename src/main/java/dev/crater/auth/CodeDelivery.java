@@ -25,6 +25,16 @@ public final class CodeDelivery {
         }
 
         record Throttled(long retryAfterMs) implements Result {
+            /** The wait in whole seconds, rounded up, at least 1: what {@code Retry-After} carries. */
+            public long retryAfterSeconds() {
+                return Math.max(1, (retryAfterMs + 999) / 1000);
+            }
+
+            /** The settings APIs' answer: 429 in the envelope. */
+            public dev.crater.http.ApiException asApiException() {
+                return new dev.crater.http.ApiException(429, dev.crater.http.Envelope.failed(429, "TooManyCodes",
+                        "A code was sent recently; try again in " + retryAfterSeconds() + " seconds."));
+            }
         }
 
         record Failed() implements Result {

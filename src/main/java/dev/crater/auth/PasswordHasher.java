@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -15,7 +16,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  *
  * <p>Each hash takes ~19 MiB and ~30 ms of one core. At most {@link #hashesInFlightMax()} run at
  * once (one per core by default): more would not finish sooner, only multiply memory and GC work.
- * Callers beyond that wait on a fair semaphore, so logins queue in arrival order.
+ * Each of those slots owns a pool of Argon2 memory blocks that every hash in it reuses, so a login
+ * allocates nothing large; callers beyond the slots wait in a fair queue, in arrival order.
  */
 public final class PasswordHasher {
 
@@ -38,7 +40,8 @@ public final class PasswordHasher {
     private final int iterations;
     private final int parallelism;
     private final int hashesInFlightMax;
-    private final Semaphore inFlight;
+    /** One block pool per slot; taking one is the permit to hash. */
+    private final BlockingQueue<Argon2BytesGenerator.BlockPool> slots;
     private final SecureRandom random = new SecureRandom();
     /** A hash of a random secret, verified in place of a missing user's so both take equal time. */
     private final String dummyHash;
@@ -58,7 +61,11 @@ public final class PasswordHasher {
         this.iterations = iterations;
         this.parallelism = parallelism;
         this.hashesInFlightMax = hashesInFlightMax;
-        this.inFlight = new Semaphore(hashesInFlightMax, true);
+        this.slots = new ArrayBlockingQueue<>(hashesInFlightMax, true);
+        for (int i = 0; i < hashesInFlightMax; i++) {
+            // Argon2 memory is counted in 1 KiB blocks; a pool keeps one hash's worth for reuse.
+            slots.add(new Argon2BytesGenerator.FixedBlockPool(memoryKib));
+        }
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         this.dummyHash = hash(B64.encodeToString(secret));
@@ -138,23 +145,42 @@ public final class PasswordHasher {
     }
 
     private byte[] derive(String secret, byte[] salt, int memory, int iters, int lanes, int length) {
-        Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withMemoryAsKB(memory)
-                .withIterations(iters)
-                .withParallelism(lanes)
-                .withSalt(salt)
-                .build();
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(params);
-        byte[] out = new byte[length];
-        inFlight.acquireUninterruptibly();
+        Argon2BytesGenerator.BlockPool pool = takeSlot();
         try {
+            Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                    .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                    .withMemoryAsKB(memory)
+                    .withIterations(iters)
+                    .withParallelism(lanes)
+                    .withSalt(salt)
+                    .withBlockPool(pool)
+                    .build();
+            Argon2BytesGenerator generator = new Argon2BytesGenerator();
+            generator.init(params);
+            byte[] out = new byte[length];
             generator.generateBytes(secret.getBytes(StandardCharsets.UTF_8), out);
+            return out;
         } finally {
-            inFlight.release();
+            slots.add(pool);
         }
-        return out;
+    }
+
+    private Argon2BytesGenerator.BlockPool takeSlot() {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return slots.take();
+                } catch (InterruptedException e) {
+                    // A login must finish its hash to answer consistently; keep the interrupt for later.
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private record Parsed(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] hash) {

@@ -57,8 +57,7 @@ public final class SecurityRoutes implements HttpService {
     }
 
     private User caller(ServerRequest req) {
-        long id = UserIds.resolve(req.path().pathParameters().get("userId"), ApiGuard.principal(req));
-        return users.byId(id).orElseThrow(ApiException::denied);
+        return UserIds.caller(req, users);
     }
 
     private void get(ServerRequest req, ServerResponse res) {

@@ -104,9 +104,7 @@ public final class TwoFactorService {
         String code = Secrets.newCode();
         CodeDelivery.Result r = delivery.send(company, user, user.twoFactor(), code, CodeDelivery.Purpose.SETTINGS);
         switch (r) {
-            case CodeDelivery.Result.Throttled t -> throw new ApiException(429,
-                    Envelope.failed(429, "TooManyCodes", "A code was sent recently; try again in "
-                            + Math.max(1, (t.retryAfterMs() + 999) / 1000) + " seconds."));
+            case CodeDelivery.Result.Throttled t -> throw t.asApiException();
             case CodeDelivery.Result.Failed f -> throw Envelope.error(503, "CodeNotSent", "The code could not be sent.");
             case CodeDelivery.Result.Sent s -> {
             }

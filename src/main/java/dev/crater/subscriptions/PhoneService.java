@@ -79,8 +79,7 @@ public final class PhoneService {
         refuseWhileSmsIsTheSecondFactor(user);
         String code = Secrets.newCode();
         switch (delivery.sendToPhone(company, user, phone, code)) {
-            case CodeDelivery.Result.Throttled t -> throw new ApiException(429, Envelope.failed(429, "TooManyCodes",
-                    "A code was sent recently; try again in " + Math.max(1, (t.retryAfterMs() + 999) / 1000) + " seconds."));
+            case CodeDelivery.Result.Throttled t -> throw t.asApiException();
             case CodeDelivery.Result.Failed f -> throw Envelope.error(503, "CodeNotSent", "The SMS could not be sent.");
             case CodeDelivery.Result.Sent s -> {
             }

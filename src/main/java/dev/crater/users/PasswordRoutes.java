@@ -29,8 +29,7 @@ public final class PasswordRoutes implements HttpService {
     }
 
     private void change(ServerRequest req, ServerResponse res) {
-        long id = UserIds.resolve(req.path().pathParameters().get("userId"), ApiGuard.principal(req));
-        User user = users.byId(id).orElseThrow(ApiException::denied);
+        User user = UserIds.caller(req, users);
         ChangeBody body = HttpSupport.readJson(req, ChangeBody.class, "userPassword");
         passwords.change(ApiGuard.company(req), user, body.oldPassword(), body.password(), body.passwordConfirm(),
                 ClientInfo.of(req));

@@ -31,6 +31,16 @@ public final class UserIds {
         return id;
     }
 
+    /**
+     * The user the {@code {userId}} segment of this request names, which must be the caller.
+     *
+     * @throws ApiException as {@link #resolve}, or 401 when the user no longer exists
+     */
+    public static User caller(io.helidon.webserver.http.ServerRequest req, UserService users) {
+        long id = resolve(req.path().pathParameters().get("userId"), dev.crater.auth.ApiGuard.principal(req));
+        return users.byId(id).orElseThrow(ApiException::denied);
+    }
+
     private static String abbreviate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "…";
     }

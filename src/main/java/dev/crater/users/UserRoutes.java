@@ -28,8 +28,7 @@ public final class UserRoutes implements HttpService {
     }
 
     private void info(ServerRequest req, ServerResponse res) {
-        long id = UserIds.resolve(req.path().pathParameters().get("userId"), ApiGuard.principal(req));
-        User user = users.byId(id).orElseThrow(ApiException::denied);
+        User user = UserIds.caller(req, users);
         HttpSupport.json(res, 200, UserInfoModel.of(user));
     }
 }

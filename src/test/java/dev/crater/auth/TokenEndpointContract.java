@@ -8,18 +8,16 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.crater.companies.Company;
 import dev.crater.config.SmtpConfig;
 import dev.crater.testing.Http;
+import dev.crater.testing.Mailbox;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
 import dev.crater.users.User;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +43,6 @@ abstract class TokenEndpointContract {
     static final String APP_KEY_ERROR = "{\"error\":\"Application key is not defined or does not exist\"}";
     static final String DENIED = "{\"Message\":\"Authorization has been denied for this request.\"}";
     static final String CORRUPTED_TICKET = "{\"State\":\"Failed\",\"Step\":\"VerificationCode\",\"Reason\":\"Corrupted ticket\"}";
-    static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
 
     abstract StoreKind store();
 
@@ -110,32 +107,13 @@ abstract class TokenEndpointContract {
 
     /** Waits for the next e-mail to {@code address} and returns the 6-digit code in it. */
     String codeMailedTo(String address, int alreadySeen) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            List<MimeMessage> to = mailsTo(address);
-            if (to.size() > alreadySeen) {
-                String body = GreenMailUtil.getBody(to.get(to.size() - 1));
-                Matcher m = CODE.matcher(body);
-                assertThat(m.find()).as("a 6-digit code in: %s", body).isTrue();
-                return m.group(1);
-            }
-            mail.waitForIncomingEmail(200, 1);
-        }
-        throw new AssertionError("no e-mail to " + address);
+        String code = Mailbox.code(Mailbox.nextBody(mail, address, alreadySeen));
+        assertThat(code).hasSize(6);
+        return code;
     }
 
     List<MimeMessage> mailsTo(String address) {
-        List<MimeMessage> out = new ArrayList<>();
-        for (MimeMessage m : mail.getReceivedMessages()) {
-            try {
-                if (Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equalsIgnoreCase(address))) {
-                    out.add(m);
-                }
-            } catch (jakarta.mail.MessagingException e) {
-                throw new AssertionError(e);
-            }
-        }
-        return out;
+        return Mailbox.to(mail, address);
     }
 
     // ---- single factor -------------------------------------------------------------------

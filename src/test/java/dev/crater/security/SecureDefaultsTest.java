@@ -13,6 +13,7 @@ import dev.crater.companies.CompanyPolicy;
 import dev.crater.config.CraterConfig;
 import dev.crater.config.SmtpConfig;
 import dev.crater.testing.Http;
+import dev.crater.testing.Mailbox;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
 import dev.crater.users.User;
@@ -26,8 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -99,28 +98,10 @@ class SecureDefaultsTest {
         return server.user(company, TestServer.username(prefix), null, User.TwoFactorMethod.NONE);
     }
 
-    List<MimeMessage> mailsTo(String address) {
-        List<MimeMessage> out = new ArrayList<>();
-        for (MimeMessage m : mail.getReceivedMessages()) {
-            try {
-                if (Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equalsIgnoreCase(address))) {
-                    out.add(m);
-                }
-            } catch (jakarta.mail.MessagingException e) {
-                throw new AssertionError(e);
-            }
-        }
-        return out;
-    }
-
+    /** The newest e-mail to {@code address}, waiting for the first one if none arrived yet. */
     String lastMail(String address) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (mailsTo(address).isEmpty() && System.nanoTime() < deadline) {
-            mail.waitForIncomingEmail(200, 1);
-        }
-        List<MimeMessage> all = mailsTo(address);
-        assertThat(all).as("mail to %s", address).isNotEmpty();
-        return GreenMailUtil.getBody(all.get(all.size() - 1));
+        List<MimeMessage> all = Mailbox.to(mail, address);
+        return all.isEmpty() ? Mailbox.nextBody(mail, address, 0) : GreenMailUtil.getBody(all.get(all.size() - 1));
     }
 
     User stored(User u) {
@@ -205,9 +186,7 @@ class SecureDefaultsTest {
     }
 
     static String codeIn(String body) {
-        Matcher m = Pattern.compile("\\b(\\d{6,8})\\b").matcher(body);
-        assertThat(m.find()).as("a code in %s", body).isTrue();
-        return m.group(1);
+        return Mailbox.code(body);
     }
 
     @Test

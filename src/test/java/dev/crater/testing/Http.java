@@ -44,6 +44,9 @@ public final class Http {
 
     /** Sends {@code method url} with headers given as name, value pairs and an optional body. */
     public static Response send(String method, String url, String body, String... headerPairs) {
+        // Every secret a test sends or receives goes into the ledger the final secrets scan reads.
+        SecretsLedger.recordRequestHeaders(headerPairs);
+        SecretsLedger.recordRequestBody(body);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
         for (int i = 0; i < headerPairs.length; i += 2) {
             if (headerPairs[i + 1] != null) {
@@ -53,6 +56,7 @@ public final class Http {
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            SecretsLedger.recordResponseBody(r.body());
             return new Response(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -34,6 +34,7 @@ public final class TestServer implements AutoCloseable {
         this.store = store;
         try {
             this.dataDir = Files.createTempDirectory("crater-test-");
+            SecretsLedger.registerDataDir(dataDir); // read by SecretsScanTest after the suite; kept on close
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
