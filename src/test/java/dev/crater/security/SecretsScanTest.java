@@ -142,6 +142,22 @@ class SecretsScanTest {
         findings.stream().limit(50).forEach(f -> System.out.println("  FOUND " + f));
         assertThat(findings).as("secrets found in plaintext (secret masked: first 2 characters and length)")
                 .isEmpty();
+        // Clean: the test servers' data directories have served their purpose. (When the scan
+        // finds something they stay, for inspection.)
+        for (Path dir : SecretsLedger.dataDirs()) {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     // ---- the scanner checks itself ------------------------------------------------------------------
