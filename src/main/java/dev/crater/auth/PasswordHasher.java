@@ -4,8 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import dev.crater.http.Busy;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -14,10 +20,13 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}) so parameters can be raised later and old
  * hashes still verify.
  *
- * <p>Each hash takes ~19 MiB and ~30 ms of one core. At most {@link #hashesInFlightMax()} run at
- * once (one per core by default): more would not finish sooner, only multiply memory and GC work.
- * Each of those slots owns a pool of Argon2 memory blocks that every hash in it reuses, so a login
- * allocates nothing large; callers beyond the slots wait in a fair queue, in arrival order.
+ * <p>Each hash takes ~19 MiB and ~35-40 ms of one core. Hashes run on their own platform threads,
+ * {@link #hashesInFlightMax()} of them (one per core by default), never on the virtual-thread
+ * carriers: a login waiting for its hash unmounts, so the carriers stay free and every other request
+ * is served while logins saturate the CPU. More hashing threads would not finish sooner, only
+ * multiply memory. Each thread reuses one pool of Argon2 memory blocks, so a hash allocates nothing
+ * large. Work waits in a FIFO queue of at most {@link #QUEUE_LENGTH_MAX}; beyond that the login is
+ * refused with {@link Busy} (503) instead of waiting without bound.
  */
 public final class PasswordHasher {
 
@@ -40,8 +49,12 @@ public final class PasswordHasher {
     private final int iterations;
     private final int parallelism;
     private final int hashesInFlightMax;
-    /** One block pool per slot; taking one is the permit to hash. */
-    private final BlockingQueue<Argon2BytesGenerator.BlockPool> slots;
+    /** Hashes waiting for a hashing thread, at most; a login beyond it is answered 503. */
+    public static final int QUEUE_LENGTH_MAX = 1024;
+
+    private final ThreadPoolExecutor workers;
+    /** Each hashing thread's own reusable Argon2 memory. */
+    private final ThreadLocal<Argon2BytesGenerator.BlockPool> pools;
     private final SecureRandom random = new SecureRandom();
     /** A hash of a random secret, verified in place of a missing user's so both take equal time. */
     private final String dummyHash;
@@ -61,11 +74,12 @@ public final class PasswordHasher {
         this.iterations = iterations;
         this.parallelism = parallelism;
         this.hashesInFlightMax = hashesInFlightMax;
-        this.slots = new ArrayBlockingQueue<>(hashesInFlightMax, true);
-        for (int i = 0; i < hashesInFlightMax; i++) {
-            // Argon2 memory is counted in 1 KiB blocks; a pool keeps one hash's worth for reuse.
-            slots.add(new Argon2BytesGenerator.FixedBlockPool(memoryKib));
-        }
+        AtomicInteger names = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(hashesInFlightMax, hashesInFlightMax, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(QUEUE_LENGTH_MAX),
+                r -> Thread.ofPlatform().daemon().name("crater-argon2-" + names.incrementAndGet()).unstarted(r));
+        // Argon2 memory is counted in 1 KiB blocks; a pool keeps one hash's worth for reuse.
+        this.pools = ThreadLocal.withInitial(() -> new Argon2BytesGenerator.FixedBlockPool(memoryKib));
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         this.dummyHash = hash(B64.encodeToString(secret));
@@ -145,35 +159,22 @@ public final class PasswordHasher {
     }
 
     private byte[] derive(String secret, byte[] salt, int memory, int iters, int lanes, int length) {
-        Argon2BytesGenerator.BlockPool pool = takeSlot();
+        Future<byte[]> result;
         try {
-            Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                    .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                    .withMemoryAsKB(memory)
-                    .withIterations(iters)
-                    .withParallelism(lanes)
-                    .withSalt(salt)
-                    .withBlockPool(pool)
-                    .build();
-            Argon2BytesGenerator generator = new Argon2BytesGenerator();
-            generator.init(params);
-            byte[] out = new byte[length];
-            generator.generateBytes(secret.getBytes(StandardCharsets.UTF_8), out);
-            return out;
-        } finally {
-            slots.add(pool);
+            result = workers.submit(() -> compute(secret, salt, memory, iters, lanes, length));
+        } catch (RejectedExecutionException e) {
+            throw new Busy("more than " + QUEUE_LENGTH_MAX + " password checks waiting");
         }
-    }
-
-    private Argon2BytesGenerator.BlockPool takeSlot() {
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return slots.take();
+                    return result.get();
                 } catch (InterruptedException e) {
-                    // A login must finish its hash to answer consistently; keep the interrupt for later.
+                    // The answer must be consistent, so the check completes; the interrupt is kept.
                     interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("Argon2 failed", e.getCause());
                 }
             }
         } finally {
@@ -181,6 +182,23 @@ public final class PasswordHasher {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Runs on a hashing thread. */
+    private byte[] compute(String secret, byte[] salt, int memory, int iters, int lanes, int length) {
+        Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(memory)
+                .withIterations(iters)
+                .withParallelism(lanes)
+                .withSalt(salt)
+                .withBlockPool(pools.get())
+                .build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(params);
+        byte[] out = new byte[length];
+        generator.generateBytes(secret.getBytes(StandardCharsets.UTF_8), out);
+        return out;
     }
 
     private record Parsed(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] hash) {

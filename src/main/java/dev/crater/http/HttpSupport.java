@@ -100,6 +100,11 @@ public final class HttpSupport {
      */
     public static void errorHandling(HttpRouting.Builder routing) {
         routing.error(ApiException.class, (req, res, e) -> json(res, e.status(), e.body()));
+        routing.error(Busy.class, (req, res, e) -> {
+            LOG.warn("request {} refused: {}", req.path().path(), e.getMessage());
+            res.header(HeaderNames.RETRY_AFTER, String.valueOf(Busy.RETRY_AFTER_SECONDS));
+            json(res, 503, new ApiError.Message("The server is busy; try again shortly."));
+        });
         routing.error(Throwable.class, (req, res, e) -> {
             String requestId = newRequestId();
             LOG.error("request {} {} {} failed", requestId, req.prologue().method().text(), req.path().path(), e);
