@@ -52,9 +52,18 @@ public final class PasswordHasher {
     /** Hashes waiting for a hashing thread, at most; a login beyond it is answered 503. */
     public static final int QUEUE_LENGTH_MAX = 1024;
 
+    /**
+     * Hashing threads are a property of the process (its cores), not of one hasher: every hasher
+     * with the same thread count shares one daemon pool, created on first use. Per-instance pools
+     * would keep each one's threads and their 19 MiB block pools alive forever.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, ThreadPoolExecutor> SHARED_WORKERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each hashing thread's own reusable Argon2 memory (larger hashes allocate the rest per call). */
+    private static final ThreadLocal<Argon2BytesGenerator.BlockPool> POOLS =
+            ThreadLocal.withInitial(() -> new Argon2BytesGenerator.FixedBlockPool(MEMORY_KIB_DEFAULT));
+
     private final ThreadPoolExecutor workers;
-    /** Each hashing thread's own reusable Argon2 memory. */
-    private final ThreadLocal<Argon2BytesGenerator.BlockPool> pools;
     private final SecureRandom random = new SecureRandom();
     /** A hash of a random secret, verified in place of a missing user's so both take equal time. */
     private final String dummyHash;
@@ -74,12 +83,7 @@ public final class PasswordHasher {
         this.iterations = iterations;
         this.parallelism = parallelism;
         this.hashesInFlightMax = hashesInFlightMax;
-        AtomicInteger names = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(hashesInFlightMax, hashesInFlightMax, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(QUEUE_LENGTH_MAX),
-                r -> Thread.ofPlatform().daemon().name("crater-argon2-" + names.incrementAndGet()).unstarted(r));
-        // Argon2 memory is counted in 1 KiB blocks; a pool keeps one hash's worth for reuse.
-        this.pools = ThreadLocal.withInitial(() -> new Argon2BytesGenerator.FixedBlockPool(memoryKib));
+        this.workers = SHARED_WORKERS.computeIfAbsent(hashesInFlightMax, PasswordHasher::newWorkers);
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         this.dummyHash = hash(B64.encodeToString(secret));
@@ -87,6 +91,14 @@ public final class PasswordHasher {
         verifyDummy(B64.encodeToString(secret));
         this.typicalVerifyNanos = System.nanoTime() - t0;
         verifications.set(0);
+    }
+
+    private static ThreadPoolExecutor newWorkers(int threads) {
+        AtomicInteger names = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(QUEUE_LENGTH_MAX),
+                r -> Thread.ofPlatform().daemon().name("crater-argon2-" + threads + "-" + names.incrementAndGet())
+                        .unstarted(r));
     }
 
     /** How many verifications ran since start-up. */
@@ -192,7 +204,7 @@ public final class PasswordHasher {
                 .withIterations(iters)
                 .withParallelism(lanes)
                 .withSalt(salt)
-                .withBlockPool(pools.get())
+                .withBlockPool(POOLS.get())
                 .build();
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(params);

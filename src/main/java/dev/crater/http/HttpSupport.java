@@ -40,6 +40,13 @@ public final class HttpSupport {
         res.send(bytes);
     }
 
+    /** Writes already-serialised JSON with the given status. */
+    public static void jsonBytes(ServerResponse res, int status, byte[] json) {
+        res.status(Status.create(status));
+        res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, new String(JSON_TYPE)));
+        res.send(json);
+    }
+
     /** Trimmed value of a header, or empty when absent or blank. */
     public static Optional<String> header(ServerRequest req, HeaderName name) {
         return req.headers().first(name).map(String::trim).filter(v -> !v.isEmpty());
