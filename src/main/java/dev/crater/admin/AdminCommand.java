@@ -147,7 +147,7 @@ public final class AdminCommand implements Runnable {
 
     @Command(name = "user", mixinStandardHelpOptions = true, description = "Users of a company.",
             subcommands = {UserCreate.class, UserList.class, UserDisable.class, UserEnable.class, UserSetTwoFactor.class,
-                    UserUnlock.class})
+                    UserUnlock.class, UserResetPin.class})
     static final class UserCommands implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -277,6 +277,26 @@ public final class AdminCommand implements Runnable {
             s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.ACCOUNT_UNLOCKED, null, ClientInfo.OPERATOR,
                     "by an operator");
             System.out.println("Unlocked user " + u.id() + " '" + u.username() + "'");
+            return 0;
+        }
+    }
+
+    @Command(name = "reset-pin", mixinStandardHelpOptions = true,
+            description = "Remove a user's PIN (forgotten PIN). Where the company requires PINs, the next login asks "
+                    + "the user to set a new one.")
+    static final class UserResetPin extends StoreCommand {
+        @Option(names = "--company", required = true)
+        String company;
+        @Option(names = "--username", required = true)
+        String username;
+
+        @Override
+        int run(Services s) {
+            User u = user(s, company, username);
+            s.users.clearPin(u.id());
+            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.PIN_SET, null, ClientInfo.OPERATOR,
+                    "PIN removed by an operator");
+            System.out.println("Removed the PIN of user " + u.id() + " '" + u.username() + "'");
             return 0;
         }
     }

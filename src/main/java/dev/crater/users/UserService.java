@@ -193,6 +193,15 @@ public final class UserService {
         byId.invalidate(id);
     }
 
+    /**
+     * Removes the user's PIN. Under a PIN-required policy the next login answers "PIN code is not
+     * init" with a set-up token; otherwise the user logs in without one until they set one.
+     */
+    public void clearPin(long id) {
+        store.clearPin(id);
+        byId.invalidate(id);
+    }
+
     /** True for a PIN of the accepted shape (4-8 digits). */
     public static boolean isPinShaped(String pin) {
         return pin != null && PIN.matcher(pin).matches();

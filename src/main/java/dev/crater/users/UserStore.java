@@ -173,6 +173,12 @@ public final class UserStore {
         });
     }
 
+    /** Removes the PIN (an operator's PIN reset). */
+    public void clearPin(long id) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET pin_hash = NULL, pin_image = NULL, pin_phrase = NULL WHERE id = :id")
+                .bind("id", id).execute());
+    }
+
     public void setPin(long id, String pinHash, String image, String phrase) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE users SET pin_hash = :h, pin_image = :i, pin_phrase = :p WHERE id = :id")
                 .bind("h", pinHash).bind("i", image).bind("p", phrase).bind("id", id).execute());
