@@ -69,6 +69,21 @@ public final class AdminCommand implements Runnable {
         }
     }
 
+    /** Base for commands on one user: {@code --company} and {@code --username} name it. */
+    abstract static class UserCommand extends StoreCommand {
+        @Option(names = "--company", required = true, description = "Company name.")
+        String company;
+        @Option(names = "--username", required = true)
+        String username;
+
+        @Override
+        final int run(Services s) {
+            return run(s, user(s, company, username));
+        }
+
+        abstract int run(Services s, User u);
+    }
+
     @Command(name = "company", mixinStandardHelpOptions = true, description = "Companies and their application keys.",
             subcommands = {CompanyCreate.class, CompanyList.class, CompanySetPolicy.class})
     static final class CompanyCommands implements Runnable {
@@ -228,15 +243,9 @@ public final class AdminCommand implements Runnable {
     }
 
     @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a user: no login, tokens refused.")
-    static final class UserDisable extends StoreCommand {
-        @Option(names = "--company", required = true)
-        String company;
-        @Option(names = "--username", required = true)
-        String username;
-
+    static final class UserDisable extends UserCommand {
         @Override
-        int run(Services s) {
-            User u = user(s, company, username);
+        int run(Services s, User u) {
             s.users.setEnabled(u.id(), false);
             s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.USER_DISABLED, null, ClientInfo.OPERATOR,
                     "all tokens revoked");
@@ -246,15 +255,9 @@ public final class AdminCommand implements Runnable {
     }
 
     @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled user again.")
-    static final class UserEnable extends StoreCommand {
-        @Option(names = "--company", required = true)
-        String company;
-        @Option(names = "--username", required = true)
-        String username;
-
+    static final class UserEnable extends UserCommand {
         @Override
-        int run(Services s) {
-            User u = user(s, company, username);
+        int run(Services s, User u) {
             s.users.setEnabled(u.id(), true);
             s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.USER_ENABLED, null, ClientInfo.OPERATOR, null);
             System.out.println("Enabled user " + u.id() + " '" + u.username() + "'");
@@ -264,15 +267,9 @@ public final class AdminCommand implements Runnable {
 
     @Command(name = "unlock", mixinStandardHelpOptions = true,
             description = "Lift a lock (or a wait after failed logins) so the user can log in again.")
-    static final class UserUnlock extends StoreCommand {
-        @Option(names = "--company", required = true)
-        String company;
-        @Option(names = "--username", required = true)
-        String username;
-
+    static final class UserUnlock extends UserCommand {
         @Override
-        int run(Services s) {
-            User u = user(s, company, username);
+        int run(Services s, User u) {
             s.users.unlock(u.id());
             s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.ACCOUNT_UNLOCKED, null, ClientInfo.OPERATOR,
                     "by an operator");
@@ -284,15 +281,9 @@ public final class AdminCommand implements Runnable {
     @Command(name = "reset-pin", mixinStandardHelpOptions = true,
             description = "Remove a user's PIN (forgotten PIN). Where the company requires PINs, the next login asks "
                     + "the user to set a new one.")
-    static final class UserResetPin extends StoreCommand {
-        @Option(names = "--company", required = true)
-        String company;
-        @Option(names = "--username", required = true)
-        String username;
-
+    static final class UserResetPin extends UserCommand {
         @Override
-        int run(Services s) {
-            User u = user(s, company, username);
+        int run(Services s, User u) {
             s.users.clearPin(u.id());
             s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.PIN_SET, null, ClientInfo.OPERATOR,
                     "PIN removed by an operator");
@@ -304,20 +295,15 @@ public final class AdminCommand implements Runnable {
     @Command(name = "set-two-factor", mixinStandardHelpOptions = true,
             description = "Set a user's two-factor method. totp enrols a new authenticator secret and prints it with "
                     + "ten recovery codes; sms needs a phone number (--phone, or one already bound).")
-    static final class UserSetTwoFactor extends StoreCommand {
-        @Option(names = "--company", required = true)
-        String company;
-        @Option(names = "--username", required = true)
-        String username;
+    static final class UserSetTwoFactor extends UserCommand {
         @Option(names = "--method", required = true, description = "none, email, sms or totp.")
         String method;
         @Option(names = "--phone", description = "Bind this number (E.164) as verified, for sms.")
         String phone;
 
         @Override
-        int run(Services s) {
+        int run(Services s, User u) {
             Company c = company(s, company);
-            User u = user(s, company, username);
             User.TwoFactorMethod m = User.TwoFactorMethod.parse(method);
             if (phone != null) {
                 if (!UserService.isE164(phone.trim())) {
