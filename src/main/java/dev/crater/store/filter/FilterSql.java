@@ -204,7 +204,11 @@ public final class FilterSql {
             }
             case DATETIME_MS -> {
                 if (v instanceof Filter.Literal.DateTime d) {
-                    yield d.value().toEpochMilli();
+                    try {
+                        yield d.value().toEpochMilli();
+                    } catch (ArithmeticException e) {
+                        throw new FilterException("the date-time is out of range", v.position());
+                    }
                 }
                 throw mismatch(f, v, "a date-time in #…# (e.g. #2019-08-09T18:31:42#)");
             }
