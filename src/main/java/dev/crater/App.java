@@ -61,6 +61,7 @@ public final class App implements AutoCloseable {
                 .routing(r -> routing(r, services))
                 .build()
                 .start();
+        services.market.start();
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofVirtual().name("crater-housekeeping").factory());
         housekeeping.scheduleAtFixedRate(() -> sweep(services), HOUSEKEEPING_PERIOD_MINUTES,
@@ -81,12 +82,16 @@ public final class App implements AutoCloseable {
         PasswordRoutes passwords = new PasswordRoutes(s.passwords, s.users);
         SecurityRoutes security = new SecurityRoutes(s.twoFactor, s.users);
         SubscriptionRoutes subscriptions = new SubscriptionRoutes(s.phones, s.users, s.database.jdbi());
+        dev.crater.securities.SecurityRoutes securities = new dev.crater.securities.SecurityRoutes(s.securities,
+                s.options, s.market, s.config.publicBaseUrl());
+        dev.crater.history.HistoryRoutes history = new dev.crater.history.HistoryRoutes(s.securities, s.options,
+                s.market);
         for (String prefix : VERSION_PREFIXES) {
             // Open routes (app key only), then the PIN set-up calls (which admit set-up tokens),
             // then the guard: everything after it needs an app key and a full bearer token.
             routing.register(prefix, passwordReset, pin);
             routing.any(prefix + "/*", guard);
-            routing.register(prefix, users, passwords, security, subscriptions);
+            routing.register(prefix, users, passwords, security, subscriptions, securities, history);
         }
         routing.any((req, res) -> HttpSupport.json(res, 404,
                 ApiError.Message.noRoute(req.requestedUri().toUri().toString())));

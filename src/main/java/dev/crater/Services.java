@@ -1,6 +1,14 @@
 package dev.crater;
 
 import dev.crater.audit.AuditLog;
+import dev.crater.market.Market;
+import dev.crater.market.MarketControlStore;
+import dev.crater.market.PathModel;
+import dev.crater.market.ReplayBars;
+import dev.crater.market.TradingCalendar;
+import dev.crater.securities.OptionChains;
+import dev.crater.securities.Securities;
+import dev.crater.securities.SecurityStore;
 import dev.crater.auth.AuthService;
 import dev.crater.auth.LoginGuard;
 import dev.crater.auth.AuthenticatorCodes;
@@ -63,6 +71,10 @@ public final class Services implements AutoCloseable {
     public final PasswordPolicy passwordPolicy;
     public final PasswordService passwords;
     public final SecurityImages securityImages;
+    public final Securities securities;
+    public final MarketControlStore marketControl;
+    public final Market market;
+    public final OptionChains options;
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -93,6 +105,24 @@ public final class Services implements AutoCloseable {
                 sessions, mailer, audit, database.jdbi(), clock, config.interimTtl());
         this.securityImages = new SecurityImages(config.dataDir().resolve("security-images"));
         this.phones = new PhoneService(database.jdbi(), users, codeDelivery, secretBox, clock, config.interimTtl());
+        this.securities = new Securities(new SecurityStore(database), clock);
+        securities.installMaster();
+        this.marketControl = new MarketControlStore(database);
+        this.market = new Market(securities, marketControl, new PathModel(config.market().seed(), TradingCalendar.nyse()),
+                replay(config), clock, config.market().tickMs());
+        this.options = new OptionChains(market);
+    }
+
+    private static ReplayBars replay(CraterConfig config) {
+        if (config.market().replayFile().isEmpty()) {
+            return null;
+        }
+        try {
+            return ReplayBars.load(config.market().replayFile().get());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read CRATER_MARKET_REPLAY " + config.market().replayFile().get()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /** Opens the store (migrating it) and builds every service on the system clock. */
@@ -107,6 +137,7 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        market.close();
         database.close();
     }
 }

@@ -25,9 +25,11 @@ import picocli.CommandLine.Option;
  * {@code crater admin …}: operator commands that work directly on the store, also while the
  * server runs (the server re-reads cached rows within seconds).
  */
-@Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer companies, users and the outbox.",
+@Command(name = "admin", mixinStandardHelpOptions = true,
+        description = "Administer companies, users, securities, the simulated market and the outbox.",
         subcommands = {AdminCommand.CompanyCommands.class, AdminCommand.UserCommands.class, AdminCommand.OutboxCommand.class,
-                AdminCommand.AuditCommand.class})
+                AdminCommand.AuditCommand.class, MarketCommands.SecurityCommands.class,
+                MarketCommands.MarketCommandGroup.class})
 public final class AdminCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

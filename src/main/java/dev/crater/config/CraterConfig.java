@@ -27,6 +27,7 @@ import java.util.Optional;
  *                       in the data directory
  * @param tokenRate      per-client-address limit on {@code POST /token} ({@code CRATER_TOKEN_RATE_BURST},
  *                       {@code CRATER_TOKEN_RATE_PER_SECOND})
+ * @param market         the simulated market ({@code CRATER_MARKET_*})
  */
 public record CraterConfig(
         String host,
@@ -42,7 +43,8 @@ public record CraterConfig(
         String publicBaseUrl,
         Optional<SmsConfig> sms,
         String masterKeyText,
-        Rate tokenRate) {
+        Rate tokenRate,
+        MarketConfig market) {
 
     /** The documented ceiling for interim tokens and verification codes. */
     public static final Duration INTERIM_TTL_MAX = Duration.ofMinutes(10);
@@ -69,6 +71,7 @@ public record CraterConfig(
         Objects.requireNonNull(sms, "sms");
         masterKeyText = masterKeyText == null ? "" : masterKeyText;
         Objects.requireNonNull(tokenRate, "tokenRate");
+        market = market == null ? MarketConfig.DEFAULT : market;
         dbUrl = dbUrl == null ? "" : dbUrl.trim();
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -89,7 +92,7 @@ public record CraterConfig(
                         String dbPassword, Optional<SmtpConfig> smtp, Duration tokenTtl, Duration interimTtl,
                         String publicBaseUrl) {
         this(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl,
-                Optional.empty(), "", TOKEN_RATE_DEFAULT);
+                Optional.empty(), "", TOKEN_RATE_DEFAULT, MarketConfig.DEFAULT);
     }
 
     public boolean usesPostgres() {
@@ -101,43 +104,47 @@ public record CraterConfig(
     }
 
     public CraterConfig withPort(int newPort) {
-        return new CraterConfig(host, newPort, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
+        return new CraterConfig(host, newPort, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
     }
 
     public CraterConfig withDemo(boolean newDemo) {
-        return new CraterConfig(host, port, dataDir, newDemo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
+        return new CraterConfig(host, port, dataDir, newDemo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
     }
 
     public CraterConfig withSmtp(Optional<SmtpConfig> newSmtp) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, newSmtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, newSmtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
     }
 
     public CraterConfig withDatabase(String url, String user, String password) {
-        return new CraterConfig(host, port, dataDir, demo, url, user, password, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
+        return new CraterConfig(host, port, dataDir, demo, url, user, password, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
     }
 
     public CraterConfig withTokenRate(Rate rate) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, rate);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, rate, market);
     }
 
     public CraterConfig withSms(Optional<SmsConfig> newSms) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, newSms, masterKeyText, tokenRate);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, newSms, masterKeyText, tokenRate, market);
     }
 
     public CraterConfig withDataDir(Path newDataDir) {
-        return new CraterConfig(host, port, newDataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
+        return new CraterConfig(host, port, newDataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
     }
 
     public CraterConfig withHost(String newHost) {
-        return new CraterConfig(newHost, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
+        return new CraterConfig(newHost, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
     }
 
     public CraterConfig withTokenTtl(Duration ttl) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, ttl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, ttl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
     }
 
     public CraterConfig withInterimTtl(Duration ttl) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, ttl, publicBaseUrl, sms, masterKeyText, tokenRate);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, ttl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
+    }
+
+    public CraterConfig withMarket(MarketConfig newMarket) {
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, newMarket);
     }
 
     /** Defaults for everything, overridden by whatever the environment sets. */
@@ -158,7 +165,8 @@ public record CraterConfig(
                 SmsConfig.fromEnvironment(env),
                 e.string("CRATER_MASTER_KEY", ""),
                 new Rate(e.integer("CRATER_TOKEN_RATE_BURST", TOKEN_RATE_DEFAULT.burst()),
-                        e.decimal("CRATER_TOKEN_RATE_PER_SECOND", TOKEN_RATE_DEFAULT.perSecond())));
+                        e.decimal("CRATER_TOKEN_RATE_PER_SECOND", TOKEN_RATE_DEFAULT.perSecond())),
+                MarketConfig.fromEnvironment(e));
     }
 
     /** Typed reads of environment variables with clear errors for malformed values. */

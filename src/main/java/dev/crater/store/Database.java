@@ -99,6 +99,17 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
+    /**
+     * An exact decimal as a bind value for a {@code ${decimal}} column: SQLite keeps it as text (so
+     * no digit is lost to a double), PostgreSQL as NUMERIC.
+     */
+    public Object decimal(java.math.BigDecimal value) {
+        if (value == null) {
+            return null;
+        }
+        return dialect == Dialect.SQLITE ? value.toPlainString() : value;
+    }
+
     @Override
     public void close() {
         dataSource.close();

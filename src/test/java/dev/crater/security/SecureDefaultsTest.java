@@ -320,7 +320,7 @@ class SecureDefaultsTest {
         Path dir = Files.createTempDirectory("crater-rate-");
         CraterConfig config = new CraterConfig("127.0.0.1", 0, dir, false, "", "", "", Optional.empty(),
                 CraterConfig.TOKEN_TTL_DEFAULT, CraterConfig.INTERIM_TTL_MAX, "", Optional.empty(), "",
-                new CraterConfig.Rate(5, 0.5));
+                new CraterConfig.Rate(5, 0.5), dev.crater.config.MarketConfig.DEFAULT);
         try (App app = App.start(Services.open(config))) {
             Company c = app.services().companies.create("Rate Co");
             String url = "http://127.0.0.1:" + app.port() + "/api/token";

@@ -19,6 +19,10 @@ public final class MutableClock implements InstantSource {
         return epochMs.get();
     }
 
+    public void set(Instant t) {
+        epochMs.set(t.toEpochMilli());
+    }
+
     public void advance(Duration d) {
         epochMs.addAndGet(d.toMillis());
     }

@@ -4,6 +4,7 @@ import dev.crater.App;
 import dev.crater.Services;
 import dev.crater.companies.Company;
 import dev.crater.config.CraterConfig;
+import dev.crater.config.MarketConfig;
 import dev.crater.config.SmsConfig;
 import dev.crater.config.SmtpConfig;
 import dev.crater.users.User;
@@ -40,7 +41,7 @@ public final class TestServer implements AutoCloseable {
         }
         // Tests log in far faster than any person; the per-address limit has its own test.
         CraterConfig config = new CraterConfig("127.0.0.1", 0, dataDir, demo, "", "", "", smtp, tokenTtl,
-                CraterConfig.INTERIM_TTL_MAX, "", sms, "", new CraterConfig.Rate(1_000_000, 1_000_000));
+                CraterConfig.INTERIM_TTL_MAX, "", sms, "", new CraterConfig.Rate(1_000_000, 1_000_000), MarketConfig.DEFAULT);
         if (store == StoreKind.POSTGRES) {
             this.pgUrl = Postgres.freshSchemaUrl();
             config = config.withDatabase(pgUrl, Postgres.USER, Postgres.PASSWORD);

@@ -1,0 +1,622 @@
+package dev.crater.market;
+
+import dev.crater.securities.Securities;
+import dev.crater.securities.Security;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
+import java.util.function.LongToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The simulated market: quotes and candles of every security from the deterministic
+ * {@link PathModel} (or a replayed CSV), shifted by the operators' sandbox events, on market time.
+ * It is the server's {@link QuoteSource}: a ticker computes the quotes of watched securities every
+ * {@code tickMs} and hands the changed ones to subscribers.
+ */
+public final class Market implements QuoteSource, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Market.class);
+
+    /** Named limits. */
+    public static final int CANDLES_MAX = 20_000;
+    public static final int WATCHED_PER_SUBSCRIPTION_MAX = 100_000;
+    public static final int SUBSCRIPTIONS_MAX = 1_000;
+    static final long STATE_REVALIDATE_MS = 1000;
+    private static final int CACHE_MAX = 50_000;
+    /** Grid depth for a day's high/low in quotes: 1,024 points per trading day. */
+    private static final int DAY_STATS_DEPTH = 10;
+    /** Aim for at most this many path samples per candle. */
+    private static final int SAMPLES_PER_CANDLE = 512;
+    static final BigDecimal SUB_DOLLAR_TICK = new BigDecimal("0.0001");
+
+    private final Securities securities;
+    private final MarketControlStore control;
+    private final PathModel model;
+    private final ReplayBars replay;
+    private final MarketClock clock;
+    private final TradingCalendar calendar;
+    private final long tickMs;
+
+    private record ControlState(long version, long offsetMs, Map<Integer, List<MarketEvent>> events) {
+    }
+
+    private volatile ControlState state;
+    private volatile long stateCheckedAtMs = Long.MIN_VALUE / 2;
+    private final Object stateLock = new Object();
+    private final ConcurrentHashMap<Integer, Instrument> instruments = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Overrides> overrides = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, long[]> minuteVolumes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, double[]> dayStats = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Sub> subscriptions = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<Integer, Quote> lastDelivered = new ConcurrentHashMap<>();
+    private volatile IntFunction<Optional<Quote>> derivatives = id -> Optional.empty();
+    private Thread ticker;
+    private volatile boolean running;
+
+    public Market(Securities securities, MarketControlStore control, PathModel model, ReplayBars replay,
+            InstantSource serverClock, long tickMs) {
+        this.securities = securities;
+        this.control = control;
+        this.model = model;
+        this.replay = replay;
+        this.calendar = model.calendar();
+        this.tickMs = tickMs;
+        this.clock = new MarketClock(serverClock, () -> state().offsetMs());
+    }
+
+    public MarketClock clock() {
+        return clock;
+    }
+
+    public long nowMs() {
+        return clock.millis();
+    }
+
+    public TradingCalendar calendar() {
+        return calendar;
+    }
+
+    public PathModel model() {
+        return model;
+    }
+
+    public Securities securities() {
+        return securities;
+    }
+
+    /** Quotes of securities that are not rows (options) come from here. */
+    public void derivativeQuotes(IntFunction<Optional<Quote>> source) {
+        this.derivatives = source;
+    }
+
+    public Session session(long ms) {
+        return calendar.session(Instant.ofEpochMilli(ms));
+    }
+
+    // ---- control state -------------------------------------------------------------------------
+
+    private ControlState state() {
+        ControlState s = state;
+        long now = System.nanoTime() / 1_000_000;
+        if (s != null && now - stateCheckedAtMs < STATE_REVALIDATE_MS) {
+            return s;
+        }
+        synchronized (stateLock) {
+            s = state;
+            if (s != null && System.nanoTime() / 1_000_000 - stateCheckedAtMs < STATE_REVALIDATE_MS) {
+                return s;
+            }
+            long version = control.version();
+            if (s == null || s.version() != version) {
+                MarketControlStore.State loaded = control.state();
+                Map<Integer, List<MarketEvent>> bySecurity = new HashMap<>();
+                for (MarketEvent e : loaded.events()) {
+                    bySecurity.computeIfAbsent(e.securityId(), k -> new ArrayList<>()).add(e);
+                }
+                s = new ControlState(loaded.version(), loaded.clockOffsetMs(), Map.copyOf(bySecurity));
+                overrides.clear();
+                dayStats.clear();
+                state = s;
+            }
+            stateCheckedAtMs = System.nanoTime() / 1_000_000;
+            return s;
+        }
+    }
+
+    /** Re-reads the sandbox state now (after this process changed it). */
+    public void refresh() {
+        stateCheckedAtMs = Long.MIN_VALUE / 2;
+        securities.invalidate();
+        state();
+    }
+
+    // ---- prices --------------------------------------------------------------------------------
+
+    /** Annualised volatility of the security's simulated path (for option pricing). */
+    public double annualVolatility(Security s) {
+        return instrument(s).sigmaDay() * Math.sqrt(Instrument.TRADING_DAYS_PER_YEAR);
+    }
+
+    /** The simulator's parameters for {@code s}. */
+    public Instrument instrument(Security s) {
+        Instrument in = instruments.get(s.id());
+        if (in == null || !in.symbol().equals(s.symbol())
+                || in.referenceLog() != Math.log(Math.max(1e-9, s.referencePrice().doubleValue()))) {
+            in = Instrument.of(s);
+            if (instruments.size() >= CACHE_MAX) {
+                instruments.clear();
+            }
+            instruments.put(s.id(), in);
+        }
+        return in;
+    }
+
+    private LongToDoubleFunction base(Security s) {
+        if (replay != null && replay.covers(s.symbol())) {
+            return ms -> Math.log(replay.price(s.symbol(), ms));
+        }
+        Instrument in = instrument(s);
+        return ms -> model.level(in, ms);
+    }
+
+    private Overrides overrides(Security s) {
+        ControlState st = state();
+        List<MarketEvent> events = st.events().get(s.id());
+        if (events == null) {
+            return Overrides.NONE;
+        }
+        return overrides.computeIfAbsent(s.id(), id -> Overrides.of(events, base(s)));
+    }
+
+    /** The log level of {@code s} at market time {@code ms}, operator events included. */
+    public double level(Security s, long ms) {
+        return overrides(s).level(ms, base(s));
+    }
+
+    public boolean halted(Security s, long ms) {
+        return overrides(s).halted(ms);
+    }
+
+    /** The tick a price is quoted in: the security's tick, or 0.0001 below one dollar. */
+    public static BigDecimal tick(Security s, double price) {
+        return price < 1.0 ? SUB_DOLLAR_TICK.min(s.tickSize()) : s.tickSize();
+    }
+
+    static BigDecimal round(double price, BigDecimal tick, RoundingMode mode) {
+        BigDecimal ticks = BigDecimal.valueOf(price).divide(tick, 0, mode);
+        BigDecimal p = ticks.multiply(tick);
+        if (p.signum() <= 0) {
+            p = tick;
+        }
+        return p.stripTrailingZeros().setScale(Math.max(2, tick.stripTrailingZeros().scale()), RoundingMode.UNNECESSARY);
+    }
+
+    /** The last-trade price at {@code ms}, rounded to the tick. */
+    public BigDecimal price(Security s, long ms) {
+        double p = Math.exp(level(s, ms));
+        return round(p, tick(s, p), RoundingMode.HALF_EVEN);
+    }
+
+    // ---- quotes --------------------------------------------------------------------------------
+
+    @Override
+    public Optional<Quote> quote(int securityId) {
+        Optional<Security> s = securities.snapshot().byId(securityId);
+        if (s.isEmpty()) {
+            return derivatives.apply(securityId);
+        }
+        return Optional.of(quoteAt(s.get(), nowMs()));
+    }
+
+    /** The quote of {@code s} at market time {@code ms} (to the second). */
+    public Quote quoteAt(Security s, long ms) {
+        long t = Math.floorDiv(ms, 1000) * 1000;
+        Instrument in = instrument(s);
+        double mid = Math.exp(level(s, t));
+        BigDecimal tick = tick(s, mid);
+        Session session = session(t);
+        double half = Math.max(tick.doubleValue() / 2, mid * in.halfSpread() * (session == Session.REGULAR ? 1 : 3));
+        BigDecimal bid = round(mid - half, tick, RoundingMode.FLOOR);
+        BigDecimal ask = round(mid + half, tick, RoundingMode.CEILING);
+        if (ask.subtract(bid).compareTo(tick) < 0) {
+            ask = bid.add(tick);
+        }
+        BigDecimal last = round(mid, tick, RoundingMode.HALF_EVEN).max(bid).min(ask);
+        long second = Math.floorDiv(t, 1000);
+        long bidSize = 100 * (1 + Math.floorMod(Noise.hash(model.seed(), in.key(), Noise.SIZE, second * 2), 20));
+        long askSize = 100 * (1 + Math.floorMod(Noise.hash(model.seed(), in.key(), Noise.SIZE, second * 2 + 1), 20));
+
+        LocalDate date = calendar.tradingDate(Instant.ofEpochMilli(t));
+        PathModel.Day day = model.day(date);
+        if (day == null || t < day.preOpenMs()) {
+            day = model.day(calendar.previousTradingDay(date));
+        }
+        BigDecimal open = null;
+        BigDecimal high = last;
+        BigDecimal low = last;
+        long volume = 0;
+        BigDecimal previousClose = last;
+        if (day != null) {
+            long end = Math.min(t, day.postCloseMs());
+            if (t >= day.regularOpenMs()) {
+                open = price(s, day.regularOpenMs());
+            }
+            double[] hl = dayHighLow(s, day, end);
+            high = round(Math.exp(hl[0]), tick, RoundingMode.HALF_EVEN).max(last);
+            low = round(Math.exp(hl[1]), tick, RoundingMode.HALF_EVEN).min(last);
+            volume = volume(s, day.preOpenMs(), end);
+            PathModel.Day prev = model.day(calendar.previousTradingDay(day.date()));
+            previousClose = prev == null ? last : price(s, prev.regularCloseMs());
+        }
+        return new Quote(s.id(), s.symbol(), t, bid, bidSize, ask, askSize, last, volume, open, high, low,
+                previousClose, session, halted(s, t));
+    }
+
+    /** High and low log levels of the day from its pre-market open to {@code end}. */
+    private double[] dayHighLow(Security s, PathModel.Day day, long end) {
+        long minuteStart = Math.max(day.preOpenMs(), Math.floorDiv(end, 60_000) * 60_000);
+        double[] cached = dayStats.get(s.id());
+        double hi;
+        double lo;
+        if (cached != null && (long) cached[0] == day.index() && (long) cached[1] == minuteStart) {
+            hi = cached[2];
+            lo = cached[3];
+        } else {
+            double[] acc = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+            sample(s, day.preOpenMs(), minuteStart, DAY_STATS_DEPTH, (ms, level) -> {
+                acc[0] = Math.max(acc[0], level);
+                acc[1] = Math.min(acc[1], level);
+            });
+            hi = acc[0];
+            lo = acc[1];
+            if (dayStats.size() >= CACHE_MAX) {
+                dayStats.clear();
+            }
+            dayStats.put(s.id(), new double[] {day.index(), minuteStart, hi, lo});
+        }
+        double[] acc = {hi, lo};
+        sample(s, minuteStart, end, PathModel.GRID_BITS, (ms, level) -> {
+            acc[0] = Math.max(acc[0], level);
+            acc[1] = Math.min(acc[1], level);
+        });
+        return acc;
+    }
+
+    // ---- sampling, candles, volume -------------------------------------------------------------
+
+    /** Emits path levels covering [from, to] (extremes included at the depth's resolution). */
+    void sample(Security s, long from, long to, int depth, PathModel.PointSink sink) {
+        if (from > to) {
+            return;
+        }
+        Overrides ov = overrides(s);
+        LongToDoubleFunction base = base(s);
+        PathModel.PointSink adjusted = ov.isEmpty() ? sink : (ms, level) -> {
+            if (!ov.fixedAt(ms)) {
+                sink.point(ms, ov.level(ms, t -> level));
+            }
+        };
+        sink.point(from, ov.level(from, base));
+        if (replay != null && replay.covers(s.symbol())) {
+            replay.scan(s.symbol(), from, to, adjusted);
+        } else {
+            Instrument in = instrument(s);
+            LocalDate d = calendar.tradingDate(Instant.ofEpochMilli(from));
+            LocalDate last = calendar.tradingDate(Instant.ofEpochMilli(to));
+            for (; !d.isAfter(last); d = d.plusDays(1)) {
+                PathModel.Day day = model.day(d);
+                if (day != null && day.postCloseMs() >= from && day.preOpenMs() <= to) {
+                    model.scan(in, day, from, to, depth, adjusted);
+                }
+            }
+        }
+        if (!ov.isEmpty()) {
+            ov.breakpoints(from, to, t -> {
+                sink.point(t, ov.level(t, base));
+                if (t > from) {
+                    sink.point(t - 1, ov.level(t - 1, base));
+                }
+            });
+        }
+        sink.point(to, ov.level(to, base));
+    }
+
+    /** Volume of {@code s} traded in [from, to). */
+    public long volume(Security s, long from, long to) {
+        if (to <= from) {
+            return 0;
+        }
+        if (replay != null && replay.covers(s.symbol())) {
+            return replay.volume(s.symbol(), from, to);
+        }
+        Instrument in = instrument(s);
+        long total = 0;
+        LocalDate d = calendar.tradingDate(Instant.ofEpochMilli(from));
+        LocalDate last = calendar.tradingDate(Instant.ofEpochMilli(to));
+        for (; !d.isAfter(last); d = d.plusDays(1)) {
+            PathModel.Day day = model.day(d);
+            if (day == null || day.postCloseMs() <= from || day.preOpenMs() >= to) {
+                continue;
+            }
+            long[] prefix = minuteVolumes(in, day);
+            total += cumulative(prefix, day, Math.min(to, day.postCloseMs()))
+                    - cumulative(prefix, day, Math.max(from, day.preOpenMs()));
+        }
+        return total;
+    }
+
+    private static long cumulative(long[] prefix, PathModel.Day day, long ms) {
+        long offset = ms - day.preOpenMs();
+        int minute = (int) (offset / 60_000);
+        if (minute >= prefix.length - 1) {
+            return prefix[prefix.length - 1];
+        }
+        long inMinute = prefix[minute + 1] - prefix[minute];
+        return prefix[minute] + inMinute * (offset % 60_000) / 60_000;
+    }
+
+    /** Prefix sums of the day's per-minute volumes (index m = volume before minute m). */
+    private long[] minuteVolumes(Instrument in, PathModel.Day day) {
+        long key = (in.key() * 31 + day.index()) ^ model.seed();
+        long[] cached = minuteVolumes.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        int minutes = (int) ((day.postCloseMs() - day.preOpenMs()) / 60_000);
+        int preMinutes = (int) ((day.regularOpenMs() - day.preOpenMs()) / 60_000);
+        int regMinutes = (int) ((day.regularCloseMs() - day.regularOpenMs()) / 60_000);
+        double dayFactor = Math.exp(0.3 * Noise.normal(model.seed(), in.key(), Noise.VOLUME, day.index() * 2048L)
+                - 0.045);
+        double perMinute = in.dailyVolume() * dayFactor / (regMinutes * (5.0 / 3.0));
+        long[] prefix = new long[minutes + 1];
+        for (int m = 0; m < minutes; m++) {
+            double shape;
+            if (m >= preMinutes && m < preMinutes + regMinutes) {
+                double r = (m - preMinutes + 0.5) / regMinutes;
+                shape = 1.0 + 2.0 * (2 * r - 1) * (2 * r - 1);
+            } else {
+                shape = 0.03;
+            }
+            double noise = Math.exp(0.5 * Noise.normal(model.seed(), in.key(), Noise.VOLUME,
+                    day.index() * 2048L + m + 1) - 0.125);
+            prefix[m + 1] = prefix[m] + Math.round(perMinute * shape * noise);
+        }
+        if (minuteVolumes.size() >= CACHE_MAX) {
+            minuteVolumes.clear();
+        }
+        minuteVolumes.put(key, prefix);
+        return prefix;
+    }
+
+    /**
+     * Candles of {@code s} with bars starting in [fromMs, toMs], none in the future (the newest
+     * may still be forming). Intraday bars split each trading day's window — the regular session, or
+     * 04:00–20:00 with {@code includeExtended} — from its start; longer bars group trading days.
+     *
+     * @throws IllegalArgumentException when more than {@link #CANDLES_MAX} bars would be produced
+     */
+    public List<Candle> candles(Security s, BarPeriod period, long fromMs, long toMs, boolean includeExtended) {
+        long now = nowMs();
+        long to = Math.min(toMs, now);
+        List<Candle> out = new ArrayList<>();
+        if (to < fromMs) {
+            return out;
+        }
+        LocalDate first = calendar.tradingDate(Instant.ofEpochMilli(fromMs));
+        LocalDate last = calendar.tradingDate(Instant.ofEpochMilli(to));
+        if (period.intraday()) {
+            long len = period.minutes() * 60_000L;
+            for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+                PathModel.Day day = model.day(d);
+                if (day == null) {
+                    continue;
+                }
+                long start = includeExtended ? day.preOpenMs() : day.regularOpenMs();
+                long end = includeExtended ? day.postCloseMs() : day.regularCloseMs();
+                for (long b = start; b < end; b += len) {
+                    if (b < fromMs || b > to) {
+                        continue;
+                    }
+                    long bEnd = Math.min(b + len, end);
+                    out.add(candle(s, b, bEnd, now, day, b >= day.regularOpenMs() && b < day.regularCloseMs()));
+                    if (out.size() > CANDLES_MAX) {
+                        throw new IllegalArgumentException("more than " + CANDLES_MAX + " candles requested");
+                    }
+                }
+            }
+            return out;
+        }
+        // Day and longer: one daily bar per trading day, grouped.
+        Candle open = null;
+        long group = Long.MIN_VALUE;
+        List<Candle> days = new ArrayList<>();
+        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+            PathModel.Day day = model.day(d);
+            if (day == null) {
+                continue;
+            }
+            long start = includeExtended ? day.preOpenMs() : day.regularOpenMs();
+            long end = includeExtended ? day.postCloseMs() : day.regularCloseMs();
+            if (start > now) {
+                break;
+            }
+            Candle daily = candle(s, start, end, now, day, true);
+            long g = period.group(d);
+            if (open == null || g != group) {
+                if (open != null) {
+                    days.add(open);
+                }
+                open = daily;
+                group = g;
+            } else {
+                open = new Candle(open.time(), open.open(), open.high().max(daily.high()), open.low().min(daily.low()),
+                        daily.close(), open.volume() + daily.volume(), true);
+            }
+            if (days.size() > CANDLES_MAX) {
+                throw new IllegalArgumentException("more than " + CANDLES_MAX + " candles requested");
+            }
+        }
+        if (open != null) {
+            days.add(open);
+        }
+        return days;
+    }
+
+    private Candle candle(Security s, long from, long to, long now, PathModel.Day day, boolean market) {
+        long end = Math.min(to, now);
+        long gridPoints = (long) ((day.gridX(end) - day.gridX(from)) + 1);
+        int depth = PathModel.GRID_BITS;
+        while (depth > 4 && (gridPoints >> (PathModel.GRID_BITS - depth)) > SAMPLES_PER_CANDLE) {
+            depth--;
+        }
+        double[] acc = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+        sample(s, from, end, depth, (ms, level) -> {
+            acc[0] = Math.max(acc[0], level);
+            acc[1] = Math.min(acc[1], level);
+        });
+        BigDecimal open = price(s, from);
+        BigDecimal close = price(s, end);
+        double mid = Math.exp(level(s, end));
+        BigDecimal tick = tick(s, mid);
+        BigDecimal high = round(Math.exp(acc[0]), tick, RoundingMode.HALF_EVEN).max(open).max(close);
+        BigDecimal low = round(Math.exp(acc[1]), tick, RoundingMode.HALF_EVEN).min(open).min(close);
+        return new Candle(from / 1000, open, high, low, close, volume(s, from, end), market);
+    }
+
+    // ---- ticker and subscriptions --------------------------------------------------------------
+
+    private final class Sub implements Subscription {
+        final Listener listener;
+        final Set<Integer> watched = ConcurrentHashMap.newKeySet();
+
+        Sub(Listener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void watch(int securityId) {
+            if (watched.size() >= WATCHED_PER_SUBSCRIPTION_MAX && !watched.contains(securityId)) {
+                throw new IllegalStateException("a subscription watches at most " + WATCHED_PER_SUBSCRIPTION_MAX
+                        + " securities");
+            }
+            watched.add(securityId);
+        }
+
+        @Override
+        public void unwatch(int securityId) {
+            watched.remove(securityId);
+        }
+
+        @Override
+        public void close() {
+            subscriptions.remove(this);
+        }
+    }
+
+    @Override
+    public Subscription subscribe(Listener listener) {
+        if (subscriptions.size() >= SUBSCRIPTIONS_MAX) {
+            throw new IllegalStateException("at most " + SUBSCRIPTIONS_MAX + " quote subscriptions");
+        }
+        Sub sub = new Sub(listener);
+        subscriptions.add(sub);
+        return sub;
+    }
+
+    /** Computes the watched quotes at the current market time and delivers the changed ones. */
+    public void tick() {
+        if (subscriptions.isEmpty()) {
+            return;
+        }
+        Set<Integer> ids = new java.util.HashSet<>();
+        for (Sub sub : subscriptions) {
+            ids.addAll(sub.watched);
+        }
+        long now = nowMs();
+        for (int id : ids) {
+            Optional<Quote> q;
+            try {
+                Optional<Security> s = securities.snapshot().byId(id);
+                q = s.isPresent() ? Optional.of(quoteAt(s.get(), now)) : derivatives.apply(id);
+            } catch (RuntimeException e) {
+                LOG.warn("quote of security {} failed: {}", id, e.toString());
+                continue;
+            }
+            if (q.isEmpty()) {
+                continue;
+            }
+            Quote quote = q.get();
+            Quote before = lastDelivered.put(id, quote);
+            if (before != null && sameMarket(before, quote)) {
+                continue;
+            }
+            for (Sub sub : subscriptions) {
+                if (sub.watched.contains(id)) {
+                    try {
+                        sub.listener.onQuote(quote);
+                    } catch (RuntimeException e) {
+                        LOG.warn("quote listener failed on security {}: {}", id, e.toString());
+                    }
+                }
+            }
+        }
+        if (lastDelivered.size() > CACHE_MAX) {
+            lastDelivered.clear();
+        }
+    }
+
+    private static boolean sameMarket(Quote a, Quote b) {
+        return a.bid().equals(b.bid()) && a.ask().equals(b.ask()) && a.last().equals(b.last())
+                && a.halted() == b.halted() && a.session() == b.session() && a.bidSize() == b.bidSize()
+                && a.askSize() == b.askSize();
+    }
+
+    /** Starts the ticker thread. */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        ticker = Thread.ofPlatform().daemon().name("market-ticker").start(() -> {
+            while (running) {
+                try {
+                    tick();
+                } catch (RuntimeException e) {
+                    LOG.warn("market tick failed: {}", e.toString());
+                }
+                try {
+                    Thread.sleep(tickMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        if (ticker != null) {
+            ticker.interrupt();
+            try {
+                ticker.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

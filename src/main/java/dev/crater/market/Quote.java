@@ -1,0 +1,22 @@
+package dev.crater.market;
+
+import java.math.BigDecimal;
+
+/**
+ * A security's quote at one market instant. Prices are exact decimals at the security's tick;
+ * {@code open} is null before the day's regular open; {@code high}/{@code low} cover the trading day
+ * so far (pre-market included); {@code volume} is the day's volume so far.
+ */
+public record Quote(int securityId, String symbol, long timeMs, BigDecimal bid, long bidSize, BigDecimal ask,
+        long askSize, BigDecimal last, long volume, BigDecimal open, BigDecimal high, BigDecimal low,
+        BigDecimal previousClose, Session session, boolean halted) {
+
+    /** The midpoint of bid and ask. */
+    public BigDecimal mark() {
+        return bid.add(ask).divide(BigDecimal.valueOf(2));
+    }
+
+    public BigDecimal change() {
+        return last.subtract(previousClose);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.crater.securities;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The securities master as the server reads it: an immutable in-memory snapshot of the stored rows,
+ * replaced when the stored version changes (checked at most every {@link #REVALIDATE_MS}), so an
+ * operator's change on any node is seen everywhere within about a second. Lookups are by id and by
+ * symbol (case-insensitive).
+ */
+public final class Securities {
+
+    public static final long REVALIDATE_MS = 1000;
+    /** The shipped data file. */
+    public static final String MASTER_RESOURCE = "/securities/us-listed.csv";
+    /** The date the shipped rows were added (their {@code AddedDate}). */
+    static final long MASTER_ADDED_MS = java.time.Instant.parse("2026-01-02T00:00:00Z").toEpochMilli();
+
+    /** One consistent view of all securities. */
+    public record Snapshot(long version, List<Security> all, Map<Integer, Security> byId,
+            Map<String, Security> bySymbol) {
+
+        public Optional<Security> byId(int id) {
+            return Optional.ofNullable(byId.get(id));
+        }
+
+        public Optional<Security> bySymbol(String symbol) {
+            return Optional.ofNullable(bySymbol.get(symbol.toUpperCase(Locale.ROOT)));
+        }
+    }
+
+    private final SecurityStore store;
+    private final InstantSource clock;
+    private volatile Snapshot snapshot;
+    private volatile long checkedAtMs;
+    private final Object reloadLock = new Object();
+
+    public Securities(SecurityStore store, InstantSource clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public SecurityStore store() {
+        return store;
+    }
+
+    /** Stores the shipped rows that are missing (a fresh database, or rows added by a newer release). */
+    public int installMaster() {
+        return store.insertMissing(readMaster());
+    }
+
+    public Snapshot snapshot() {
+        Snapshot s = snapshot;
+        long now = monotonicMs();
+        if (s != null && now - checkedAtMs < REVALIDATE_MS) {
+            return s;
+        }
+        synchronized (reloadLock) {
+            s = snapshot;
+            if (s != null && monotonicMs() - checkedAtMs < REVALIDATE_MS) {
+                return s;
+            }
+            long version = store.version();
+            if (s == null || s.version() != version) {
+                s = load(version);
+                snapshot = s;
+            }
+            checkedAtMs = monotonicMs();
+            return s;
+        }
+    }
+
+    /** Freshness is measured on the monotonic clock, not the (possibly simulated) server clock. */
+    static long monotonicMs() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    /** Forgets the snapshot so the next read reloads (after a change made by this process). */
+    public void invalidate() {
+        checkedAtMs = Long.MIN_VALUE / 2;
+    }
+
+    private Snapshot load(long version) {
+        List<Security> all = store.all();
+        Map<Integer, Security> byId = new HashMap<>();
+        Map<String, Security> bySymbol = new HashMap<>();
+        for (Security s : all) {
+            byId.put(s.id(), s);
+            bySymbol.put(s.symbol().toUpperCase(Locale.ROOT), s);
+        }
+        return new Snapshot(version, Collections.unmodifiableList(all), Map.copyOf(byId), Map.copyOf(bySymbol));
+    }
+
+    /** Reads the shipped data file (see resources/securities/SOURCE.md). */
+    public static List<Security> readMaster() {
+        try (InputStream in = Securities.class.getResourceAsStream(MASTER_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(MASTER_RESOURCE + " is missing from the build");
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String header = r.readLine();
+            if (!"id,symbol,name,exchange,type,price,optionable".equals(header == null ? null : header.trim())) {
+                throw new IllegalStateException(MASTER_RESOURCE + ": unexpected header " + header);
+            }
+            List<Security> rows = new ArrayList<>();
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                List<String> f = csv(line);
+                BigDecimal price = new BigDecimal(f.get(5).trim());
+                SecurityType type = SecurityType.valueOf(f.get(4).trim());
+                rows.add(new Security(Integer.parseInt(f.get(0).trim()), f.get(1).trim(), f.get(2).trim(),
+                        f.get(3).trim(), "USD", type, 2, 0, new BigDecimal("0.01"), true, true, true, true,
+                        Boolean.parseBoolean(f.get(6).trim()), price, Security.ORIGIN_MASTER, MASTER_ADDED_MS,
+                        MASTER_ADDED_MS));
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + MASTER_RESOURCE, e);
+        }
+    }
+
+    /** Splits one RFC 4180 line (quoted fields may hold commas and doubled quotes). */
+    static List<String> csv(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
+    }
+}
