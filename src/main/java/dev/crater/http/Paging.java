@@ -77,9 +77,7 @@ public record Paging(int pageNumber, int pageSize, String sortField, boolean des
     }
 
     public static ApiException noRoute(ServerRequest req) {
-        String query = req.query().rawValue();
-        String uri = req.path().absolute().rawPath() + (query == null || query.isEmpty() ? "" : "?" + query);
-        return new ApiException(404, ApiError.Message.noRoute(uri));
+        return new ApiException(404, ApiError.Message.noRoute(req.requestedUri().toUri().toString()));
     }
 
     public static int integer(String name, String text, int min, int max) {

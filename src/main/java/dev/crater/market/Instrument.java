@@ -27,10 +27,11 @@ public record Instrument(int securityId, String symbol, long key, double referen
         double u3 = unit(key, 3);
         boolean fund = s.type() == SecurityType.ETF || s.type() == SecurityType.MutualFund
                 || s.type() == SecurityType.Index;
-        double sigmaYear = fund ? 0.10 + 0.15 * u1 : 0.18 + 0.37 * u1;
-        double muYear = -0.04 + 0.18 * u2;
-        // Ids of the shipped file run roughly by size: bigger names trade tighter and heavier.
+        // Ids of the shipped file run roughly by size: bigger names trade tighter, heavier and calmer.
         int rank = Math.max(1, Math.min(s.id(), 999));
+        double size = Math.min(1.0, rank / 500.0);
+        double sigmaYear = fund ? 0.10 + 0.12 * u1 : 0.18 + 0.12 * u1 + 0.20 * size;
+        double muYear = 0.02 + 0.10 * u2;
         double halfSpreadBps = fund ? 0.3 + 0.7 * u3 : 0.5 + rank / 120.0 + u3;
         long volume = (long) ((fund ? 40_000_000.0 : 80_000_000.0) / (1.0 + rank / 25.0) * (0.7 + 0.6 * u3));
         double price = s.referencePrice().doubleValue();

@@ -59,7 +59,7 @@ public final class Market implements QuoteSource, AutoCloseable {
     private final ConcurrentHashMap<Integer, Instrument> instruments = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Overrides> overrides = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, long[]> minuteVolumes = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Integer, double[]> dayStats = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, DayStats> dayStats = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Sub> subscriptions = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<Integer, Quote> lastDelivered = new ConcurrentHashMap<>();
     private volatile IntFunction<Optional<Quote>> derivatives = id -> Optional.empty();
@@ -102,8 +102,19 @@ public final class Market implements QuoteSource, AutoCloseable {
         this.derivatives = source;
     }
 
+    /** The session at market time {@code ms} (the calendar's answer, from the cached day shapes). */
     public Session session(long ms) {
-        return calendar.session(Instant.ofEpochMilli(ms));
+        PathModel.Day day = model.day(model.dateAt(ms));
+        if (day == null) {
+            return calendar.session(Instant.ofEpochMilli(ms));
+        }
+        if (ms < day.preOpenMs() || ms >= day.postCloseMs()) {
+            return Session.CLOSED;
+        }
+        if (ms < day.regularOpenMs()) {
+            return Session.PRE_MARKET;
+        }
+        return ms < day.regularCloseMs() ? Session.REGULAR : Session.POST_MARKET;
     }
 
     // ---- control state -------------------------------------------------------------------------
@@ -239,7 +250,7 @@ public final class Market implements QuoteSource, AutoCloseable {
         long bidSize = 100 * (1 + Math.floorMod(Noise.hash(model.seed(), in.key(), Noise.SIZE, second * 2), 20));
         long askSize = 100 * (1 + Math.floorMod(Noise.hash(model.seed(), in.key(), Noise.SIZE, second * 2 + 1), 20));
 
-        LocalDate date = calendar.tradingDate(Instant.ofEpochMilli(t));
+        LocalDate date = model.dateAt(t);
         PathModel.Day day = model.day(date);
         if (day == null || t < day.preOpenMs()) {
             day = model.day(calendar.previousTradingDay(date));
@@ -251,48 +262,73 @@ public final class Market implements QuoteSource, AutoCloseable {
         BigDecimal previousClose = last;
         if (day != null) {
             long end = Math.min(t, day.postCloseMs());
+            DayStats stats = dayStats(s, day, end);
             if (t >= day.regularOpenMs()) {
-                open = price(s, day.regularOpenMs());
+                open = stats.open;
             }
-            double[] hl = dayHighLow(s, day, end);
-            high = round(Math.exp(hl[0]), tick, RoundingMode.HALF_EVEN).max(last);
-            low = round(Math.exp(hl[1]), tick, RoundingMode.HALF_EVEN).min(last);
+            high = round(Math.exp(stats.high), tick, RoundingMode.HALF_EVEN).max(last);
+            low = round(Math.exp(stats.low), tick, RoundingMode.HALF_EVEN).min(last);
             volume = volume(s, day.preOpenMs(), end);
-            PathModel.Day prev = model.day(calendar.previousTradingDay(day.date()));
-            previousClose = prev == null ? last : price(s, prev.regularCloseMs());
+            previousClose = stats.previousClose == null ? last : stats.previousClose;
         }
         return new Quote(s.id(), s.symbol(), t, bid, bidSize, ask, askSize, last, volume, open, high, low,
                 previousClose, session, halted(s, t));
     }
 
-    /** High and low log levels of the day from its pre-market open to {@code end}. */
-    private double[] dayHighLow(Security s, PathModel.Day day, long end) {
-        long minuteStart = Math.max(day.preOpenMs(), Math.floorDiv(end, 60_000) * 60_000);
-        double[] cached = dayStats.get(s.id());
-        double hi;
-        double lo;
-        if (cached != null && (long) cached[0] == day.index() && (long) cached[1] == minuteStart) {
-            hi = cached[2];
-            lo = cached[3];
-        } else {
+    /**
+     * A security's running day statistics: the day's open and previous close, and the high and low
+     * log levels from the pre-market open up to {@code upToMs}. Quotes move forward in time, so each
+     * one extends the range by the few grid points since the last (amortised O(1)); a quote earlier
+     * than the cached range rebuilds it (1,024 points for the part before the current minute).
+     */
+    private static final class DayStats {
+        final int dayIndex;
+        final BigDecimal open;
+        final BigDecimal previousClose;
+        long upToMs;
+        double high;
+        double low;
+
+        DayStats(int dayIndex, BigDecimal open, BigDecimal previousClose, long upToMs, double high, double low) {
+            this.dayIndex = dayIndex;
+            this.open = open;
+            this.previousClose = previousClose;
+            this.upToMs = upToMs;
+            this.high = high;
+            this.low = low;
+        }
+    }
+
+    private DayStats dayStats(Security s, PathModel.Day day, long end) {
+        DayStats st = dayStats.get(s.id());
+        if (st == null || st.dayIndex != day.index() || st.upToMs > end) {
+            long minuteStart = Math.max(day.preOpenMs(), Math.floorDiv(end, 60_000) * 60_000);
             double[] acc = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
             sample(s, day.preOpenMs(), minuteStart, DAY_STATS_DEPTH, (ms, level) -> {
                 acc[0] = Math.max(acc[0], level);
                 acc[1] = Math.min(acc[1], level);
             });
-            hi = acc[0];
-            lo = acc[1];
+            PathModel.Day prev = model.day(calendar.previousTradingDay(day.date()));
+            st = new DayStats(day.index(), price(s, day.regularOpenMs()),
+                    prev == null ? null : price(s, prev.regularCloseMs()), minuteStart, acc[0], acc[1]);
             if (dayStats.size() >= CACHE_MAX) {
                 dayStats.clear();
             }
-            dayStats.put(s.id(), new double[] {day.index(), minuteStart, hi, lo});
+            dayStats.put(s.id(), st);
         }
-        double[] acc = {hi, lo};
-        sample(s, minuteStart, end, PathModel.GRID_BITS, (ms, level) -> {
-            acc[0] = Math.max(acc[0], level);
-            acc[1] = Math.min(acc[1], level);
-        });
-        return acc;
+        synchronized (st) {
+            if (end > st.upToMs) {
+                double[] acc = {st.high, st.low};
+                sample(s, st.upToMs, end, PathModel.GRID_BITS, (ms, level) -> {
+                    acc[0] = Math.max(acc[0], level);
+                    acc[1] = Math.min(acc[1], level);
+                });
+                st.high = acc[0];
+                st.low = acc[1];
+                st.upToMs = end;
+            }
+            return st;
+        }
     }
 
     // ---- sampling, candles, volume -------------------------------------------------------------
@@ -314,8 +350,8 @@ public final class Market implements QuoteSource, AutoCloseable {
             replay.scan(s.symbol(), from, to, adjusted);
         } else {
             Instrument in = instrument(s);
-            LocalDate d = calendar.tradingDate(Instant.ofEpochMilli(from));
-            LocalDate last = calendar.tradingDate(Instant.ofEpochMilli(to));
+            LocalDate d = model.dateAt(from);
+            LocalDate last = model.dateAt(to);
             for (; !d.isAfter(last); d = d.plusDays(1)) {
                 PathModel.Day day = model.day(d);
                 if (day != null && day.postCloseMs() >= from && day.preOpenMs() <= to) {
@@ -344,8 +380,8 @@ public final class Market implements QuoteSource, AutoCloseable {
         }
         Instrument in = instrument(s);
         long total = 0;
-        LocalDate d = calendar.tradingDate(Instant.ofEpochMilli(from));
-        LocalDate last = calendar.tradingDate(Instant.ofEpochMilli(to));
+        LocalDate d = model.dateAt(from);
+        LocalDate last = model.dateAt(to);
         for (; !d.isAfter(last); d = d.plusDays(1)) {
             PathModel.Day day = model.day(d);
             if (day == null || day.postCloseMs() <= from || day.preOpenMs() >= to) {
@@ -427,8 +463,8 @@ public final class Market implements QuoteSource, AutoCloseable {
                 long start = includeExtended ? day.preOpenMs() : day.regularOpenMs();
                 long end = includeExtended ? day.postCloseMs() : day.regularCloseMs();
                 for (long b = start; b < end; b += len) {
-                    if (b < fromMs || b > to) {
-                        continue;
+                    if (b < fromMs || b > to || b >= now) {
+                        continue; // outside the range, or not begun yet (no empty bar at "now")
                     }
                     long bEnd = Math.min(b + len, end);
                     out.add(candle(s, b, bEnd, now, day, b >= day.regularOpenMs() && b < day.regularCloseMs()));

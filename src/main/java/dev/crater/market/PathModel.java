@@ -158,8 +158,50 @@ public final class PathModel {
         }
     }
 
+    /** A New York calendar date with its bounds in epoch ms and its trading day (null when closed). */
+    private record Span(long fromMs, long toMs, LocalDate date, Day day) {
+    }
+
+    /** Named limit: days whose shape is cached; the cache is cleared when full. */
+    static final int CACHED_DAYS_MAX = 50_000;
+    private final ConcurrentHashMap<LocalDate, Span> spans = new ConcurrentHashMap<>();
+    private volatile Span lastSpan;
+
+    private Span span(LocalDate date) {
+        Span s = spans.get(date);
+        if (s == null) {
+            long from = date.atStartOfDay(TradingCalendar.ZONE).toInstant().toEpochMilli();
+            long to = date.plusDays(1).atStartOfDay(TradingCalendar.ZONE).toInstant().toEpochMilli();
+            s = new Span(from, to, date, computeDay(date));
+            if (spans.size() >= CACHED_DAYS_MAX) {
+                spans.clear();
+            }
+            spans.put(date, s);
+        }
+        return s;
+    }
+
+    private Span spanAt(long ms) {
+        Span s = lastSpan;
+        if (s != null && ms >= s.fromMs() && ms < s.toMs()) {
+            return s;
+        }
+        s = span(calendar.tradingDate(Instant.ofEpochMilli(ms)));
+        lastSpan = s;
+        return s;
+    }
+
+    /** The New York date of market time {@code ms} (cached: no time-zone arithmetic on the hot path). */
+    public LocalDate dateAt(long ms) {
+        return spanAt(ms).date();
+    }
+
     /** The trading day {@code date}'s shape, or null when the exchange does not trade that day. */
     public Day day(LocalDate date) {
+        return span(date).day();
+    }
+
+    private Day computeDay(LocalDate date) {
         if (!calendar.isTradingDay(date) || date.isBefore(FIRST_DAY) || date.isAfter(LAST_DAY)) {
             return null;
         }
@@ -173,15 +215,15 @@ public final class PathModel {
 
     /** The base log level at market time {@code ms}. */
     public double level(Instrument in, long ms) {
-        Instant t = Instant.ofEpochMilli(ms);
-        LocalDate date = calendar.tradingDate(t);
+        Span span = spanAt(ms);
+        LocalDate date = span.date();
         if (date.isBefore(FIRST_DAY)) {
             return dayLevel(in, firstIndex);
         }
         if (date.isAfter(LAST_DAY)) {
             return dayLevel(in, lastIndex + 1);
         }
-        Day day = day(date);
+        Day day = span.day();
         if (day == null) {
             return dayLevel(in, calendar.tradingDayIndex(date));
         }

@@ -195,6 +195,9 @@ public final class OptionChains {
         if (underlying.isEmpty() || !optionable(underlying.get())) {
             return Optional.empty();
         }
+        if (!listedOrExpired(week)) {
+            return Optional.empty();
+        }
         Grid grid = grid(underlying.get(), week);
         if (strikeIndex >= grid.count()) {
             return Optional.empty();
@@ -230,7 +233,7 @@ public final class OptionChains {
             return Optional.empty();
         }
         int week = weekOf(exp);
-        if (week < 0 || week >= WEEKS_LIMIT || !expiration(week).equals(exp)) {
+        if (week < 0 || week >= WEEKS_LIMIT || !expiration(week).equals(exp) || !listedOrExpired(week)) {
             return Optional.empty();
         }
         Grid grid = grid(u.get(), week);
@@ -241,6 +244,11 @@ public final class OptionChains {
         }
         OptionContract.Right right = m.group(5).equals("C") ? OptionContract.Right.Call : OptionContract.Right.Put;
         return Optional.of(contract(u.get(), week, grid, steps.intValue(), right));
+    }
+
+    /** Contracts exist once listed (up to 52 weeks ahead) and stay resolvable after they expire. */
+    private boolean listedOrExpired(int week) {
+        return !expiration(week).isAfter(today().plusWeeks(WEEKS_AHEAD));
     }
 
     /** The weeks whose expirations are listed on {@code today}: from today up to 52 weeks ahead. */

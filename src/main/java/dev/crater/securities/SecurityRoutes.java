@@ -149,7 +149,7 @@ public final class SecurityRoutes implements HttpService {
 
     private void equity(ServerRequest req, ServerResponse res) {
         String key = segment(req, "idOrSymbol");
-        if (asId(key).map(OptionChains::isOptionId).orElse(false)) {
+        if (asId(key).flatMap(options::byId).isPresent()) {
             throw new ApiException(409, new ApiError.Message("Security " + key + " is an option: use /options/" + key + "."));
         }
         HttpSupport.json(res, 200, EquityResource.of(findEquity(req, key)));
@@ -321,7 +321,10 @@ public final class SecurityRoutes implements HttpService {
                     .min(Comparator.comparing((BigDecimal k) -> k.subtract(price).abs()).thenComparing(k -> k))
                     .orElse(BigDecimal.ZERO);
             Set<BigDecimal> kept = new java.util.HashSet<>(strikes);
-            if (f.range != null) {
+            if (f.range != null && f.range == 0) {
+                kept.clear();
+                kept.add(central);
+            } else if (f.range != null) {
                 List<BigDecimal> below = strikes.stream().filter(k -> k.compareTo(price) < 0).toList();
                 List<BigDecimal> above = strikes.stream().filter(k -> k.compareTo(price) >= 0).toList();
                 kept.clear();
@@ -375,6 +378,7 @@ public final class SecurityRoutes implements HttpService {
                 case "expirationtype" -> {
                     OptionContract.ExpirationType t = null;
                     if (c.value() instanceof Filter.Literal.Number n && n.value().signum() >= 0
+                            && n.value().stripTrailingZeros().scale() <= 0
                             && n.value().compareTo(BigDecimal.valueOf(6)) <= 0) {
                         t = OptionContract.ExpirationType.values()[n.value().intValue()];
                     } else if (c.value() instanceof Filter.Literal.Text s) {
@@ -414,6 +418,11 @@ public final class SecurityRoutes implements HttpService {
         }
         Comparator<OptionResource> order = sort(paging.sortField(), paging.desc(), OPTION_FIELDS);
         boolean byId = paging.sortField().equalsIgnoreCase("Id");
+        if (!byId && paging.filter().isEmpty()) {
+            throw ApiException.modelState("sortField", "Sorting all " + options.listedCount()
+                    + " listed options by " + paging.sortField() + " needs a filter that narrows them to at most "
+                    + OPTIONS_SORT_MAX + " (e.g. UnderlyingAssetSymbol = 'AAPL'); or sort by Id.");
+        }
         if (byId && paging.filter().isEmpty()) {
             // The whole listing in id order: count by arithmetic, build only the page.
             long total = options.listedCount();
