@@ -84,6 +84,7 @@ public final class App implements AutoCloseable {
         SubscriptionRoutes subscriptions = new SubscriptionRoutes(s.phones, s.users, s.database.jdbi());
         dev.crater.securities.SecurityRoutes securities = new dev.crater.securities.SecurityRoutes(s.securities,
                 s.options, s.market, s.config.publicBaseUrl());
+        dev.crater.accounts.AccountRoutes accounts = new dev.crater.accounts.AccountRoutes(s.accounts);
         dev.crater.history.HistoryRoutes history = new dev.crater.history.HistoryRoutes(s.securities, s.options,
                 s.market);
         for (String prefix : VERSION_PREFIXES) {
@@ -91,7 +92,7 @@ public final class App implements AutoCloseable {
             // then the guard: everything after it needs an app key and a full bearer token.
             routing.register(prefix, passwordReset, pin);
             routing.any(prefix + "/*", guard);
-            routing.register(prefix, users, passwords, security, subscriptions, securities, history);
+            routing.register(prefix, users, passwords, security, subscriptions, securities, history, accounts);
         }
         routing.any((req, res) -> HttpSupport.json(res, 404,
                 ApiError.Message.noRoute(req.requestedUri().toUri().toString())));

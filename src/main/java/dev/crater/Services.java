@@ -1,5 +1,7 @@
 package dev.crater;
 
+import dev.crater.accounts.AccountService;
+import dev.crater.accounts.AccountStore;
 import dev.crater.audit.AuditLog;
 import dev.crater.market.Market;
 import dev.crater.market.MarketControlStore;
@@ -75,6 +77,7 @@ public final class Services implements AutoCloseable {
     public final MarketControlStore marketControl;
     public final Market market;
     public final OptionChains options;
+    public final AccountService accounts;
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -111,6 +114,7 @@ public final class Services implements AutoCloseable {
         this.market = new Market(securities, marketControl, new PathModel(config.market().seed(), TradingCalendar.nyse()),
                 replay(config), clock, config.market().tickMs());
         this.options = new OptionChains(market);
+        this.accounts = new AccountService(new AccountStore(database), users, clock);
     }
 
     private static ReplayBars replay(CraterConfig config) {

@@ -26,10 +26,10 @@ import picocli.CommandLine.Option;
  * server runs (the server re-reads cached rows within seconds).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Administer companies, users, securities, the simulated market and the outbox.",
+        description = "Administer companies, users, accounts, securities, the simulated market and the outbox.",
         subcommands = {AdminCommand.CompanyCommands.class, AdminCommand.UserCommands.class, AdminCommand.OutboxCommand.class,
                 AdminCommand.AuditCommand.class, MarketCommands.SecurityCommands.class,
-                MarketCommands.MarketCommandGroup.class})
+                MarketCommands.MarketCommandGroup.class, AccountCommands.Group.class})
 public final class AdminCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -18,6 +18,8 @@ public final class DemoData {
     public static final String COMPANY = "Crater Demo";
     public static final String PASSWORD = "crater-demo-pass";
     public static final String PIN = "1234";
+    /** The cash each demo user's paper account starts with. */
+    public static final java.math.BigDecimal DEMO_CASH = new java.math.BigDecimal("100000");
 
     /** One demo user and how it logs in. */
     public record DemoUser(String username, String email, String phone, String pin, User.TwoFactorMethod twoFactor,
@@ -49,6 +51,9 @@ public final class DemoData {
             if (sealed != null) {
                 s.recoveryCodes.regenerate(created.id());
             }
+            // Every demo user gets a funded paper margin account, as ETNA's demo does ($100,000).
+            s.accounts.open(created, dev.crater.accounts.Account.MarginType.Margin, DEMO_CASH, java.math.BigDecimal.ZERO,
+                    java.math.BigDecimal.ZERO, java.math.BigDecimal.ZERO);
         }
         return true;
     }
@@ -76,6 +81,8 @@ public final class DemoData {
                 + "' -H 'Username: demo' -H 'Password: " + PASSWORD + "' -H 'Content-Length: 0'");
         out.println("Then:");
         out.println("  curl -i " + baseUrl + "v1.0/users/@me/info -H 'Et-App-Key: " + key
+                + "' -H 'Authorization: Bearer <Token>'");
+        out.println("  curl -i " + baseUrl + "v1.0/users/@me/accounts -H 'Et-App-Key: " + key
                 + "' -H 'Authorization: Bearer <Token>'");
         out.println();
     }

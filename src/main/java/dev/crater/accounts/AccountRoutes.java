@@ -1,0 +1,184 @@
+package dev.crater.accounts;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.crater.auth.ApiGuard;
+import dev.crater.auth.Principal;
+import dev.crater.http.ApiError;
+import dev.crater.http.ApiException;
+import dev.crater.http.Dates;
+import dev.crater.http.HttpSupport;
+import dev.crater.http.Paging;
+import dev.crater.users.User;
+import dev.crater.users.UserIds;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trading-account endpoints of reference 03-accounts.md §1: a user's accounts, an account's users
+ * (list, add by id or login, remove), the caller's alias, and the opening record. Balances,
+ * history and transactions come with the trading engine.
+ */
+public final class AccountRoutes implements HttpService {
+
+    private final AccountService accounts;
+
+    public AccountRoutes(AccountService accounts) {
+        this.accounts = accounts;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/users/{userId}/accounts[/]", this::userAccounts)
+                .get("/accounts/{accountId}/users[/]", this::accountUsers)
+                .put("/accounts/{accountId}/users/{userId}[/]", this::addUser)
+                .delete("/accounts/{accountId}/users/{userId}[/]", this::removeUser)
+                .put("/accounts/{accountId}/username/{username}[/]", this::addUserByLogin)
+                .put("/accounts/{accountId}/alias/{alias}[/]", this::alias)
+                .get("/accounts/{accountId}/details[/]", this::details);
+    }
+
+    /** A user as account responses show it (the {@code Owners[]} items and {@code UserModel}). */
+    @JsonPropertyOrder({"UserId", "FirstName", "MiddleName", "LastName", "Login", "Email", "Role", "AddedDate",
+            "Salutation", "Suffix"})
+    public record UserModel(long userId, String firstName, String middleName, String lastName, String login,
+            String email, int role, String addedDate, User.Salutation salutation, User.Suffix suffix) {
+        static UserModel of(User u) {
+            return new UserModel(u.id(), u.firstName(), u.middleName(), u.lastName(), u.username(), u.email(), 0,
+                    Dates.iso(u.addedAtMs()), u.salutation(), u.suffix());
+        }
+    }
+
+    /** An item of {@code GET /users/{userId}/accounts}. */
+    @JsonPropertyOrder({"Id", "ClearingAccount", "AccessType", "MarginType", "OwnerType", "Enabled", "ClearingFirm",
+            "IsAverageAccount", "Owners", "Alias"})
+    public record UserAccountModel(long id, String clearingAccount, Account.AccessType accessType,
+            Account.MarginType marginType, String ownerType, boolean enabled, String clearingFirm,
+            boolean isAverageAccount, List<UserModel> owners, String alias) {
+    }
+
+    /** {@code {"UserModel": {...}, "AccountAccessType": "Full"}}. */
+    @JsonPropertyOrder({"UserModel", "AccountAccessType"})
+    public record AccountUser(UserModel userModel, Account.AccessType accountAccessType) {
+    }
+
+    /** The opening record of {@code /accounts/{id}/details}. */
+    @JsonPropertyOrder({"Id", "CreatedAt", "AccountProvider", "FormType", "User", "ClearingAccountNumber", "IsOpened",
+            "FormDataReference", "CustomerType"})
+    public record Details(String id, String createdAt, String accountProvider, String formType, String user,
+            String clearingAccountNumber, boolean isOpened, String formDataReference, String customerType) {
+    }
+
+    private static Principal principal(ServerRequest req) {
+        return ApiGuard.principal(req);
+    }
+
+    private static String param(ServerRequest req, String name) {
+        return req.path().pathParameters().get(name);
+    }
+
+    private List<UserModel> owners(long accountId) {
+        List<UserModel> out = new ArrayList<>();
+        for (AccountLink l : accounts.links(accountId)) {
+            if (l.accessType() == Account.AccessType.Owner) {
+                accounts.user(l.userId()).map(UserModel::of).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    private void userAccounts(ServerRequest req, ServerResponse res) {
+        long userId = UserIds.resolve(param(req, "userId"), principal(req));
+        List<UserAccountModel> out = new ArrayList<>();
+        for (AccountService.AccountAccess a : accounts.accountsOf(userId)) {
+            Account acc = a.account();
+            out.add(new UserAccountModel(acc.id(), acc.clearingAccount(), a.link().accessType(), acc.marginType(),
+                    acc.ownerType(), acc.enabled(), acc.clearingFirm(), false, owners(acc.id()), a.link().alias()));
+        }
+        HttpSupport.json(res, 200, out);
+    }
+
+    private List<AccountUser> users(long accountId) {
+        List<AccountUser> out = new ArrayList<>();
+        for (AccountLink l : accounts.links(accountId)) {
+            accounts.user(l.userId()).ifPresent(u -> out.add(new AccountUser(UserModel.of(u), l.accessType())));
+        }
+        return out;
+    }
+
+    private void accountUsers(ServerRequest req, ServerResponse res) {
+        AccountService.AccountAccess a = accounts.access(principal(req), param(req, "accountId"),
+                AccountService.Need.READ);
+        HttpSupport.json(res, 200, users(a.account().id()));
+    }
+
+    private static Account.AccessType accessType(ServerRequest req) {
+        String text = Paging.required(req, "accessType");
+        Account.AccessType t = Account.AccessType.parse(text);
+        if (t == null) {
+            throw ApiException.modelState("accessType", "The value '" + (text.length() > 40 ? text.substring(0, 40)
+                    : text) + "' is not valid for AccessType (Full, ReadOnly, ClosePositionsOnly, Owner).");
+        }
+        return t;
+    }
+
+    private static long userIdSegment(ServerRequest req) {
+        String s = param(req, "userId");
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw ApiException.modelState("userId", "The value '" + (s.length() > 64 ? s.substring(0, 64) : s)
+                    + "' is not valid for Int32.");
+        }
+    }
+
+    private void addUser(ServerRequest req, ServerResponse res) {
+        AccountService.AccountAccess a = accounts.access(principal(req), param(req, "accountId"),
+                AccountService.Need.MANAGE);
+        Account.AccessType type = accessType(req);
+        User target = accounts.user(userIdSegment(req)).orElseThrow(() -> new ApiException(404,
+                new ApiError.Message("No such user in this company.")));
+        AccountLink link = accounts.link(a.account(), target, type);
+        HttpSupport.json(res, 200, new AccountUser(UserModel.of(target), link.accessType()));
+    }
+
+    private void addUserByLogin(ServerRequest req, ServerResponse res) {
+        AccountService.AccountAccess a = accounts.access(principal(req), param(req, "accountId"),
+                AccountService.Need.MANAGE);
+        Account.AccessType type = accessType(req);
+        User target = accounts.userByLogin(a.account().companyId(), param(req, "username"))
+                .orElseThrow(() -> new ApiException(404, new ApiError.Message("No such user in this company.")));
+        AccountLink link = accounts.link(a.account(), target, type);
+        HttpSupport.json(res, 200, new AccountUser(UserModel.of(target), link.accessType()));
+    }
+
+    private void removeUser(ServerRequest req, ServerResponse res) {
+        long target = userIdSegment(req);
+        Principal p = principal(req);
+        // Anyone may leave an account; only owners remove others.
+        AccountService.AccountAccess a = accounts.access(p, param(req, "accountId"),
+                target == p.userId() ? AccountService.Need.READ : AccountService.Need.MANAGE);
+        accounts.unlink(a.account(), target);
+        HttpSupport.json(res, 200, users(a.account().id()));
+    }
+
+    private void alias(ServerRequest req, ServerResponse res) {
+        AccountService.AccountAccess a = accounts.access(principal(req), param(req, "accountId"),
+                AccountService.Need.READ);
+        accounts.setAlias(a, param(req, "alias"));
+        res.status(200).send();
+    }
+
+    private void details(ServerRequest req, ServerResponse res) {
+        AccountService.AccountAccess a = accounts.access(principal(req), param(req, "accountId"),
+                AccountService.Need.READ);
+        Account acc = a.account();
+        String owner = accounts.links(acc.id()).stream().filter(l -> l.accessType() == Account.AccessType.Owner)
+                .map(l -> String.valueOf(l.userId())).findFirst().orElse("");
+        HttpSupport.json(res, 200, new Details(acc.openingRequestId(), Dates.iso(acc.createdAtMs()), acc.clearingFirm(),
+                "Direct", owner, acc.clearingAccount(), true, acc.formData(), "Individual"));
+    }
+}

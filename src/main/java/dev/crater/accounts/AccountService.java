@@ -1,0 +1,189 @@
+package dev.crater.accounts;
+
+import dev.crater.auth.Principal;
+import dev.crater.http.ApiError;
+import dev.crater.http.ApiException;
+import dev.crater.users.User;
+import dev.crater.users.UserService;
+import java.math.BigDecimal;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Trading accounts and who may do what in them. Every API access goes through {@link #access}: an
+ * account a user is not linked to (or that does not exist) is the documented 401, so account ids
+ * cannot be probed.
+ */
+public final class AccountService {
+
+    /** Named limits. */
+    public static final int ACCOUNTS_PER_USER_MAX = 100;
+    public static final int USERS_PER_ACCOUNT_MAX = 50;
+    public static final int ALIAS_CHARS_MAX = 100;
+    public static final BigDecimal CASH_REQUEST_MAX = new BigDecimal("1000000000");
+
+    /** What a request needs to do in an account. */
+    public enum Need {
+        /** Read balances, orders, positions. */
+        READ,
+        /** Place orders (ClosePositionsOnly only reducing ones: the order checks that). */
+        ORDER,
+        /** Manage the account's users. */
+        MANAGE
+    }
+
+    private final AccountStore store;
+    private final UserService users;
+    private final InstantSource clock;
+
+    public AccountService(AccountStore store, UserService users, InstantSource clock) {
+        this.store = store;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    public AccountStore store() {
+        return store;
+    }
+
+    /** Opens a paper account owned by {@code owner}; {@code cash} (if positive) is requested as a deposit. */
+    public Account open(User owner, Account.MarginType marginType, BigDecimal cash, BigDecimal perTrade,
+            BigDecimal perShare, BigDecimal perContract) {
+        if (marginType == Account.MarginType.Empty) {
+            throw new IllegalArgumentException("an account needs a margin type: Cash, Margin, DayTrader or MarginIra");
+        }
+        if (store.linksOfUser(owner.id()).size() >= ACCOUNTS_PER_USER_MAX) {
+            throw new IllegalArgumentException("a user has at most " + ACCOUNTS_PER_USER_MAX + " accounts");
+        }
+        for (BigDecimal c : new BigDecimal[] {perTrade, perShare, perContract}) {
+            if (c.signum() < 0 || c.compareTo(BigDecimal.valueOf(1000)) > 0) {
+                throw new IllegalArgumentException("commissions are 0..1000 dollars");
+            }
+        }
+        long now = clock.millis();
+        String form = "{\"marginType\":\"" + marginType.name() + "\",\"cash\":\"" + cash.toPlainString() + "\"}";
+        Account a = store.insert(owner.companyId(), marginType, "USD", perTrade, perShare, perContract,
+                UUID.randomUUID().toString(), form, owner.id(), now);
+        if (cash.signum() > 0) {
+            requestCash(a.id(), cash, "Initial deposit");
+        }
+        return a;
+    }
+
+    /** Asks the engine to move cash in (positive) or out (negative); applied exactly once. */
+    public long requestCash(long accountId, BigDecimal amount, String description) {
+        if (amount.signum() == 0 || amount.abs().compareTo(CASH_REQUEST_MAX) > 0 || amount.scale() > 2) {
+            throw new IllegalArgumentException("an amount is a non-zero number of dollars and cents up to "
+                    + CASH_REQUEST_MAX.toPlainString());
+        }
+        store.byId(accountId).orElseThrow(() -> new IllegalArgumentException("no account " + accountId));
+        return store.requestCash(accountId, amount, description, clock.millis());
+    }
+
+    /** Parses the {@code {accountId}} path segment (Int32; {@code @me} is not an account). */
+    public static long accountId(String segment) {
+        if (segment == null || segment.equalsIgnoreCase("@me")) {
+            throw ApiException.invalid();
+        }
+        try {
+            int id = Integer.parseInt(segment.trim());
+            if (id <= 0) {
+                throw ApiException.denied();
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            String shown = segment.length() <= 64 ? segment : segment.substring(0, 64) + "…";
+            throw ApiException.modelState("accountId", "The value '" + shown + "' is not valid for Int32.");
+        }
+    }
+
+    /** The caller's link to the account, if it allows {@code need}; otherwise the documented 401. */
+    public AccountAccess access(Principal principal, String accountSegment, Need need) {
+        long id = accountId(accountSegment);
+        AccountLink link = store.link(id, principal.userId()).orElseThrow(ApiException::denied);
+        Account account = store.byId(id).filter(a -> a.companyId() == principal.companyId())
+                .orElseThrow(ApiException::denied);
+        boolean allowed = switch (need) {
+            case READ -> true;
+            case ORDER -> link.accessType().canPlaceOrders() && account.enabled();
+            case MANAGE -> link.accessType() == Account.AccessType.Owner;
+        };
+        if (!allowed) {
+            throw ApiException.denied();
+        }
+        return new AccountAccess(account, link);
+    }
+
+    /** An account as one caller may use it. */
+    public record AccountAccess(Account account, AccountLink link) {
+    }
+
+    /** The accounts a user is linked to, with their links. */
+    public List<AccountAccess> accountsOf(long userId) {
+        return store.linksOfUser(userId).stream()
+                .flatMap(l -> store.byId(l.accountId()).map(a -> new AccountAccess(a, l)).stream())
+                .toList();
+    }
+
+    public List<AccountLink> links(long accountId) {
+        return store.linksOfAccount(accountId);
+    }
+
+    public Optional<User> user(long id) {
+        return users.byId(id);
+    }
+
+    /**
+     * Links {@code target} to the account with {@code type} (or changes its type). The target must be
+     * a user of the same company; the last owner cannot be demoted.
+     */
+    public AccountLink link(Account account, User target, Account.AccessType type) {
+        if (target.companyId() != account.companyId()) {
+            throw new ApiException(404, new ApiError.Message("No such user in this company."));
+        }
+        Optional<AccountLink> existing = store.link(account.id(), target.id());
+        if (existing.isEmpty() && store.linksOfAccount(account.id()).size() >= USERS_PER_ACCOUNT_MAX) {
+            throw new ApiException(409, new ApiError.Message(
+                    "An account has at most " + USERS_PER_ACCOUNT_MAX + " users."));
+        }
+        if (existing.isEmpty() && store.linksOfUser(target.id()).size() >= ACCOUNTS_PER_USER_MAX) {
+            throw new ApiException(409, new ApiError.Message(
+                    "A user has at most " + ACCOUNTS_PER_USER_MAX + " accounts."));
+        }
+        if (existing.isPresent() && existing.get().accessType() == Account.AccessType.Owner
+                && type != Account.AccessType.Owner && owners(account.id()) == 1) {
+            throw new ApiException(409, new ApiError.Message("The account's last owner cannot be demoted."));
+        }
+        store.upsertLink(account.id(), target.id(), type, clock.millis());
+        return store.link(account.id(), target.id()).orElseThrow();
+    }
+
+    /** Removes {@code userId}'s link; the last owner cannot be removed. */
+    public void unlink(Account account, long userId) {
+        AccountLink link = store.link(account.id(), userId).orElseThrow(() -> new ApiException(404,
+                new ApiError.Message("The user is not linked to this account.")));
+        if (link.accessType() == Account.AccessType.Owner && owners(account.id()) == 1) {
+            throw new ApiException(409, new ApiError.Message("The account's last owner cannot be removed."));
+        }
+        store.removeLink(account.id(), userId);
+    }
+
+    private long owners(long accountId) {
+        return store.linksOfAccount(accountId).stream()
+                .filter(l -> l.accessType() == Account.AccessType.Owner).count();
+    }
+
+    public void setAlias(AccountAccess access, String alias) {
+        String a = alias == null ? "" : alias.trim();
+        if (a.isEmpty() || a.length() > ALIAS_CHARS_MAX || a.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.modelState("alias", "An alias is 1 to " + ALIAS_CHARS_MAX + " printable characters.");
+        }
+        store.setAlias(access.account().id(), access.link().userId(), a);
+    }
+
+    public Optional<User> userByLogin(long companyId, String login) {
+        return users.byUsername(companyId, login);
+    }
+}

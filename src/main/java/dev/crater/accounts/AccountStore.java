@@ -1,0 +1,162 @@
+package dev.crater.accounts;
+
+import dev.crater.store.Database;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** Account rows, user links and operators' cash requests. */
+public final class AccountStore {
+
+    private static final RowMapper<Account> ACCOUNT = (rs, ctx) -> new Account(rs.getLong("id"),
+            rs.getLong("company_id"), rs.getString("clearing_account"),
+            Account.MarginType.valueOf(rs.getString("margin_type")), rs.getString("owner_type"),
+            rs.getString("currency"), rs.getString("clearing_firm"), rs.getBoolean("enabled"),
+            decimal(rs.getString("per_trade_commission")), decimal(rs.getString("per_share_commission")),
+            decimal(rs.getString("per_contract_commission")), rs.getString("opening_request_id"),
+            rs.getString("form_data"), rs.getLong("created_at_ms"), rs.getLong("modified_at_ms"));
+
+    private static final RowMapper<AccountLink> LINK = (rs, ctx) -> new AccountLink(rs.getLong("account_id"),
+            rs.getLong("user_id"), Account.AccessType.valueOf(rs.getString("access_type")), rs.getString("alias"),
+            rs.getLong("added_at_ms"));
+
+    /** A pending (or applied) cash movement an operator asked for. */
+    public record CashRequest(long id, long accountId, BigDecimal amount, String description, long requestedAtMs,
+            Long appliedAtMs) {
+    }
+
+    static BigDecimal decimal(String text) {
+        return new BigDecimal(text).stripTrailingZeros();
+    }
+
+    private final Database db;
+
+    public AccountStore(Database db) {
+        this.db = db;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    /** Inserts an account and its owner link in one transaction; the clearing number is the id. */
+    public Account insert(long companyId, Account.MarginType marginType, String currency, BigDecimal perTrade,
+            BigDecimal perShare, BigDecimal perContract, String openingRequestId, String formData, long ownerUserId,
+            long nowMs) {
+        return db.jdbi().inTransaction(h -> {
+            long id = h.createUpdate("""
+                    INSERT INTO accounts (company_id, clearing_account, margin_type, owner_type, currency, clearing_firm,
+                        enabled, per_trade_commission, per_share_commission, per_contract_commission,
+                        opening_request_id, form_data, created_at_ms, modified_at_ms)
+                    VALUES (:company, '', :margin, :owner, :currency, :firm, TRUE, :perTrade, :perShare, :perContract,
+                        :request, :form, :now, :now)""")
+                    .bind("company", companyId)
+                    .bind("margin", marginType.name())
+                    .bind("owner", Account.INDIVIDUAL)
+                    .bind("currency", currency)
+                    .bind("firm", Account.PAPER_FIRM)
+                    .bind("perTrade", db.decimal(perTrade))
+                    .bind("perShare", db.decimal(perShare))
+                    .bind("perContract", db.decimal(perContract))
+                    .bind("request", openingRequestId)
+                    .bind("form", formData)
+                    .bind("now", nowMs)
+                    .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+            h.createUpdate("UPDATE accounts SET clearing_account = :c WHERE id = :id")
+                    .bind("c", String.valueOf(id)).bind("id", id).execute();
+            h.createUpdate("""
+                    INSERT INTO account_users (account_id, user_id, access_type, alias, added_at_ms)
+                    VALUES (:a, :u, 'Owner', NULL, :now)""")
+                    .bind("a", id).bind("u", ownerUserId).bind("now", nowMs).execute();
+            return h.createQuery("SELECT * FROM accounts WHERE id = :id").bind("id", id).map(ACCOUNT).one();
+        });
+    }
+
+    public Optional<Account> byId(long id) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT * FROM accounts WHERE id = :id")
+                .bind("id", id).map(ACCOUNT).findOne());
+    }
+
+    public List<Account> all() {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT * FROM accounts ORDER BY id").map(ACCOUNT).list());
+    }
+
+    public List<Account> byCompany(long companyId) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT * FROM accounts WHERE company_id = :c ORDER BY id")
+                .bind("c", companyId).map(ACCOUNT).list());
+    }
+
+    public Optional<AccountLink> link(long accountId, long userId) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT * FROM account_users WHERE account_id = :a AND user_id = :u")
+                .bind("a", accountId).bind("u", userId).map(LINK).findOne());
+    }
+
+    /** The user's links, in account order. */
+    public List<AccountLink> linksOfUser(long userId) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT * FROM account_users WHERE user_id = :u ORDER BY account_id")
+                .bind("u", userId).map(LINK).list());
+    }
+
+    /** The account's links, owners first, then by when they were added. */
+    public List<AccountLink> linksOfAccount(long accountId) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT * FROM account_users WHERE account_id = :a
+                        ORDER BY CASE WHEN access_type = 'Owner' THEN 0 ELSE 1 END, added_at_ms, user_id""")
+                .bind("a", accountId).map(LINK).list());
+    }
+
+    /** Adds or changes a link. */
+    public void upsertLink(long accountId, long userId, Account.AccessType type, long nowMs) {
+        db.jdbi().useTransaction(h -> {
+            int n = h.createUpdate("UPDATE account_users SET access_type = :t WHERE account_id = :a AND user_id = :u")
+                    .bind("t", type.name()).bind("a", accountId).bind("u", userId).execute();
+            if (n == 0) {
+                h.createUpdate("""
+                        INSERT INTO account_users (account_id, user_id, access_type, alias, added_at_ms)
+                        VALUES (:a, :u, :t, NULL, :now)""")
+                        .bind("a", accountId).bind("u", userId).bind("t", type.name()).bind("now", nowMs).execute();
+            }
+        });
+    }
+
+    public boolean removeLink(long accountId, long userId) {
+        return db.jdbi().withHandle(h -> h.createUpdate(
+                        "DELETE FROM account_users WHERE account_id = :a AND user_id = :u")
+                .bind("a", accountId).bind("u", userId).execute()) > 0;
+    }
+
+    public void setAlias(long accountId, long userId, String alias) {
+        db.jdbi().useHandle(h -> h.createUpdate(
+                        "UPDATE account_users SET alias = :alias WHERE account_id = :a AND user_id = :u")
+                .bind("alias", alias).bind("a", accountId).bind("u", userId).execute());
+    }
+
+    public void setEnabled(long accountId, boolean enabled, long nowMs) {
+        db.jdbi().useHandle(h -> h.createUpdate(
+                        "UPDATE accounts SET enabled = :e, modified_at_ms = :now WHERE id = :id")
+                .bind("e", enabled).bind("now", nowMs).bind("id", accountId).execute());
+    }
+
+    /** Records an operator's deposit (positive) or withdrawal (negative), to be applied by the engine. */
+    public long requestCash(long accountId, BigDecimal amount, String description, long nowMs) {
+        return db.jdbi().withHandle(h -> h.createUpdate("""
+                        INSERT INTO cash_requests (account_id, amount, description, requested_at_ms, applied_at_ms)
+                        VALUES (:a, :amount, :d, :now, NULL)""")
+                .bind("a", accountId).bind("amount", db.decimal(amount)).bind("d", description).bind("now", nowMs)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    }
+
+    /** Cash requests not applied yet, oldest first, at most {@code limit}. */
+    public List<CashRequest> pendingCash(int limit) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT * FROM cash_requests WHERE applied_at_ms IS NULL ORDER BY id LIMIT :limit""")
+                .bind("limit", limit)
+                .map((rs, ctx) -> new CashRequest(rs.getLong("id"), rs.getLong("account_id"),
+                        decimal(rs.getString("amount")), rs.getString("description"), rs.getLong("requested_at_ms"),
+                        null))
+                .list());
+    }
+}
