@@ -19,14 +19,7 @@ final class AccountCommands {
     @Command(name = "account", mixinStandardHelpOptions = true,
             description = "Trading accounts: create, list, fund, link users.",
             subcommands = {AccountCreate.class, AccountList.class, AccountFund.class, AccountLinkUser.class})
-    static final class Group implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(System.out);
-        }
+    static final class Group extends AdminCommand.Group {
     }
 
     static BigDecimal money(String text, String option) {

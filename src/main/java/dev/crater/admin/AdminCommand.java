@@ -39,6 +39,17 @@ public final class AdminCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** Base for command groups: without a subcommand they print their usage. */
+    abstract static class Group implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
     /** Base for leaf commands: opens the store, runs, maps rule violations to exit code 2. */
     abstract static class StoreCommand implements Callable<Integer> {
         @CommandLine.Mixin
@@ -88,14 +99,7 @@ public final class AdminCommand implements Runnable {
 
     @Command(name = "company", mixinStandardHelpOptions = true, description = "Companies and their application keys.",
             subcommands = {CompanyCreate.class, CompanyList.class, CompanySetPolicy.class})
-    static final class CompanyCommands implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(System.out);
-        }
+    static final class CompanyCommands extends AdminCommand.Group {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a company; prints its Et-App-Key.")
@@ -165,14 +169,7 @@ public final class AdminCommand implements Runnable {
     @Command(name = "user", mixinStandardHelpOptions = true, description = "Users of a company.",
             subcommands = {UserCreate.class, UserList.class, UserDisable.class, UserEnable.class, UserSetTwoFactor.class,
                     UserUnlock.class, UserResetPin.class})
-    static final class UserCommands implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(System.out);
-        }
+    static final class UserCommands extends AdminCommand.Group {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,

@@ -75,14 +75,7 @@ final class MarketCommands {
     @Command(name = "security", mixinStandardHelpOptions = true,
             description = "The securities master: list, show, add and change securities.",
             subcommands = {SecurityList.class, SecurityShow.class, SecurityAdd.class, SecuritySet.class})
-    static final class SecurityCommands implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(System.out);
-        }
+    static final class SecurityCommands extends AdminCommand.Group {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List securities.")
@@ -210,14 +203,7 @@ final class MarketCommands {
             description = "Sandbox control of the simulated market (operators only).",
             subcommands = {MarketQuote.class, MarketSetPrice.class, MarketMove.class, MarketHalt.class,
                     MarketResume.class, MarketClear.class, MarketClock.class})
-    static final class MarketCommandGroup implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(System.out);
-        }
+    static final class MarketCommandGroup extends AdminCommand.Group {
     }
 
     @Command(name = "quote", mixinStandardHelpOptions = true, description = "Print a security's quote now (market time).")

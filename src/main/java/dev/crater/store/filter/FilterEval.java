@@ -427,28 +427,7 @@ public final class FilterEval {
     }
 
     private static String enumLiteral(Field<?> f, Filter.Literal v) {
-        if (v instanceof Filter.Literal.Number n) {
-            String name = null;
-            try {
-                name = f.enumNames().get(n.value().intValueExact());
-            } catch (ArithmeticException e) {
-                // Falls through to the error below.
-            }
-            if (name == null) {
-                throw new FilterException(n.value() + " is not a value of " + f.name(), v.position());
-            }
-            return name.toLowerCase(Locale.ROOT);
-        }
-        if (v instanceof Filter.Literal.Text t) {
-            for (String name : f.enumNames().values()) {
-                if (name.equalsIgnoreCase(t.value())) {
-                    return name.toLowerCase(Locale.ROOT);
-                }
-            }
-            throw new FilterException("'" + t.value() + "' is not a value of " + f.name() + " ("
-                    + String.join(", ", f.enumNames().values()) + ")", v.position());
-        }
-        throw mismatch(f, v, "one of its names or numbers");
+        return FilterSql.enumName(f.name(), f.enumNames(), v);
     }
 
     private static FilterException mismatch(Field<?> f, Filter.Literal v, String wanted) {

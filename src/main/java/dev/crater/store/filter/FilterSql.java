@@ -217,28 +217,36 @@ public final class FilterSql {
     }
 
     private Object enumValue(Field f, Filter.Literal v) {
+        return enumName(f.name(), f.enumNames(), v);
+    }
+
+    /**
+     * The lower-cased stored name an enum literal means: a documented number or a name in any case.
+     * Shared with {@link FilterEval} so both give the same answers and messages.
+     */
+    static String enumName(String field, java.util.Map<Integer, String> enumNames, Filter.Literal v) {
         if (v instanceof Filter.Literal.Number n) {
             String name = null;
             try {
-                name = f.enumNames().get(n.value().intValueExact());
+                name = enumNames.get(n.value().intValueExact());
             } catch (ArithmeticException e) {
                 // Falls through to the error below.
             }
             if (name == null) {
-                throw new FilterException(n.value() + " is not a value of " + f.name(), v.position());
+                throw new FilterException(n.value() + " is not a value of " + field, v.position());
             }
             return name.toLowerCase(Locale.ROOT);
         }
         if (v instanceof Filter.Literal.Text t) {
-            for (String name : f.enumNames().values()) {
+            for (String name : enumNames.values()) {
                 if (name.equalsIgnoreCase(t.value())) {
                     return name.toLowerCase(Locale.ROOT);
                 }
             }
-            throw new FilterException("'" + t.value() + "' is not a value of " + f.name() + " ("
-                    + String.join(", ", f.enumNames().values()) + ")", v.position());
+            throw new FilterException("'" + t.value() + "' is not a value of " + field + " ("
+                    + String.join(", ", enumNames.values()) + ")", v.position());
         }
-        throw mismatch(f, v, "one of its names or numbers");
+        throw new FilterException(field + " takes one of its names or numbers", v.position());
     }
 
     private static FilterException mismatch(Field f, Filter.Literal v, String wanted) {
