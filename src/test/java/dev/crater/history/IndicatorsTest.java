@@ -154,6 +154,38 @@ class IndicatorsTest {
     }
 
     @Test
+    void parabolicSarFollowsWildersRulesThroughTwoReversals() {
+        // (high, low) per bar; step 0.02, max 0.2 (the template's 1|1).
+        String[][] bars = {{"10", "9"}, {"11", "10"}, {"12", "11"}, {"13", "12"}, {"12.5", "9"}, {"12", "8.5"},
+                {"13", "12"}, {"14", "13"}, {"15", "14"}};
+        List<Candle> candles = new ArrayList<>();
+        for (int i = 0; i < bars.length; i++) {
+            BigDecimal h = new BigDecimal(bars[i][0]);
+            BigDecimal l = new BigDecimal(bars[i][1]);
+            candles.add(new Candle(T0 + i * STEP, l, h, l, h, 100, true));
+        }
+        // bar 1: high rose, low rose → long; SAR = low0 = 9, EP = 11.
+        //        next: 9 + 0.02·(11 − 9) = 9.04, but not above the lows of bars 0 and 1 → 9.
+        // bar 2: SAR 9; new high 12 → EP 12, AF 0.04; next 9 + 0.04·3 = 9.12 (lows 10, 11 allow it).
+        // bar 3: SAR 9.12; EP 13, AF 0.06; next 9.12 + 0.06·(13 − 9.12) = 9.3528.
+        // bar 4: low 9 ≤ 9.3528 → short; SAR = old EP 13 (not below highs 13, 12.5); EP 9, AF 0.02;
+        //        next 13 + 0.02·(9 − 13) = 12.92, not below the highs of bars 3 and 4 → 13.
+        // bar 5: SAR 13; EP 8.5, AF 0.04; next 13 + 0.04·(8.5 − 13) = 12.82 (highs 12.5, 12 allow it).
+        // bar 6: high 13 ≥ 12.82 → long; SAR = old EP 8.5 (not above lows 8.5, 12); EP 13, AF 0.02;
+        //        next 8.5 + 0.02·(13 − 8.5) = 8.59, not above the lows of bars 5 and 6 → 8.5.
+        // bar 7: SAR 8.5; EP 14, AF 0.04; next 8.5 + 0.04·(14 − 8.5) = 8.72.
+        // bar 8: SAR 8.72.
+        List<IndicatorPoint> sar = Indicators.compute(IndicatorSignature.parse("SAR|1h|false|1|1"), candles);
+        assertThat(sar.stream().map(p -> p.values().getFirst().toPlainString())).containsExactly("9.000000",
+                "9.000000", "9.120000", "13.000000", "13.000000", "8.500000", "8.500000", "8.720000");
+        assertThat(sar.getFirst().date()).isEqualTo(T0 + STEP);
+        assertThat(Indicators.compute(IndicatorSignature.parse("SAR|1h|false|0.02|0.2"), candles)).isEqualTo(sar);
+        // step 0.1: bar 2 → EP 12, AF 0.2, next 9 + 0.2·(12 − 9) = 9.6 for bar 3
+        List<IndicatorPoint> fast = Indicators.compute(IndicatorSignature.parse("SAR|1h|false|0.1|0.5"), candles);
+        assertThat(values(fast.get(2))).containsExactly("9.600000");
+    }
+
+    @Test
     void everySupportedIndicatorRunsWithItsDefaultsAndSkipsExactlyItsWarmUp() {
         List<Candle> candles = series(120);
         // first point (candle index) with the documented defaults
