@@ -11,11 +11,12 @@ import java.math.BigDecimal;
  * @param perContractCommission dollars per option contract
  * @param openingRequestId the GUID of the opening request ({@code /details} {@code Id})
  * @param formData the opening form as a JSON string ({@code FormDataReference})
+ * @param openedByUserId the user the account was opened for (the opening record's {@code User})
  */
 public record Account(long id, long companyId, String clearingAccount, MarginType marginType, String ownerType,
         String currency, String clearingFirm, boolean enabled, BigDecimal perTradeCommission,
         BigDecimal perShareCommission, BigDecimal perContractCommission, String openingRequestId, String formData,
-        long createdAtMs, long modifiedAtMs) {
+        long createdAtMs, long modifiedAtMs, long openedByUserId) {
 
     /** The documented margin types ({@code UserAccountModel.MarginType}); the number is the ordinal. */
     public enum MarginType {

@@ -176,9 +176,8 @@ public final class AccountRoutes implements HttpService {
         AccountService.AccountAccess a = accounts.access(principal(req), param(req, "accountId"),
                 AccountService.Need.READ);
         Account acc = a.account();
-        String owner = accounts.links(acc.id()).stream().filter(l -> l.accessType() == Account.AccessType.Owner)
-                .map(l -> String.valueOf(l.userId())).findFirst().orElse("");
         HttpSupport.json(res, 200, new Details(acc.openingRequestId(), Dates.iso(acc.createdAtMs()), acc.clearingFirm(),
-                "Direct", owner, acc.clearingAccount(), true, acc.formData(), "Individual"));
+                "Direct", String.valueOf(acc.openedByUserId()), acc.clearingAccount(), true, acc.formData(),
+                "Individual"));
     }
 }

@@ -54,6 +54,10 @@ public final class AccountService {
         if (marginType == Account.MarginType.Empty) {
             throw new IllegalArgumentException("an account needs a margin type: Cash, Margin, DayTrader or MarginIra");
         }
+        if (cash.signum() < 0 || cash.compareTo(CASH_REQUEST_MAX) > 0 || cash.stripTrailingZeros().scale() > 2) {
+            throw new IllegalArgumentException("an initial deposit is 0 to " + CASH_REQUEST_MAX.toPlainString()
+                    + " dollars and cents");
+        }
         if (store.linksOfUser(owner.id()).size() >= ACCOUNTS_PER_USER_MAX) {
             throw new IllegalArgumentException("a user has at most " + ACCOUNTS_PER_USER_MAX + " accounts");
         }
@@ -74,7 +78,8 @@ public final class AccountService {
 
     /** Asks the engine to move cash in (positive) or out (negative); applied exactly once. */
     public long requestCash(long accountId, BigDecimal amount, String description) {
-        if (amount.signum() == 0 || amount.abs().compareTo(CASH_REQUEST_MAX) > 0 || amount.scale() > 2) {
+        if (amount.signum() == 0 || amount.abs().compareTo(CASH_REQUEST_MAX) > 0
+                || amount.stripTrailingZeros().scale() > 2) {
             throw new IllegalArgumentException("an amount is a non-zero number of dollars and cents up to "
                     + CASH_REQUEST_MAX.toPlainString());
         }
@@ -143,36 +148,29 @@ public final class AccountService {
         if (target.companyId() != account.companyId()) {
             throw new ApiException(404, new ApiError.Message("No such user in this company."));
         }
-        Optional<AccountLink> existing = store.link(account.id(), target.id());
-        if (existing.isEmpty() && store.linksOfAccount(account.id()).size() >= USERS_PER_ACCOUNT_MAX) {
-            throw new ApiException(409, new ApiError.Message(
-                    "An account has at most " + USERS_PER_ACCOUNT_MAX + " users."));
-        }
-        if (existing.isEmpty() && store.linksOfUser(target.id()).size() >= ACCOUNTS_PER_USER_MAX) {
-            throw new ApiException(409, new ApiError.Message(
-                    "A user has at most " + ACCOUNTS_PER_USER_MAX + " accounts."));
-        }
-        if (existing.isPresent() && existing.get().accessType() == Account.AccessType.Owner
-                && type != Account.AccessType.Owner && owners(account.id()) == 1) {
-            throw new ApiException(409, new ApiError.Message("The account's last owner cannot be demoted."));
-        }
-        store.upsertLink(account.id(), target.id(), type, clock.millis());
+        refuse(store.upsertLink(account.id(), target.id(), type, USERS_PER_ACCOUNT_MAX, ACCOUNTS_PER_USER_MAX,
+                clock.millis()));
         return store.link(account.id(), target.id()).orElseThrow();
     }
 
     /** Removes {@code userId}'s link; the last owner cannot be removed. */
     public void unlink(Account account, long userId) {
-        AccountLink link = store.link(account.id(), userId).orElseThrow(() -> new ApiException(404,
-                new ApiError.Message("The user is not linked to this account.")));
-        if (link.accessType() == Account.AccessType.Owner && owners(account.id()) == 1) {
-            throw new ApiException(409, new ApiError.Message("The account's last owner cannot be removed."));
-        }
-        store.removeLink(account.id(), userId);
+        refuse(store.removeLink(account.id(), userId));
     }
 
-    private long owners(long accountId) {
-        return store.linksOfAccount(accountId).stream()
-                .filter(l -> l.accessType() == Account.AccessType.Owner).count();
+    private static void refuse(AccountStore.LinkChange change) {
+        switch (change) {
+            case DONE -> {
+            }
+            case LAST_OWNER -> throw new ApiException(409, new ApiError.Message(
+                    "The account's last owner cannot be removed or demoted."));
+            case NOT_LINKED -> throw new ApiException(404, new ApiError.Message(
+                    "The user is not linked to this account."));
+            case ACCOUNT_FULL -> throw new ApiException(409, new ApiError.Message(
+                    "An account has at most " + USERS_PER_ACCOUNT_MAX + " users."));
+            case USER_FULL -> throw new ApiException(409, new ApiError.Message(
+                    "A user has at most " + ACCOUNTS_PER_USER_MAX + " accounts."));
+        }
     }
 
     public void setAlias(AccountAccess access, String alias) {

@@ -4,6 +4,7 @@ import dev.crater.store.Database;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /** Account rows, user links and operators' cash requests. */
@@ -15,7 +16,8 @@ public final class AccountStore {
             rs.getString("currency"), rs.getString("clearing_firm"), rs.getBoolean("enabled"),
             decimal(rs.getString("per_trade_commission")), decimal(rs.getString("per_share_commission")),
             decimal(rs.getString("per_contract_commission")), rs.getString("opening_request_id"),
-            rs.getString("form_data"), rs.getLong("created_at_ms"), rs.getLong("modified_at_ms"));
+            rs.getString("form_data"), rs.getLong("created_at_ms"), rs.getLong("modified_at_ms"),
+            rs.getLong("opened_by_user_id"));
 
     private static final RowMapper<AccountLink> LINK = (rs, ctx) -> new AccountLink(rs.getLong("account_id"),
             rs.getLong("user_id"), Account.AccessType.valueOf(rs.getString("access_type")), rs.getString("alias"),
@@ -48,9 +50,10 @@ public final class AccountStore {
             long id = h.createUpdate("""
                     INSERT INTO accounts (company_id, clearing_account, margin_type, owner_type, currency, clearing_firm,
                         enabled, per_trade_commission, per_share_commission, per_contract_commission,
-                        opening_request_id, form_data, created_at_ms, modified_at_ms)
+                        opening_request_id, form_data, created_at_ms, modified_at_ms, opened_by_user_id)
                     VALUES (:company, '', :margin, :owner, :currency, :firm, TRUE, :perTrade, :perShare, :perContract,
-                        :request, :form, :now, :now)""")
+                        
+                        :request, :form, :now, :now, :openedBy)""")
                     .bind("company", companyId)
                     .bind("margin", marginType.name())
                     .bind("owner", Account.INDIVIDUAL)
@@ -62,6 +65,7 @@ public final class AccountStore {
                     .bind("request", openingRequestId)
                     .bind("form", formData)
                     .bind("now", nowMs)
+                    .bind("openedBy", ownerUserId)
                     .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
             h.createUpdate("UPDATE accounts SET clearing_account = :c WHERE id = :id")
                     .bind("c", String.valueOf(id)).bind("id", id).execute();
@@ -108,24 +112,82 @@ public final class AccountStore {
                 .bind("a", accountId).map(LINK).list());
     }
 
-    /** Adds or changes a link. */
-    public void upsertLink(long accountId, long userId, Account.AccessType type, long nowMs) {
-        db.jdbi().useTransaction(h -> {
-            int n = h.createUpdate("UPDATE account_users SET access_type = :t WHERE account_id = :a AND user_id = :u")
-                    .bind("t", type.name()).bind("a", accountId).bind("u", userId).execute();
-            if (n == 0) {
-                h.createUpdate("""
-                        INSERT INTO account_users (account_id, user_id, access_type, alias, added_at_ms)
-                        VALUES (:a, :u, :t, NULL, :now)""")
-                        .bind("a", accountId).bind("u", userId).bind("t", type.name()).bind("now", nowMs).execute();
+    /** What a guarded link change did. */
+    public enum LinkChange {
+        DONE, LAST_OWNER, NOT_LINKED, ACCOUNT_FULL, USER_FULL
+    }
+
+    /**
+     * Takes the account's write lock for the rest of the transaction: its first statement writes the
+     * account row, so on PostgreSQL concurrent changes of the same account queue on the row lock and
+     * on SQLite the transaction holds the database's write lock before it reads anything. Checks
+     * made after it (the last owner, the limits) cannot be raced.
+     */
+    private static void lockAccount(Handle h, long accountId) {
+        h.createUpdate("UPDATE accounts SET modified_at_ms = modified_at_ms WHERE id = :a").bind("a", accountId)
+                .execute();
+    }
+
+    private static long owners(Handle h, long accountId) {
+        return h.createQuery("SELECT COUNT(*) FROM account_users WHERE account_id = :a AND access_type = 'Owner'")
+                .bind("a", accountId).mapTo(Long.class).one();
+    }
+
+    private static Optional<String> accessOf(Handle h, long accountId, long userId) {
+        return h.createQuery("SELECT access_type FROM account_users WHERE account_id = :a AND user_id = :u")
+                .bind("a", accountId).bind("u", userId).mapTo(String.class).findOne();
+    }
+
+    /**
+     * Adds or changes a link atomically: the last owner is never demoted, and a new link respects
+     * {@code usersMax} per account and {@code accountsMax} per user.
+     */
+    public LinkChange upsertLink(long accountId, long userId, Account.AccessType type, int usersMax, int accountsMax,
+            long nowMs) {
+        return db.jdbi().inTransaction(h -> {
+            lockAccount(h, accountId);
+            Optional<String> current = accessOf(h, accountId, userId);
+            if (current.isPresent()) {
+                if (current.get().equals(Account.AccessType.Owner.name()) && type != Account.AccessType.Owner
+                        && owners(h, accountId) <= 1) {
+                    return LinkChange.LAST_OWNER;
+                }
+                h.createUpdate("UPDATE account_users SET access_type = :t WHERE account_id = :a AND user_id = :u")
+                        .bind("t", type.name()).bind("a", accountId).bind("u", userId).execute();
+                return LinkChange.DONE;
             }
+            long users = h.createQuery("SELECT COUNT(*) FROM account_users WHERE account_id = :a")
+                    .bind("a", accountId).mapTo(Long.class).one();
+            if (users >= usersMax) {
+                return LinkChange.ACCOUNT_FULL;
+            }
+            long accounts = h.createQuery("SELECT COUNT(*) FROM account_users WHERE user_id = :u")
+                    .bind("u", userId).mapTo(Long.class).one();
+            if (accounts >= accountsMax) {
+                return LinkChange.USER_FULL;
+            }
+            h.createUpdate("INSERT INTO account_users (account_id, user_id, access_type, alias, added_at_ms) "
+                            + "VALUES (:a, :u, :t, NULL, :now)")
+                    .bind("a", accountId).bind("u", userId).bind("t", type.name()).bind("now", nowMs).execute();
+            return LinkChange.DONE;
         });
     }
 
-    public boolean removeLink(long accountId, long userId) {
-        return db.jdbi().withHandle(h -> h.createUpdate(
-                        "DELETE FROM account_users WHERE account_id = :a AND user_id = :u")
-                .bind("a", accountId).bind("u", userId).execute()) > 0;
+    /** Removes a link atomically; the last owner is never removed. */
+    public LinkChange removeLink(long accountId, long userId) {
+        return db.jdbi().inTransaction(h -> {
+            lockAccount(h, accountId);
+            Optional<String> current = accessOf(h, accountId, userId);
+            if (current.isEmpty()) {
+                return LinkChange.NOT_LINKED;
+            }
+            if (current.get().equals(Account.AccessType.Owner.name()) && owners(h, accountId) <= 1) {
+                return LinkChange.LAST_OWNER;
+            }
+            h.createUpdate("DELETE FROM account_users WHERE account_id = :a AND user_id = :u")
+                    .bind("a", accountId).bind("u", userId).execute();
+            return LinkChange.DONE;
+        });
     }
 
     public void setAlias(long accountId, long userId, String alias) {

@@ -50,12 +50,10 @@ final class AccountCommands {
 
         @Override
         int run(Services s, User u) {
-            Account.MarginType type;
-            try {
-                type = Account.MarginType.valueOf(marginType.trim());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--margin-type is Cash, Margin, DayTrader or MarginIra");
-            }
+            Account.MarginType type = java.util.Arrays.stream(Account.MarginType.values())
+                    .filter(m -> m != Account.MarginType.Empty && m.name().equalsIgnoreCase(marginType.trim()))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException(
+                            "--margin-type is Cash, Margin, DayTrader or MarginIra"));
             Account a = s.accounts.open(u, type, money(cash, "--cash"), money(perTrade, "--per-trade"),
                     money(perShare, "--per-share"), money(perContract, "--per-contract"));
             System.out.println("Opened account " + a.id() + " (" + a.marginType() + ") for " + u.username());
