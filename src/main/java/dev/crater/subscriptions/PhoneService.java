@@ -7,18 +7,30 @@ import dev.crater.auth.Secrets;
 import dev.crater.companies.Company;
 import dev.crater.http.ApiException;
 import dev.crater.http.Envelope;
+import dev.crater.subscriptions.SubscriptionRoutes.Channel;
+import dev.crater.subscriptions.SubscriptionRoutes.SubscriptionModel;
+import dev.crater.subscriptions.SubscriptionRoutes.SubscriptionType;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Binding a phone number with an SMS code, as the Subscriptions API documents it. The bound number
+ * Binding a phone number with an SMS code, as the Subscriptions API documents it, and the
+ * notification subscriptions whose text-message channel depends on that number. The bound number
  * changes only once the new one is verified; while SMS is the user's two-factor method the number
  * cannot be replaced or removed here (that would redirect login codes): switch the method first,
  * which needs the password and a current code.
+ *
+ * <p>Subscriptions: a state per Channel × SubscriptionType; only the states a user changed are
+ * stored (table {@code subscriptions}), the rest are the defaults of {@link #defaultState}. Text
+ * messages are {@code Suspended} whatever was chosen while no phone number is bound and verified.
  */
 public final class PhoneService {
     public static final int FAILURES_MAX = 5;
@@ -143,5 +155,84 @@ public final class PhoneService {
     public void remove(User user) {
         refuseWhileSmsIsTheSecondFactor(user);
         users.setPhone(user.id(), null, User.PhoneState.NotLinked);
+    }
+
+    // ---- notification subscriptions ------------------------------------------------------------
+
+    /**
+     * Defaults: e-mail and in-app alerts on; text messages on once a phone number is bound; push
+     * suspended until a device registers.
+     */
+    static String defaultState(Channel c, User user) {
+        return switch (c) {
+            case Email, WebPopupAlert -> User.PhoneState.Active.name();
+            case MobileText -> user.phoneActive() ? User.PhoneState.Active.name() : User.PhoneState.Suspended.name();
+            case MobilePush, Disabled -> User.PhoneState.Suspended.name();
+        };
+    }
+
+    private Map<String, String> storedStates(long userId) {
+        Map<String, String> stored = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT channel, subscription_type, state FROM subscriptions WHERE user_id = :u")
+                .bind("u", userId)
+                .map((rs, ctx) -> Map.entry(rs.getString(1) + "/" + rs.getString(2), rs.getString(3)))
+                .forEach(e -> stored.put(e.getKey(), e.getValue())));
+        return stored;
+    }
+
+    private static String effective(Channel c, SubscriptionType t, User user, Map<String, String> stored) {
+        if (c == Channel.MobileText && !user.phoneActive()) {
+            return User.PhoneState.Suspended.name();
+        }
+        return stored.getOrDefault(c.name() + "/" + t.name(), defaultState(c, user));
+    }
+
+    /** Every subscription of the user (or of one channel), in the documented order. */
+    public List<SubscriptionModel> subscriptions(User user, Channel only) {
+        Map<String, String> stored = storedStates(user.id());
+        List<SubscriptionModel> out = new ArrayList<>();
+        for (Channel c : Channel.values()) {
+            if (c == Channel.Disabled || (only != null && only != c)) {
+                continue;
+            }
+            for (SubscriptionType t : SubscriptionType.values()) {
+                out.add(new SubscriptionModel(c, t, effective(c, t, user, stored)));
+            }
+        }
+        return out;
+    }
+
+    /** The state that decides whether {@code user} is notified of {@code type} on {@code channel}. */
+    public String subscriptionState(User user, Channel channel, SubscriptionType type) {
+        return effective(channel, type, user, storedStates(user.id()));
+    }
+
+    /** True when {@code user} is to be notified of {@code type} on {@code channel}. */
+    public boolean subscribed(User user, Channel channel, SubscriptionType type) {
+        return User.PhoneState.Active.name().equals(subscriptionState(user, channel, type));
+    }
+
+    /**
+     * Sets one subscription's state: {@code Active} or {@code Suspended}.
+     *
+     * @throws ApiException 422 for the {@code Disabled} channel or another state; 409 for text
+     *     messages turned on without a bound and verified phone number
+     */
+    public SubscriptionModel setSubscription(User user, Channel channel, SubscriptionType type, User.PhoneState state) {
+        if (channel == Channel.Disabled) {
+            throw ApiException.modelState("model.Channel", "Channel must be one of Email, MobileText, MobilePush, WebPopupAlert.");
+        }
+        if (state != User.PhoneState.Active && state != User.PhoneState.Suspended) {
+            throw ApiException.modelState("model.State", "State can be set to Active or Suspended.");
+        }
+        if (channel == Channel.MobileText && state == User.PhoneState.Active && !user.phoneActive()) {
+            throw Envelope.error(409, "PhoneNotBound", "Bind and verify a phone number before turning text messages on.");
+        }
+        jdbi.useHandle(h -> h.createUpdate("""
+                        INSERT INTO subscriptions (user_id, channel, subscription_type, state) VALUES (:u, :c, :t, :s)
+                        ON CONFLICT (user_id, channel, subscription_type) DO UPDATE SET state = excluded.state""")
+                .bind("u", user.id()).bind("c", channel.name()).bind("t", type.name()).bind("s", state.name())
+                .execute());
+        return new SubscriptionModel(channel, type, subscriptionState(user, channel, type));
     }
 }
