@@ -66,6 +66,8 @@ public final class App implements AutoCloseable {
                 .build()
                 .start();
         services.market.start();
+        services.trading.start();
+        services.alerts.monitor().start();
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofVirtual().name("crater-housekeeping").factory());
         housekeeping.scheduleAtFixedRate(() -> sweep(services), HOUSEKEEPING_PERIOD_MINUTES,
@@ -89,14 +91,24 @@ public final class App implements AutoCloseable {
         dev.crater.securities.SecurityRoutes securities = new dev.crater.securities.SecurityRoutes(s.securities,
                 s.options, s.market, s.config.publicBaseUrl());
         dev.crater.accounts.AccountRoutes accounts = new dev.crater.accounts.AccountRoutes(s.accounts);
+        dev.crater.accounts.TransactionRoutes transactions = new dev.crater.accounts.TransactionRoutes(s.accounts,
+                s.database, s.config.publicBaseUrl());
+        dev.crater.orders.OrderRoutes orders = new dev.crater.orders.OrderRoutes(s.accounts, s.trading,
+                new dev.crater.orders.OrderReads(s.database, s.market), s.securities, s.options,
+                s.config.publicBaseUrl());
+        dev.crater.orders.PositionRoutes positions = new dev.crater.orders.PositionRoutes(s.accounts, s.trading,
+                s.securities, s.options);
         dev.crater.history.HistoryRoutes history = new dev.crater.history.HistoryRoutes(s.securities, s.options,
                 s.market);
+        dev.crater.watchlists.WatchlistRoutes watchlists = new dev.crater.watchlists.WatchlistRoutes(s.watchlists);
+        dev.crater.alerts.AlertRoutes alerts = new dev.crater.alerts.AlertRoutes(s.alerts, s.config.publicBaseUrl());
         for (String prefix : VERSION_PREFIXES) {
             // Open routes (app key only), then the PIN set-up calls (which admit set-up tokens),
             // then the guard: everything after it needs an app key and a full bearer token.
             routing.register(prefix, passwordReset, pin);
             routing.any(prefix + "/*", guard);
-            routing.register(prefix, users, passwords, security, subscriptions, securities, history, accounts);
+            routing.register(prefix, users, passwords, security, subscriptions, securities, history, accounts,
+                    transactions, orders, positions, watchlists, alerts);
         }
         routing.any((req, res) -> HttpSupport.json(res, 404,
                 ApiError.Message.noRoute(req.requestedUri().toUri().toString())));

@@ -2,6 +2,10 @@ package dev.crater;
 
 import dev.crater.accounts.AccountService;
 import dev.crater.accounts.AccountStore;
+import dev.crater.alerts.AlertMonitor;
+import dev.crater.alerts.AlertNotifier;
+import dev.crater.alerts.AlertService;
+import dev.crater.alerts.AlertStore;
 import dev.crater.audit.AuditLog;
 import dev.crater.market.Market;
 import dev.crater.market.MarketControlStore;
@@ -41,6 +45,9 @@ import dev.crater.users.PasswordPolicy;
 import dev.crater.users.PasswordService;
 import dev.crater.users.UserService;
 import dev.crater.users.UserStore;
+import dev.crater.watchlists.SystemLists;
+import dev.crater.watchlists.WatchlistService;
+import dev.crater.watchlists.WatchlistStore;
 import java.time.InstantSource;
 
 /**
@@ -78,6 +85,9 @@ public final class Services implements AutoCloseable {
     public final Market market;
     public final OptionChains options;
     public final AccountService accounts;
+    public final dev.crater.orders.TradingService trading;
+    public final WatchlistService watchlists;
+    public final AlertService alerts;
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -115,7 +125,18 @@ public final class Services implements AutoCloseable {
                 replay(config), clock, config.market().tickMs());
         this.options = new OptionChains(market);
         this.accounts = new AccountService(new AccountStore(database), users, clock);
+        this.trading = new dev.crater.orders.TradingService(new dev.crater.orders.TradingStore(database),
+                accounts.store(), market, TRADING_SHARDS);
+        this.watchlists = new WatchlistService(new WatchlistStore(database), securities, options,
+                new SystemLists(market, clock), clock);
+        AlertStore alertStore = new AlertStore(database);
+        AlertNotifier alertNotifier = new AlertNotifier(mailer, sms, users, phones);
+        this.alerts = new AlertService(alertStore, new AlertMonitor(alertStore, market, alertNotifier::deliver, clock),
+                securities, options, clock);
     }
+
+    /** Engine shards (threads); accounts are spread over them by id. */
+    static final int TRADING_SHARDS = 1;
 
     private static ReplayBars replay(CraterConfig config) {
         if (config.market().replayFile().isEmpty()) {
@@ -141,6 +162,8 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        trading.close();
+        alerts.monitor().close();
         market.close();
         database.close();
     }

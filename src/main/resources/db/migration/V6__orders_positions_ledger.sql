@@ -35,6 +35,7 @@ CREATE TABLE orders (
     description              VARCHAR(500),
     execution_instructions   TEXT,
     request_json             TEXT NOT NULL,
+    state_json               TEXT,
     created_at_ms            BIGINT NOT NULL,
     updated_at_ms            BIGINT NOT NULL,
     transaction_at_ms        BIGINT NOT NULL
@@ -90,12 +91,24 @@ CREATE TABLE positions (
     daily_close_pl           ${decimal} NOT NULL,
     day_quantity             ${decimal} NOT NULL,
     created_at_ms            BIGINT NOT NULL,
-    modified_at_ms           BIGINT NOT NULL
+    modified_at_ms           BIGINT NOT NULL,
+    state_json               TEXT NOT NULL
 );
 CREATE UNIQUE INDEX positions_account_security ON positions (account_id, security_id);
+
+-- The trading engine's state of each account (cash, settled cash, reservations, unsettled
+-- proceeds), written with every change so the engine rebuilds it after a restart.
+CREATE TABLE engine_accounts (
+    account_id               BIGINT NOT NULL PRIMARY KEY REFERENCES accounts(id),
+    state_json               TEXT NOT NULL,
+    updated_at_ms            BIGINT NOT NULL
+);
 
 -- The user an account was opened for (the opening record's User), kept when owners change.
 ALTER TABLE accounts ADD COLUMN opened_by_user_id BIGINT NOT NULL DEFAULT 0;
 UPDATE accounts SET opened_by_user_id = (SELECT MIN(user_id) FROM account_users
     WHERE account_users.account_id = accounts.id AND access_type = 'Owner') WHERE EXISTS (SELECT 1 FROM account_users
     WHERE account_users.account_id = accounts.id AND access_type = 'Owner');
+
+-- What became of an operator's cash request when the engine applied it ("applied", or why not).
+ALTER TABLE cash_requests ADD COLUMN outcome VARCHAR(200);

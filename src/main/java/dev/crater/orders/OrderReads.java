@@ -1,0 +1,242 @@
+package dev.crater.orders;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.crater.http.Dates;
+import dev.crater.market.Market;
+import dev.crater.market.PathModel;
+import dev.crater.orders.engine.OrderStatus;
+import dev.crater.store.Database;
+import dev.crater.store.filter.Filter;
+import dev.crater.store.filter.FilterSql;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Orders as stored, turned into OrderResource; the paged and filtered list in SQL. */
+public final class OrderReads {
+
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+
+    static final List<FilterSql.Field> FIELDS = List.of(
+            new FilterSql.Field("Id", "id", FilterSql.Type.INTEGER),
+            new FilterSql.Field("SecurityId", "security_id", FilterSql.Type.INTEGER),
+            new FilterSql.Field("Symbol", "symbol", FilterSql.Type.TEXT),
+            new FilterSql.Field("ClientId", "client_id", FilterSql.Type.TEXT),
+            new FilterSql.Field("Status", "status", FilterSql.Type.ENUM, statusNames()),
+            new FilterSql.Field("ExecutionStatus", "execution_status", FilterSql.Type.ENUM, statusNames()),
+            new FilterSql.Field("Side", "side", FilterSql.Type.ENUM,
+                    names(List.of("Buy", "Sell", "SellShort", "BuyToCover"))),
+            new FilterSql.Field("Type", "type", FilterSql.Type.ENUM, names(OrderRequests.ORDER_TYPES)),
+            new FilterSql.Field("TimeInForce", "time_in_force", FilterSql.Type.ENUM, names(OrderRequests.TIFS)),
+            new FilterSql.Field("Quantity", "quantity", FilterSql.Type.DECIMAL),
+            new FilterSql.Field("Price", "price", FilterSql.Type.DECIMAL),
+            new FilterSql.Field("StopPrice", "stop_price", FilterSql.Type.DECIMAL),
+            new FilterSql.Field("ExecutedQuantity", "executed_quantity", FilterSql.Type.DECIMAL),
+            new FilterSql.Field("LeavesQuantity", "leaves_quantity", FilterSql.Type.DECIMAL),
+            new FilterSql.Field("AveragePrice", "average_price", FilterSql.Type.DECIMAL),
+            new FilterSql.Field("CreateDate", "created_at_ms", FilterSql.Type.DATETIME_MS),
+            new FilterSql.Field("Date", "updated_at_ms", FilterSql.Type.DATETIME_MS),
+            new FilterSql.Field("TransactionDate", "transaction_at_ms", FilterSql.Type.DATETIME_MS));
+
+    /**
+     * Status names by the documented numbers (04-orders.md §6). The docs' own filter example also
+     * sends 17..20, which name no status: they are accepted and match nothing.
+     */
+    private static Map<Integer, String> statusNames() {
+        Map<Integer, String> m = new HashMap<>();
+        for (OrderStatus s : OrderStatus.values()) {
+            m.put(s.code(), s.name());
+        }
+        for (int undocumented = 17; undocumented <= 20; undocumented++) {
+            m.put(undocumented, "Undefined" + undocumented);
+        }
+        return m;
+    }
+
+    private static Map<Integer, String> names(List<String> values) {
+        Map<Integer, String> m = new HashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+            m.put(i, values.get(i));
+        }
+        return m;
+    }
+
+    private final Database db;
+    private final Market market;
+
+    public OrderReads(Database db, Market market) {
+        this.db = db;
+        this.market = market;
+    }
+
+    /** One stored order row with what the resource needs. */
+    private record Row(long id, long accountId, long userId, String clientId, long parentId, int securityId,
+            String symbol, String side, String type, String initialType, String tif, BigDecimal quantity,
+            BigDecimal price, BigDecimal stopPrice, BigDecimal executed, BigDecimal leaves, BigDecimal average,
+            BigDecimal lastPrice, BigDecimal lastQuantity, String status, String executionStatus, String execInst,
+            Long expireAtMs, String extendedHours, String exchange, BigDecimal trailingStop, String trailingStopType,
+            BigDecimal trailingLimit, String trailingLimitType, String comment, String description,
+            String instructions, long createdMs, long updatedMs, long transactionMs) {
+    }
+
+    private static BigDecimal dec(ResultSet rs, String column) throws SQLException {
+        String v = rs.getString(column);
+        return v == null ? BigDecimal.ZERO : new BigDecimal(v).stripTrailingZeros();
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        long expire = rs.getLong("expire_at_ms");
+        Long expireAt = rs.wasNull() ? null : expire;
+        return new Row(rs.getLong("id"), rs.getLong("account_id"), rs.getLong("user_id"), rs.getString("client_id"),
+                rs.getLong("parent_id"), rs.getInt("security_id"), rs.getString("symbol"), rs.getString("side"),
+                rs.getString("type"), rs.getString("initial_type"), rs.getString("time_in_force"),
+                dec(rs, "quantity"), dec(rs, "price"), dec(rs, "stop_price"), dec(rs, "executed_quantity"),
+                dec(rs, "leaves_quantity"), dec(rs, "average_price"), dec(rs, "last_price"), dec(rs, "last_quantity"),
+                rs.getString("status"), rs.getString("execution_status"), rs.getString("exec_inst"), expireAt,
+                rs.getString("extended_hours"), rs.getString("exchange"), dec(rs, "trailing_stop_amount"),
+                rs.getString("trailing_stop_type"), dec(rs, "trailing_limit_amount"),
+                rs.getString("trailing_limit_type"), rs.getString("comment"), rs.getString("description"),
+                rs.getString("execution_instructions"), rs.getLong("created_at_ms"), rs.getLong("updated_at_ms"),
+                rs.getLong("transaction_at_ms"));
+    }
+
+    /** An account's order (root or leg), with its legs. */
+    public Optional<OrderResource> byId(long accountId, long orderId) {
+        Optional<Row> row = db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT * FROM orders WHERE id = :id AND account_id = :a")
+                .bind("id", orderId).bind("a", accountId).map((rs, ctx) -> row(rs)).findOne());
+        return row.map(r -> resource(r, legs(List.of(r.id())).getOrDefault(r.id(), List.of())));
+    }
+
+    /** A page of an account's top-level orders (legs nested), filtered and sorted in SQL. */
+    public record Page(List<OrderResource> orders, int total) {
+    }
+
+    public Page page(long accountId, Optional<Filter> filter, String sortField, boolean desc, int pageNumber,
+            int pageSize) {
+        String where = "account_id = :account AND parent_id = -1";
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("account", accountId);
+        if (filter.isPresent()) {
+            FilterSql.Sql sql = FilterSql.compile(filter.get(), FIELDS, db.dialect());
+            where += " AND (" + sql.where() + ")";
+            params.putAll(sql.params());
+        }
+        FilterSql.Field sort = FIELDS.getFirst();
+        if (sortField != null) {
+            sort = FIELDS.stream().filter(f -> f.name().equalsIgnoreCase(sortField)).findFirst()
+                    .orElseThrow(() -> dev.crater.http.ApiException.modelState("sortField", "'" + sortField
+                            + "' cannot be sorted on; fields: " + String.join(", ",
+                                    FIELDS.stream().map(FilterSql.Field::name).toList())));
+        }
+        String column = sort.type() == FilterSql.Type.DECIMAL && db.dialect() == Database.Dialect.SQLITE
+                ? "CAST(" + sort.column() + " AS NUMERIC)" : sort.column();
+        String order = column + (desc ? " DESC" : " ASC") + ", id" + (desc ? " DESC" : " ASC");
+        String w = where;
+        int total = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM orders WHERE " + w)
+                .bindMap(params).mapTo(Integer.class).one());
+        List<Row> rows = db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT * FROM orders WHERE " + w + " ORDER BY " + order + " LIMIT :limit OFFSET :offset")
+                .bindMap(params).bind("limit", pageSize).bind("offset", (long) pageNumber * pageSize)
+                .map((rs, ctx) -> row(rs)).list());
+        Map<Long, List<OrderResource>> legs = legs(rows.stream().map(Row::id).toList());
+        List<OrderResource> out = new ArrayList<>();
+        for (Row r : rows) {
+            out.add(resource(r, legs.getOrDefault(r.id(), List.of())));
+        }
+        return new Page(out, total);
+    }
+
+    private Map<Long, List<OrderResource>> legs(List<Long> parents) {
+        Map<Long, List<OrderResource>> out = new HashMap<>();
+        if (parents.isEmpty()) {
+            return out;
+        }
+        db.jdbi().useHandle(h -> h.createQuery("SELECT * FROM orders WHERE parent_id IN (<ids>) ORDER BY id")
+                .bindList("ids", parents).map((rs, ctx) -> row(rs))
+                .forEach(r -> out.computeIfAbsent(r.parentId(), k -> new ArrayList<>()).add(resource(r, List.of()))));
+        return out;
+    }
+
+    private static boolean terminal(String status) {
+        return switch (status) {
+            case "Filled", "Canceled", "Expired", "Rejected", "Replaced", "DoneForDay" -> true;
+            default -> false;
+        };
+    }
+
+    private OrderResource resource(Row r, List<OrderResource> legs) {
+        String settle = OrderResource.UNKNOWN_DATE;
+        if (r.executed().signum() > 0) {
+            LocalDate trade = market.model().dateAt(r.transactionMs());
+            LocalDate next = market.calendar().nextTradingDay(trade);
+            settle = next + "T00:00:00Z";
+        }
+        String requestStatus = switch (r.status()) {
+            case "Rejected" -> "Rejected";
+            case "Error" -> "Error";
+            default -> terminal(r.status()) ? "Complete" : "Executing";
+        };
+        String target = switch (r.executionStatus()) {
+            case "Replaced" -> "Modify";
+            case "Canceled" -> "Cancel";
+            case "Filled", "PartiallyFilled" -> "Execution";
+            case "Rejected" -> "Reject";
+            default -> "New";
+        };
+        String transType = switch (r.executionStatus()) {
+            case "Replaced" -> "Correct";
+            case "Canceled" -> "Cancel";
+            default -> "New";
+        };
+        Map<String, String> instructions = new LinkedHashMap<>();
+        if (r.instructions() != null) {
+            try {
+                instructions.putAll(TradingStore.STATE.readValue(r.instructions(), STRING_MAP));
+            } catch (java.io.IOException e) {
+                // Stored by us from a parsed map; unreadable means nothing to show.
+            }
+        }
+        instructions.put("CreateOrderRequestTimeUnix", String.valueOf(r.createdMs() / 1000));
+        return new OrderResource(r.id(), r.securityId(), r.symbol(), r.accountId(), r.userId(), r.quantity(),
+                r.price(), r.stopPrice(), r.clientId(), r.clientId(), null, r.executed(), r.lastPrice(),
+                r.lastQuantity(), terminal(r.status()) ? BigDecimal.ZERO : r.leaves(), r.average(), r.side(),
+                Dates.iso(r.updatedMs()), Dates.iso(r.createdMs()), Dates.iso(r.transactionMs()), settle, settle,
+                r.status(), r.executionStatus(), r.type(), r.initialType(), requestStatus, target, transType,
+                r.tif(), r.execInst() == null ? (Object) 0 : r.execInst(), expireDate(r), r.description(),
+                r.comment(), "CRATER-" + r.id(), r.id(), r.id(), r.parentId(), r.parentId() > 0 ? r.parentId() : -1,
+                legs, r.exchange() == null ? "Auto" : r.exchange(), OrderResource.VENUE, "Auto",
+                r.executed().signum() > 0 ? String.valueOf(r.id()) : null, r.executed().signum() > 0 ? "CRATER" : null,
+                r.extendedHours(), false, instructions, r.trailingStop(), r.trailingStopType(), r.trailingLimit(),
+                r.trailingLimitType(), null, 0);
+    }
+
+    /** Day orders: the close of their last session of the day they were placed (or queued for); GTD: its date. */
+    private String expireDate(Row r) {
+        if (r.expireAtMs() != null) {
+            return Instant.ofEpochMilli(r.expireAtMs()).toString();
+        }
+        if (!"Day".equals(r.tif())) {
+            return null;
+        }
+        LocalDate d = market.model().dateAt(r.createdMs());
+        PathModel.Day day = market.model().day(d);
+        if (day == null || r.createdMs() >= day.postCloseMs()) {
+            day = market.model().day(market.calendar().nextTradingDay(d));
+        }
+        if (day == null) {
+            return null;
+        }
+        boolean post = r.extendedHours() != null && r.extendedHours().toUpperCase().contains("POST");
+        return Instant.ofEpochMilli(post ? day.postCloseMs() : day.regularCloseMs()).toString();
+    }
+}

@@ -1,0 +1,462 @@
+package dev.crater.orders;
+
+import dev.crater.accounts.Account;
+import dev.crater.accounts.AccountStore;
+import dev.crater.market.Market;
+import dev.crater.market.Quote;
+import dev.crater.market.QuoteSource;
+import dev.crater.market.Session;
+import dev.crater.orders.engine.Command;
+import dev.crater.orders.engine.CommissionPlan;
+import dev.crater.orders.engine.Engine;
+import dev.crater.orders.engine.Event;
+import dev.crater.orders.engine.Fixed;
+import dev.crater.orders.engine.MarginType;
+import dev.crater.orders.engine.OrderSnapshot;
+import dev.crater.orders.engine.OrderSpec;
+import dev.crater.orders.engine.Snapshot;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shard of accounts: one thread owns one {@link Engine} and drains a bounded inbox. Each round
+ * it takes every waiting command (up to {@link #BATCH_MAX}), applies them in order, stores all their
+ * events in one transaction (group commit), and only then completes the callers' futures — so an
+ * order is acknowledged only once stored, and a fill is visible only once stored. If storing fails
+ * the engine is rebuilt from the store, so it never runs ahead of what is durable.
+ */
+final class TradingShard implements Runnable, QuoteSource.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TradingShard.class);
+
+    /** Named limits. */
+    static final int INBOX_MAX = 65_536;
+    static final int BATCH_MAX = 1024;
+
+    /** A unit of work for the shard thread. */
+    sealed interface Work {
+    }
+
+    /**
+     * Apply a command; {@code context} holds request data of new orders by order id. A Place whose
+     * account already has an order under its ClientId is not applied: it completes with no events
+     * and the caller answers the original order (a retry must never make a second order).
+     */
+    record Apply(Command command, Map<Long, TradingStore.NewOrderContext> context,
+            CompletableFuture<List<Event>> done) implements Work {
+    }
+
+    /** Named limit: ClientIds remembered here (older ones are found in the store by the caller). */
+    static final int CLIENT_IDS_REMEMBERED = 100_000;
+
+    private final Map<String, Long> recentClientIds = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > CLIENT_IDS_REMEMBERED;
+        }
+    };
+
+    /** Read the engine on its own thread ({@code accountId} > 0: opened in the engine first). */
+    record Query<T>(long accountId, Function<Engine, T> read, CompletableFuture<T> done) implements Work {
+    }
+
+    /** A deposit or withdrawal an operator asked for. */
+    record Cash(long requestId, long accountId, BigDecimal amount, String description) implements Work {
+    }
+
+    private final int index;
+    private final int count;
+    private final TradingStore store;
+    private final AccountStore accounts;
+    private final Market market;
+    private final BlockingQueue<Work> inbox = new ArrayBlockingQueue<>(INBOX_MAX);
+    private final AtomicLong droppedQuotes = new AtomicLong();
+    private final Map<Long, Account> accountInfo = new HashMap<>();
+    private final Set<Integer> watched = new HashSet<>();
+    private QuoteSource.Subscription subscription;
+    private Engine engine;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    TradingShard(int index, int count, TradingStore store, AccountStore accounts, Market market) {
+        this.index = index;
+        this.count = count;
+        this.store = store;
+        this.accounts = accounts;
+        this.market = market;
+    }
+
+    /** Rebuilds the engine from the store and starts the thread. */
+    void start() {
+        engine = rebuild();
+        subscription = market.subscribe(this);
+        for (int s : liveSecurities(engine)) {
+            watch(s);
+        }
+        thread = Thread.ofPlatform().daemon().name("trading-shard-" + index).start(this);
+    }
+
+    long droppedQuotes() {
+        return droppedQuotes.get();
+    }
+
+    /** Offers work; false when the inbox is full (the caller answers 503). */
+    boolean offer(Work w) {
+        return inbox.offer(w);
+    }
+
+    @Override
+    public void onQuote(Quote q) {
+        if (!inbox.offer(new Apply(Command.QuoteTick.of(q), Map.of(), null))) {
+            droppedQuotes.incrementAndGet(); // the next tick brings a fresh quote
+        }
+    }
+
+    // ---- restart -------------------------------------------------------------------------------
+
+    private Engine rebuild() {
+        TradingStore.Stored stored = store.load();
+        accountInfo.clear();
+        List<Snapshot.AccountState> states = new ArrayList<>();
+        for (Snapshot.AccountState s : stored.accounts()) {
+            if (owns(s.accountId())) {
+                states.add(s);
+                accounts.byId(s.accountId()).ifPresent(a -> accountInfo.put(a.id(), a));
+            }
+        }
+        List<OrderSnapshot> orders = stored.liveOrders().stream().filter(o -> owns(o.accountId())).toList();
+        long now = market.nowMs();
+        Snapshot snapshot = new Snapshot(now, market.session(now), sessionSince(now), stored.maxFillId() + 1,
+                stored.maxLedgerId() + 1,
+                orders.stream().mapToLong(OrderSnapshot::seq).max().orElse(0) + 1, states,
+                stored.positions().stream().filter(p -> owns(p.accountId())).toList(), orders, List.of());
+        Engine e = Engine.restore(snapshot);
+        // The store's ledger must agree with the engine's cash: the start-up invariant check.
+        for (Snapshot.AccountState s : states) {
+            BigDecimal sum = stored.ledgerSums().getOrDefault(s.accountId(), BigDecimal.ZERO);
+            if (Fixed.of(sum) != e.cash(s.accountId())) {
+                throw new IllegalStateException("account " + s.accountId() + ": ledger sums to " + sum.toPlainString()
+                        + " but the stored engine cash is " + Fixed.format(e.cash(s.accountId())));
+            }
+        }
+        List<String> problems = e.checkInvariants();
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("engine state in the store is unsound: " + problems);
+        }
+        LOG.info("trading shard {} rebuilt: {} accounts, {} live orders", index, states.size(), orders.size());
+        return e;
+    }
+
+    /** When the current session began (market time). */
+    private long sessionSince(long now) {
+        var day = market.model().day(market.model().dateAt(now));
+        if (day == null) {
+            return now;
+        }
+        return switch (market.session(now)) {
+            case PRE_MARKET -> day.preOpenMs();
+            case REGULAR -> day.regularOpenMs();
+            case POST_MARKET -> day.regularCloseMs();
+            case CLOSED -> now >= day.postCloseMs() ? day.postCloseMs() : now;
+        };
+    }
+
+    /** Accounts belong to shard {@code id mod count}. */
+    boolean owns(long accountId) {
+        return Math.floorMod(accountId, (long) count) == index;
+    }
+
+    /** Securities the engine needs quotes for: those of live orders and of open positions. */
+    private static Set<Integer> liveSecurities(Engine e) {
+        Set<Integer> ids = new HashSet<>();
+        Snapshot s = e.snapshot();
+        for (OrderSnapshot o : s.orders()) {
+            if (o.securityId() > 0) {
+                ids.add(o.securityId());
+            }
+        }
+        for (var p : s.positions()) {
+            if (p.quantity() != 0) {
+                ids.add(p.securityId());
+            }
+        }
+        return ids;
+    }
+
+    private void watch(int securityId) {
+        if (watched.add(securityId)) {
+            subscription.watch(securityId);
+        }
+    }
+
+    // ---- the loop ------------------------------------------------------------------------------
+
+    @Override
+    public void run() {
+        List<Work> batch = new ArrayList<>(BATCH_MAX);
+        while (running) {
+            Work first;
+            try {
+                first = inbox.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (first == null) {
+                continue;
+            }
+            batch.clear();
+            batch.add(first);
+            inbox.drainTo(batch, BATCH_MAX - 1);
+            try {
+                round(batch);
+            } catch (RuntimeException e) {
+                LOG.error("trading shard {} failed a round; rebuilding the engine from the store", index, e);
+                failAll(batch, e);
+                try {
+                    engine = rebuild();
+                } catch (RuntimeException again) {
+                    LOG.error("trading shard {} cannot rebuild; stopping", index, again);
+                    running = false;
+                }
+            }
+        }
+    }
+
+    private static void failAll(List<Work> batch, Throwable t) {
+        for (Work w : batch) {
+            switch (w) {
+                case Apply a when a.done() != null -> a.done().completeExceptionally(t);
+                case Query<?> q -> q.done().completeExceptionally(t);
+                default -> {
+                }
+            }
+        }
+    }
+
+    private void round(List<Work> batch) {
+        List<Event> events = new ArrayList<>();
+        Map<Long, TradingStore.NewOrderContext> contexts = new HashMap<>();
+        Map<Long, Long> cashByLedger = new HashMap<>();
+        Map<Long, String> appliedCash = new HashMap<>();
+        List<Runnable> completions = new ArrayList<>();
+        Set<Long> touchedAccounts = new HashSet<>();
+        Set<Long> rejectedStored = new HashSet<>();
+        for (Work w : batch) {
+            switch (w) {
+                case Apply a -> {
+                    int from = events.size();
+                    long account = accountOf(a.command());
+                    if (account > 0) {
+                        ensureAccount(account, events);
+                    }
+                    String clientKey = clientKey(a);
+                    if (clientKey != null && recentClientIds.containsKey(clientKey)) {
+                        if (a.done() != null) {
+                            completions.add(() -> a.done().complete(List.of()));
+                        }
+                        continue;
+                    }
+                    if (a.command() instanceof Command.Place p) {
+                        // The current quotes first: buying power and an immediate fill need them.
+                        feedQuotes(p.order(), events);
+                    }
+                    engine.apply(a.command(), events);
+                    if (a.command() instanceof Command.Place p) {
+                        contexts.putAll(a.context());
+                        boolean accepted = events.subList(from, events.size()).stream()
+                                .anyMatch(e -> e instanceof Event.Accepted);
+                        if (accepted && clientKey != null) {
+                            recentClientIds.put(clientKey, p.order().orderId());
+                        }
+                    }
+                    List<Event> mine = List.copyOf(events.subList(from, events.size()));
+                    if (a.command() instanceof Command.QuoteTick || a.command() instanceof Command.Clock
+                            || a.command() instanceof Command.Settle) {
+                        for (Event e : mine) {
+                            if (e instanceof Event.Rejected r) {
+                                rejectedStored.add(r.ref()); // a conditional leg refused at activation
+                            }
+                        }
+                    }
+                    if (a.done() != null) {
+                        completions.add(() -> a.done().complete(mine));
+                    }
+                }
+                case Query<?> q -> {
+                    if (q.accountId() > 0) {
+                        ensureAccount(q.accountId(), events);
+                    }
+                    answer(q, completions);
+                }
+                case Cash c -> {
+                    ensureAccount(c.accountId(), events);
+                    int from = events.size();
+                    engine.apply(new Command.Deposit(market.nowMs(), c.accountId(), Fixed.of(c.amount()),
+                            c.description(), c.requestId()), events);
+                    String outcome = "applied";
+                    for (Event e : events.subList(from, events.size())) {
+                        if (e instanceof Event.CashMoved m) {
+                            cashByLedger.put(m.entry().id(), c.requestId());
+                        } else if (e instanceof Event.Rejected r) {
+                            outcome = "refused: " + r.text();
+                        }
+                    }
+                    appliedCash.put(c.requestId(), outcome);
+                }
+            }
+        }
+        for (Event e : events) {
+            touchedAccounts.add(e.accountId());
+            if (e instanceof Event.Accepted a && a.order().securityId() > 0) {
+                watch(a.order().securityId());
+            } else if (e instanceof Event.PositionChanged p && p.position().quantity() != 0) {
+                watch(p.position().securityId());
+            }
+        }
+        long now = market.nowMs();
+        store.persist(events, contexts, cashByLedger, rejectedStored, engine::order, id -> accountState(id), appliedCash, now);
+        completions.forEach(Runnable::run);
+    }
+
+    private static String clientKey(Apply a) {
+        if (a.command() instanceof Command.Place p) {
+            TradingStore.NewOrderContext c = a.context().get(p.order().orderId());
+            if (c != null && c.clientId() != null) {
+                return p.accountId() + ":" + c.clientId();
+            }
+        }
+        return null;
+    }
+
+    private <T> void answer(Query<T> q, List<Runnable> completions) {
+        T value = q.read().apply(engine);
+        completions.add(() -> q.done().complete(value));
+    }
+
+    private static long accountOf(Command c) {
+        return switch (c) {
+            case Command.Place p -> p.accountId();
+            case Command.Cancel x -> x.accountId();
+            case Command.Replace r -> r.accountId();
+            default -> 0;
+        };
+    }
+
+    /** Opens the account in the engine the first time a command needs it (accounts are created elsewhere). */
+    private void ensureAccount(long accountId, List<Event> events) {
+        if (engine.hasAccount(accountId)) {
+            return;
+        }
+        Optional<Account> a = accounts.byId(accountId);
+        if (a.isEmpty()) {
+            return; // the engine rejects the command: AccountNotFound
+        }
+        Account acc = a.get();
+        accountInfo.put(acc.id(), acc);
+        engine.apply(new Command.OpenAccount(market.nowMs(), acc.id(), marginType(acc.marginType()),
+                new CommissionPlan(Fixed.of(acc.perTradeCommission()), Fixed.of(acc.perShareCommission()),
+                        Fixed.of(acc.perContractCommission()))), events);
+    }
+
+    static MarginType marginType(Account.MarginType m) {
+        return switch (m) {
+            case Cash, Empty -> MarginType.Cash;
+            case Margin -> MarginType.Margin;
+            case DayTrader -> MarginType.DayTrader;
+            case MarginIra -> MarginType.MarginIra;
+        };
+    }
+
+    /** Before a Place, the current quotes of its securities, so risk sees the market and a marketable order trades at once. */
+    private void feedQuotes(OrderSpec spec, List<Event> events) {
+        Set<Integer> ids = new HashSet<>();
+        if (spec.securityId() > 0) {
+            ids.add(spec.securityId());
+        }
+        for (OrderSpec leg : spec.legs()) {
+            if (leg.securityId() > 0) {
+                ids.add(leg.securityId());
+            }
+        }
+        for (int id : ids) {
+            Snapshot.QuoteState last = engine.lastQuote(id);
+            long now = market.nowMs();
+            if (last != null && now - last.timeMs() < 1000) {
+                continue; // the engine tried the order against this quote already
+            }
+            market.quote(id).ifPresent(q -> engine.apply(Command.QuoteTick.of(q), events));
+        }
+    }
+
+    /** The account's engine state as stored for a restart (see {@link TradingStore}). */
+    private Snapshot.AccountState accountState(long accountId) {
+        if (!engine.hasAccount(accountId)) {
+            return null;
+        }
+        Account acc = accountInfo.get(accountId);
+        if (acc == null) {
+            acc = accounts.byId(accountId).orElse(null);
+            if (acc == null) {
+                return null;
+            }
+            accountInfo.put(accountId, acc);
+        }
+        long cash = engine.cash(accountId);
+        long settled = engine.settledCash(accountId);
+        long pending = engine.pendingCash(accountId);
+        List<Snapshot.PendingSettlement> unsettled = pending == 0 ? List.of()
+                : List.of(new Snapshot.PendingSettlement(engine.nowMs(), pending));
+        return new Snapshot.AccountState(accountId, marginType(acc.marginType()),
+                new CommissionPlan(Fixed.of(acc.perTradeCommission()), Fixed.of(acc.perShareCommission()),
+                        Fixed.of(acc.perContractCommission())),
+                cash, settled, engine.reserved(accountId), cash, unsettled, acc.createdAtMs());
+    }
+
+    /** Stops the thread after the current round, storing the live orders' latest state (trailing anchors). */
+    void stop() {
+        if (thread != null && thread.isAlive()) {
+            CompletableFuture<Void> saved = new CompletableFuture<>();
+            if (inbox.offer(new Query<>(0, e -> {
+                store.saveLiveOrders(e.snapshot().orders());
+                return null;
+            }, saved))) {
+                try {
+                    saved.get(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("trading shard {} could not store live orders at shutdown: {}", index, e.toString());
+                }
+            }
+        }
+        running = false;
+        if (subscription != null) {
+            subscription.close();
+        }
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static Session session(Market market) {
+        return market.session(market.nowMs());
+    }
+}
