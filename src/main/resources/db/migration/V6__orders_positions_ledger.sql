@@ -43,6 +43,7 @@ CREATE TABLE orders (
 CREATE INDEX orders_account ON orders (account_id, id);
 CREATE UNIQUE INDEX orders_client_id ON orders (account_id, client_id);
 CREATE INDEX orders_open ON orders (status);
+CREATE INDEX orders_parent ON orders (parent_id);
 
 CREATE TABLE fills (
     id                       BIGINT NOT NULL PRIMARY KEY,

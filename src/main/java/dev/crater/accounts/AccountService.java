@@ -18,7 +18,10 @@ import java.util.UUID;
  */
 public final class AccountService {
 
-    /** Named limits. */
+    /**
+     * Named limits. Access checks are cached for {@link #ACCESS_REVALIDATE_MS}: a change made by an
+     * operator or another node takes effect within that time; changes made here at once.
+     */
     public static final int ACCOUNTS_PER_USER_MAX = 100;
     public static final int USERS_PER_ACCOUNT_MAX = 50;
     public static final int ALIAS_CHARS_MAX = 100;
@@ -34,14 +37,29 @@ public final class AccountService {
         MANAGE
     }
 
+    /** Named limits of the access cache: entries re-read after this long, and at most this many. */
+    static final long ACCESS_REVALIDATE_MS = 2000;
+    static final int ACCESS_ENTRIES_MAX = 100_000;
+
+    private record LinkKey(long accountId, long userId) {
+    }
+
     private final AccountStore store;
     private final UserService users;
     private final InstantSource clock;
+    /** Every account call checks access: links and accounts are cached briefly (monotonic time). */
+    private final dev.crater.store.ReadCache<LinkKey, AccountLink> links;
+    private final dev.crater.store.ReadCache<Long, Account> byId;
 
     public AccountService(AccountStore store, UserService users, InstantSource clock) {
         this.store = store;
         this.users = users;
         this.clock = clock;
+        InstantSource monotonic = () -> java.time.Instant.ofEpochMilli(System.nanoTime() / 1_000_000);
+        this.links = new dev.crater.store.ReadCache<>(k -> store.link(k.accountId(), k.userId()), monotonic,
+                ACCESS_REVALIDATE_MS, ACCESS_ENTRIES_MAX);
+        this.byId = new dev.crater.store.ReadCache<>(store::byId, monotonic, ACCESS_REVALIDATE_MS,
+                ACCESS_ENTRIES_MAX);
     }
 
     public AccountStore store() {
@@ -70,6 +88,8 @@ public final class AccountService {
         String form = "{\"marginType\":\"" + marginType.name() + "\",\"cash\":\"" + cash.toPlainString() + "\"}";
         Account a = store.insert(owner.companyId(), marginType, "USD", perTrade, perShare, perContract,
                 UUID.randomUUID().toString(), form, owner.id(), now);
+        links.invalidate(new LinkKey(a.id(), owner.id()));
+        byId.invalidate(a.id());
         if (cash.signum() > 0) {
             requestCash(a.id(), cash, "Initial deposit");
         }
@@ -107,8 +127,8 @@ public final class AccountService {
     /** The caller's link to the account, if it allows {@code need}; otherwise the documented 401. */
     public AccountAccess access(Principal principal, String accountSegment, Need need) {
         long id = accountId(accountSegment);
-        AccountLink link = store.link(id, principal.userId()).orElseThrow(ApiException::denied);
-        Account account = store.byId(id).filter(a -> a.companyId() == principal.companyId())
+        AccountLink link = links.get(new LinkKey(id, principal.userId())).orElseThrow(ApiException::denied);
+        Account account = byId.get(id).filter(a -> a.companyId() == principal.companyId())
                 .orElseThrow(ApiException::denied);
         boolean allowed = switch (need) {
             case READ -> true;
@@ -150,12 +170,14 @@ public final class AccountService {
         }
         refuse(store.upsertLink(account.id(), target.id(), type, USERS_PER_ACCOUNT_MAX, ACCOUNTS_PER_USER_MAX,
                 clock.millis()));
+        links.invalidate(new LinkKey(account.id(), target.id()));
         return store.link(account.id(), target.id()).orElseThrow();
     }
 
     /** Removes {@code userId}'s link; the last owner cannot be removed. */
     public void unlink(Account account, long userId) {
         refuse(store.removeLink(account.id(), userId));
+        links.invalidate(new LinkKey(account.id(), userId));
     }
 
     private static void refuse(AccountStore.LinkChange change) {
@@ -179,6 +201,7 @@ public final class AccountService {
             throw ApiException.modelState("alias", "An alias is 1 to " + ALIAS_CHARS_MAX + " printable characters.");
         }
         store.setAlias(access.account().id(), access.link().userId(), a);
+        links.invalidate(new LinkKey(access.account().id(), access.link().userId()));
     }
 
     public Optional<User> userByLogin(long companyId, String login) {

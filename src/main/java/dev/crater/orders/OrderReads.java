@@ -114,7 +114,9 @@ public final class OrderReads {
         Optional<Row> row = db.jdbi().withHandle(h -> h.createQuery(
                         "SELECT * FROM orders WHERE id = :id AND account_id = :a")
                 .bind("id", orderId).bind("a", accountId).map((rs, ctx) -> row(rs)).findOne());
-        return row.map(r -> resource(r, legs(List.of(r.id())).getOrDefault(r.id(), List.of())));
+        // Only conditional roots and spreads (no security of their own) have legs.
+        return row.map(r -> resource(r, r.securityId() != 0 ? List.of()
+                : legs(List.of(r.id())).getOrDefault(r.id(), List.of())));
     }
 
     /** A page of an account's top-level orders (legs nested), filtered and sorted in SQL. */
@@ -148,7 +150,7 @@ public final class OrderReads {
                         "SELECT * FROM orders WHERE " + w + " ORDER BY " + order + " LIMIT :limit OFFSET :offset")
                 .bindMap(params).bind("limit", pageSize).bind("offset", (long) pageNumber * pageSize)
                 .map((rs, ctx) -> row(rs)).list());
-        Map<Long, List<OrderResource>> legs = legs(rows.stream().map(Row::id).toList());
+        Map<Long, List<OrderResource>> legs = legs(rows.stream().filter(r -> r.securityId() == 0).map(Row::id).toList());
         List<OrderResource> out = new ArrayList<>();
         for (Row r : rows) {
             out.add(resource(r, legs.getOrDefault(r.id(), List.of())));

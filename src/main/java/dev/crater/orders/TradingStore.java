@@ -85,15 +85,16 @@ public final class TradingStore {
         if (events.isEmpty() && appliedCash.isEmpty()) {
             return;
         }
-        db.jdbi().useTransaction(h -> {
+        db.engineJdbi().useTransaction(h -> {
             java.util.Set<Long> touchedOrders = new java.util.LinkedHashSet<>();
+            java.util.Set<Long> inserted = new java.util.HashSet<>();
             java.util.Set<Long> touchedAccounts = new java.util.LinkedHashSet<>();
             for (Event e : events) {
                 touchedAccounts.add(e.accountId());
                 switch (e) {
                     case Event.Accepted a -> {
                         insertOrder(h, a.order(), contexts.get(a.orderId()), a.status());
-                        touchedOrders.add(a.orderId());
+                        inserted.add(a.orderId());
                     }
                     case Event.Fill f -> {
                         if (f.securityId() != 0) {
@@ -164,6 +165,13 @@ public final class TradingStore {
                     }
                     case Event.AccountOpened o -> {
                     }
+                }
+            }
+            // Orders inserted in this batch and touched by later events too, and every other touched order.
+            for (long id : inserted) {
+                OrderSnapshot live = liveOrder.apply(id);
+                if (live == null || live.executed() != 0 || live.status() != OrderStatus.New) {
+                    touchedOrders.add(id);
                 }
             }
             for (long id : touchedOrders) {
@@ -284,7 +292,7 @@ public final class TradingStore {
 
     /** Stores live orders' current engine state (trailing stops move without events). */
     public void saveLiveOrders(List<OrderSnapshot> orders) {
-        db.jdbi().useTransaction(h -> {
+        db.engineJdbi().useTransaction(h -> {
             for (OrderSnapshot o : orders) {
                 h.createUpdate("UPDATE orders SET state_json = :s WHERE id = :id AND state_json IS NOT NULL")
                         .bind("s", json(o)).bind("id", o.orderId()).execute();
@@ -301,7 +309,7 @@ public final class TradingStore {
     }
 
     public Stored load() {
-        return db.jdbi().inTransaction(h -> {
+        return db.engineJdbi().inTransaction(h -> {
             List<Snapshot.AccountState> accounts = h.createQuery(
                             "SELECT state_json FROM engine_accounts ORDER BY account_id")
                     .mapTo(String.class).map(s -> read(s, Snapshot.AccountState.class)).list();
