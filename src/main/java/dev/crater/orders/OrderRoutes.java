@@ -190,7 +190,13 @@ public final class OrderRoutes implements HttpService {
     }
 
     private OrderSpec spec(OrderRequests.CreateOrderResource r, String arg, int depth) {
-        OrderType type = OrderRequests.type(r.type(), arg);
+        return spec(r, arg, depth, false);
+    }
+
+    /** {@code spreadLeg}: a leg of a Market/Limit root, which carries only Symbol, Quantity and Side. */
+    private OrderSpec spec(OrderRequests.CreateOrderResource r, String arg, int depth, boolean spreadLeg) {
+        OrderType type = spreadLeg && (r.type() == null || r.type().isBlank()) ? OrderType.Market
+                : OrderRequests.type(r.type(), arg);
         long id = trading.nextOrderId();
         OrderSpec.Builder b = OrderSpec.builder(id).type(type)
                 .tif(OrderRequests.tif(r.timeInforce(), arg))
@@ -250,7 +256,7 @@ public final class OrderRoutes implements HttpService {
                 if (legs.get(i) == null) {
                     throw OrderRequests.invalid(arg, "Legs[" + i + "]", "A leg is required.");
                 }
-                specs.add(spec(legs.get(i), arg + ".Legs[" + i + "]", depth + 1));
+                specs.add(spec(legs.get(i), arg + ".Legs[" + i + "]", depth + 1, !type.conditional()));
             }
             b.legs(specs);
         }
@@ -264,16 +270,17 @@ public final class OrderRoutes implements HttpService {
     private record Placement(Command.Place place, TradingStore.NewOrderContext context, List<Integer> securities) {
     }
 
-    private Placement placement(AccountService.AccountAccess access, OrderRequests.CreateOrderResource r, byte[] raw) {
+    private Placement placement(AccountService.AccountAccess access, OrderRequests.CreateOrderResource r, byte[] raw,
+            String arg) {
         if (r.clientId() != null && r.clientId().length() > OrderRequests.CLIENT_ID_CHARS_MAX) {
-            throw OrderRequests.invalid("placeParams", "ClientId", "ClientId is at most "
+            throw OrderRequests.invalid(arg, "ClientId", "ClientId is at most "
                     + OrderRequests.CLIENT_ID_CHARS_MAX + " characters.");
         }
         if (r.comment() != null && r.comment().length() > OrderRequests.COMMENT_CHARS_MAX) {
-            throw OrderRequests.invalid("placeParams", "Comment", "Comment is at most "
+            throw OrderRequests.invalid(arg, "Comment", "Comment is at most "
                     + OrderRequests.COMMENT_CHARS_MAX + " characters.");
         }
-        OrderSpec spec = spec(r, "placeParams", 0);
+        OrderSpec spec = spec(r, arg, 0);
         boolean reduceOnly = access.link().accessType() == Account.AccessType.ClosePositionsOnly;
         String instructions = r.executionInstructions() == null ? null : TradingStore.json(r.executionInstructions());
         TradingStore.NewOrderContext ctx = new TradingStore.NewOrderContext(
@@ -313,8 +320,8 @@ public final class OrderRoutes implements HttpService {
         AccountService.AccountAccess access = access(req, AccountService.Need.ORDER);
         byte[] raw = HttpSupport.body(req);
         OrderRequests.CreateOrderResource r = parse(req, raw, OrderRequests.CreateOrderResource.class, "placeParams");
-        Placement p = placement(access, r, raw);
-        Verification v = trading.read(access.account().id(), e -> e.verify(p.place()));
+        Placement p = placement(access, r, raw, "placeParams");
+        Verification v = trading.verify(access.account().id(), p.place());
         HttpSupport.json(res, 200, verifyModel(v, p.securities()));
     }
 
@@ -348,7 +355,7 @@ public final class OrderRoutes implements HttpService {
                 return;
             }
         }
-        Placement p = placement(access, r, raw);
+        Placement p = placement(access, r, raw, "placeParams");
         long rootId = p.place().order().orderId();
         List<Event> events = trading.submit(account, p.place(), Map.of(rootId, p.context()));
         for (Event e : events) {
@@ -455,7 +462,7 @@ public final class OrderRoutes implements HttpService {
         long account = access.account().id();
         byte[] raw = HttpSupport.body(req);
         OrderRequests.ModifyOrderResource m = parse(req, raw, OrderRequests.ModifyOrderResource.class, "modifyParams");
-        OrderRequests.CreateOrderResource original = storedRequest(account, id);
+        OrderRequests.CreateOrderResource original = currentRequest(account, id);
         OrderRequests.CreateOrderResource changed = new OrderRequests.CreateOrderResource(original.symbol(), null,
                 original.type(), original.side(), m.quantity() != null && m.quantity().signum() != 0 ? m.quantity()
                         : original.quantity(), m.price() != null ? m.price() : original.price(),
@@ -466,33 +473,51 @@ public final class OrderRoutes implements HttpService {
                 m.trailingLimitAmount() != null ? m.trailingLimitAmount() : original.trailingLimitAmount(),
                 original.trailingLimitAmountType(), m.executionInstructions() != null ? m.executionInstructions()
                         : original.executionInstructions(), original.legs(), null, null, original.comment());
-        Placement p = placement(access, changed, raw);
-        Verification v = trading.read(account, e -> e.verify(p.place()));
+        Placement p = placement(access, changed, raw, "modifyParams");
+        Verification v = trading.verify(account, p.place());
         HttpSupport.json(res, 200, verifyModel(v, p.securities()));
     }
 
-    private OrderRequests.CreateOrderResource storedRequest(long account, long id) {
-        String json = trading.store().database().jdbi().withHandle(h -> h.createQuery(
-                        "SELECT request_json FROM orders WHERE id = :id AND account_id = :a AND parent_id = -1")
-                .bind("id", id).bind("a", account).mapTo(String.class).findOne())
-                .orElseThrow(() -> new ApiException(404, new ApiError.Message(
-                        "Order " + id + " was not found in this account.")));
-        try {
-            return Json.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    OrderRequests.CreateOrderResource.class);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("stored order request " + id + " is unreadable", e);
-        }
+    /**
+     * The order as it stands now (after any replace), as a request: built from its stored row and, for
+     * a conditional root or spread, its legs' rows.
+     */
+    private OrderRequests.CreateOrderResource currentRequest(long account, long id) {
+        OrderResource o = reads.byId(account, id).orElseThrow(() -> new ApiException(404, new ApiError.Message(
+                "Order " + id + " was not found in this account.")));
+        return request(o);
     }
 
-    /** Validate-by-id: the stored order checked again as if placed now, in the documented envelope. */
+    private static OrderRequests.CreateOrderResource request(OrderResource o) {
+        List<OrderRequests.CreateOrderResource> legs = o.legs().isEmpty() ? null
+                : o.legs().stream().map(OrderRoutes::request).toList();
+        BigDecimal open = o.quantity().subtract(o.executedQuantity());
+        return new OrderRequests.CreateOrderResource(o.securityId() == 0 ? "" : o.symbol(), null, o.type(), o.side(),
+                open.signum() > 0 ? open : o.quantity(), o.price().signum() == 0 ? null : o.price(),
+                o.stopPrice().signum() == 0 ? null : o.stopPrice(), o.timeInForce(),
+                "GoodTillDate".equals(o.timeInForce()) ? o.expireDate() : null,
+                o.execInst() instanceof String s ? s : null, o.exchange(), o.extendedHours(),
+                o.trailingStopAmount().signum() == 0 ? null : o.trailingStopAmount(), o.trailingStopAmountType(),
+                o.trailingLimitAmount().signum() == 0 ? null : o.trailingLimitAmount(), o.trailingLimitAmountType(),
+                instructions(o.executionInstructions()), legs, null, null, o.comment());
+    }
+
+    /** The client's ExecutionInstructions without what the server adds. */
+    private static Map<String, String> instructions(Map<String, String> shown) {
+        Map<String, String> m = new LinkedHashMap<>(shown);
+        m.remove("CreateOrderRequestTimeUnix");
+        return m.isEmpty() ? null : m;
+    }
+
+    /** Validate-by-id: the order as it stands now checked again as if placed now, in the documented envelope. */
     private void validateById(ServerRequest req, ServerResponse res) {
         AccountService.AccountAccess access = access(req, AccountService.Need.READ);
         long id = orderId(req);
         long account = access.account().id();
-        OrderRequests.CreateOrderResource original = storedRequest(account, id);
-        Placement p = placement(access, original, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Verification v = trading.read(account, e -> e.verify(p.place()));
+        OrderRequests.CreateOrderResource current = currentRequest(account, id);
+        Placement p = placement(access, current, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "placeParams");
+        Verification v = trading.verify(account, p.place());
         VerifyOrderModel m = verifyModel(v, p.securities());
         VerifiedOrder model = new VerifiedOrder(id, m.isSuccessful(), m.errorDescription(), m.errorDescriptionText(),
                 m.errorDescriptionArgs(), m.commission(), m.commissions(), m.cost(), m.netCost(), m.totalCost(),

@@ -240,27 +240,50 @@ public final class PositionRoutes implements HttpService {
         if (b == null) {
             throw new IllegalStateException("account " + account + " is not in the trading engine");
         }
-        // Today's change: the open positions against the previous close, plus today's realised P/L.
+        // Open P/L against the previous close; short options' requirement (150 % of their value, the
+        // engine's stand-in) for netCash.
         BigDecimal openDay = BigDecimal.ZERO;
         BigDecimal realizedTotal = BigDecimal.ZERO;
         BigDecimal costBasis = BigDecimal.ZERO;
+        BigDecimal optionMaintenance = BigDecimal.ZERO;
         for (PositionResource p : query(account, "", Map.of(), "id", Integer.MAX_VALUE, 0)) {
             Optional<Quote> q = market.quote(p.securityId());
             if (q.isPresent()) {
                 openDay = openDay.add(q.get().last().subtract(q.get().previousClose()).multiply(p.quantity())
                         .multiply(p.contractSize()));
+                if ("Option".equals(p.securityType()) && p.quantity().signum() < 0) {
+                    optionMaintenance = optionMaintenance.add(q.get().last().multiply(p.quantity().abs())
+                            .multiply(p.contractSize()).multiply(new BigDecimal("1.5")));
+                }
             }
             realizedTotal = realizedTotal.add(p.realizedProfitLoss());
             costBasis = costBasis.add(p.costBasis());
         }
+        optionMaintenance = optionMaintenance.setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros();
         BigDecimal closePl = m(b.closePl());
-        BigDecimal change = openDay.add(closePl);
         BigDecimal equity = m(b.equity());
+        // Change since the previous close: the value now against the value at that close, net of the
+        // cash paid in or out since.
+        long now = market.nowMs();
+        LocalDate today = market.model().dateAt(now);
+        var prevDay = market.model().day(market.calendar().previousTradingDay(today));
+        BigDecimal change;
+        if (prevDay == null) {
+            change = BigDecimal.ZERO;
+        } else {
+            long prevClose = prevDay.regularCloseMs();
+            BigDecimal before = valueAt(account, prevClose);
+            BigDecimal payments = db.jdbi().withHandle(h -> h.createQuery(
+                            "SELECT value FROM ledger_entries WHERE account_id = :a AND type = 'Payment' AND at_ms > :t")
+                    .bind("a", account).bind("t", prevClose).mapTo(String.class).list()).stream()
+                    .map(BigDecimal::new).reduce(BigDecimal.ZERO, BigDecimal::add);
+            change = equity.subtract(before).subtract(payments);
+        }
         BigDecimal before = equity.subtract(change);
         BigDecimal openPl = m(b.openPl());
         Map<String, BigDecimal> map = new LinkedHashMap<>();
         map.put("cash", m(b.cash()));
-        map.put("netCash", m(b.cash()));
+        map.put("netCash", m(b.cash()).subtract(optionMaintenance).stripTrailingZeros());
         map.put("excess", m(b.excess()));
         map.put("changeAbsolute", change.setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros());
         map.put("changePercent", before.signum() == 0 ? BigDecimal.ZERO
@@ -278,10 +301,16 @@ public final class PositionRoutes implements HttpService {
         map.put("stockBuyingPower", m(b.stockBuyingPower()));
         map.put("optionBuyingPower", m(b.optionBuyingPower()));
         map.put("forexBuyingPower", BigDecimal.ZERO);
-        map.put("dayTradingBuyingPower", m(b.dayTradingBuyingPower()));
+        // The documented meaning (and the demo example: 400000 for a $100,000 margin account): four times
+        // the excess for margin accounts; cash and IRA accounts cannot day-trade on margin.
+        boolean marginAccount = a.account().marginType() == dev.crater.accounts.Account.MarginType.Margin
+                || a.account().marginType() == dev.crater.accounts.Account.MarginType.DayTrader;
+        map.put("dayTradingBuyingPower", marginAccount
+                ? m(Math.max(0, b.excess() - b.reserved())).multiply(BigDecimal.valueOf(4))
+                : m(b.dayTradingBuyingPower()));
         map.put("pendingCash", m(b.pendingCash()));
         map.put("maintenanceMargin", m(b.maintenanceMargin()));
-        map.put("optionMaintenanceMargin", BigDecimal.ZERO);
+        map.put("optionMaintenanceMargin", optionMaintenance);
         map.put("openPL", openPl);
         map.put("openPLDay", openDay.setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros());
         map.put("openPLPercent", costBasis.signum() == 0 ? BigDecimal.ZERO
@@ -324,32 +353,11 @@ public final class PositionRoutes implements HttpService {
         if (end.isBefore(start)) {
             throw ApiException.modelState("endDate", "endDate is before startDate.");
         }
-        List<long[]> cash = new ArrayList<>();
-        db.jdbi().useHandle(h -> h.createQuery(
-                        "SELECT at_ms, value FROM ledger_entries WHERE account_id = :a ORDER BY at_ms, id")
-                .bind("a", account)
-                .map((rs, ctx) -> new long[] {rs.getLong(1), Fixed.of(new BigDecimal(rs.getString(2)))})
-                .forEach(cash::add));
-        record FillRow(long at, int security, long signedQty) {
-        }
-        List<FillRow> fills = db.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT at_ms, security_id, side, quantity FROM fills WHERE account_id = :a ORDER BY at_ms, id")
-                .bind("a", account)
-                .map((rs, ctx) -> {
-                    long q = Fixed.of(new BigDecimal(rs.getString("quantity")));
-                    String side = rs.getString("side");
-                    boolean buy = side.equals("Buy") || side.equals("BuyToCover");
-                    return new FillRow(rs.getLong("at_ms"), rs.getInt("security_id"), buy ? q : -q);
-                })
-                .list());
         List<AccountValueItem> out = new ArrayList<>();
         LocalDate d = market.model().dateAt(start.toEpochMilli());
         LocalDate last = market.model().dateAt(Math.min(end.toEpochMilli(), market.nowMs()));
+        Valuation v = new Valuation(account);
         int days = 0;
-        int ci = 0;
-        int fi = 0;
-        long cashSum = 0;
-        Map<Integer, Long> held = new TreeMap<>();
         for (; !d.isAfter(last); d = d.plusDays(1)) {
             var day = market.model().day(d);
             if (day == null) {
@@ -358,28 +366,63 @@ public final class PositionRoutes implements HttpService {
             if (++days > HISTORY_DAYS_MAX) {
                 throw ApiException.modelState("startDate", "At most " + HISTORY_DAYS_MAX + " trading days.");
             }
-            long close = day.regularCloseMs();
-            while (ci < cash.size() && cash.get(ci)[0] <= close) {
+            // Today's value is at the current prices (the close has not come yet).
+            out.add(new AccountValueItem(d + "T00:00:00Z", v.at(Math.min(day.regularCloseMs(), market.nowMs()))
+                    .setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros()));
+        }
+        HttpSupport.json(res, 200, out);
+    }
+
+    /** The account's value at a moment: cash booked by then plus the positions then at that moment's price. */
+    private BigDecimal valueAt(long account, long ms) {
+        return new Valuation(account).at(ms);
+    }
+
+    /** Walks an account's ledger and fills forward in time (calls must ask for increasing moments). */
+    private final class Valuation {
+        private final List<long[]> cash = new ArrayList<>();
+        private final List<long[]> fills = new ArrayList<>();
+        private final Map<Integer, Long> held = new TreeMap<>();
+        private int ci;
+        private int fi;
+        private long cashSum;
+
+        Valuation(long account) {
+            db.jdbi().useHandle(h -> h.createQuery(
+                            "SELECT at_ms, value FROM ledger_entries WHERE account_id = :a ORDER BY at_ms, id")
+                    .bind("a", account)
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), Fixed.of(new BigDecimal(rs.getString(2)))})
+                    .forEach(cash::add));
+            db.jdbi().useHandle(h -> h.createQuery(
+                            "SELECT at_ms, security_id, side, quantity FROM fills WHERE account_id = :a ORDER BY at_ms, id")
+                    .bind("a", account)
+                    .map((rs, ctx) -> {
+                        long q = Fixed.of(new BigDecimal(rs.getString("quantity")));
+                        String side = rs.getString("side");
+                        boolean buy = side.equals("Buy") || side.equals("BuyToCover");
+                        return new long[] {rs.getLong("at_ms"), rs.getInt("security_id"), buy ? q : -q};
+                    })
+                    .forEach(fills::add));
+        }
+
+        BigDecimal at(long ms) {
+            while (ci < cash.size() && cash.get(ci)[0] <= ms) {
                 cashSum += cash.get(ci++)[1];
             }
-            while (fi < fills.size() && fills.get(fi).at() <= close) {
-                held.merge(fills.get(fi).security(), fills.get(fi).signedQty(), Long::sum);
+            while (fi < fills.size() && fills.get(fi)[0] <= ms) {
+                held.merge((int) fills.get(fi)[1], fills.get(fi)[2], Long::sum);
                 fi++;
             }
             BigDecimal value = Fixed.toBigDecimal(cashSum);
             for (Map.Entry<Integer, Long> h : held.entrySet()) {
-                if (h.getValue() == 0) {
-                    continue;
+                if (h.getValue() != 0) {
+                    Instr in = instr(h.getKey(), "");
+                    value = value.add(closePrice(h.getKey(), ms).multiply(Fixed.toBigDecimal(h.getValue()))
+                            .multiply(BigDecimal.valueOf(in.contractSize())));
                 }
-                Instr in = instr(h.getKey(), "");
-                BigDecimal price = closePrice(h.getKey(), close);
-                value = value.add(price.multiply(Fixed.toBigDecimal(h.getValue()))
-                        .multiply(BigDecimal.valueOf(in.contractSize())));
             }
-            out.add(new AccountValueItem(d + "T00:00:00Z", value.setScale(2, RoundingMode.HALF_EVEN)
-                    .stripTrailingZeros()));
+            return value;
         }
-        HttpSupport.json(res, 200, out);
     }
 
     private BigDecimal closePrice(int securityId, long closeMs) {

@@ -108,6 +108,15 @@ public final class TradingService implements AutoCloseable {
         return await(done);
     }
 
+    /** Verifies an order against the current quotes (fed to the engine first, as a Place would be). */
+    public dev.crater.orders.engine.Verification verify(long accountId, Command.Place place) {
+        CompletableFuture<dev.crater.orders.engine.Verification> done = new CompletableFuture<>();
+        if (!shard(accountId).offer(new TradingShard.Verify(place, done))) {
+            throw busy();
+        }
+        return await(done);
+    }
+
     private static ApiException busy() {
         return new ApiException(503, new ApiError.Message("The trading engine is busy; try again shortly."));
     }

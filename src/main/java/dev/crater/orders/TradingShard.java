@@ -74,6 +74,11 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
     record Query<T>(long accountId, Function<Engine, T> read, CompletableFuture<T> done) implements Work {
     }
 
+    /** Verify an order: the current quotes are fed first, as for a Place. */
+    record Verify(Command.Place place, CompletableFuture<dev.crater.orders.engine.Verification> done)
+            implements Work {
+    }
+
     /** A deposit or withdrawal an operator asked for. */
     record Cash(long requestId, long accountId, BigDecimal amount, String description) implements Work {
     }
@@ -87,6 +92,11 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
     private final AtomicLong droppedQuotes = new AtomicLong();
     private final Map<Long, Account> accountInfo = new HashMap<>();
     private final Set<Integer> watched = new HashSet<>();
+    /**
+     * Live trailing orders by security, with the stop last stored: trailing stops move on quotes
+     * without events, so after each round the ones whose security ticked are compared and stored.
+     */
+    private final Map<Integer, Map<Long, Long>> trailing = new HashMap<>();
     private QuoteSource.Subscription subscription;
     private Engine engine;
     private volatile boolean running = true;
@@ -139,6 +149,12 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             }
         }
         List<OrderSnapshot> orders = stored.liveOrders().stream().filter(o -> owns(o.accountId())).toList();
+        trailing.clear();
+        for (OrderSnapshot o : orders) {
+            if (o.type().trailing()) {
+                trailing.computeIfAbsent(o.securityId(), k -> new HashMap<>()).put(o.orderId(), o.stopPrice());
+            }
+        }
         long now = market.nowMs();
         Snapshot snapshot = new Snapshot(now, market.session(now), sessionSince(now), stored.maxFillId() + 1,
                 stored.maxLedgerId() + 1,
@@ -242,6 +258,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             switch (w) {
                 case Apply a when a.done() != null -> a.done().completeExceptionally(t);
                 case Query<?> q -> q.done().completeExceptionally(t);
+                case Verify v -> v.done().completeExceptionally(t);
                 default -> {
                 }
             }
@@ -297,6 +314,12 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
                         completions.add(() -> a.done().complete(mine));
                     }
                 }
+                case Verify v -> {
+                    ensureAccount(v.place().accountId(), events);
+                    feedQuotes(v.place().order(), events);
+                    var result = engine.verify(v.place());
+                    completions.add(() -> v.done().complete(result));
+                }
                 case Query<?> q -> {
                     if (q.accountId() > 0) {
                         ensureAccount(q.accountId(), events);
@@ -320,8 +343,18 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
                 }
             }
         }
+        Set<Integer> ticked = new HashSet<>();
+        for (Work w : batch) {
+            if (w instanceof Apply a && a.command() instanceof Command.QuoteTick q) {
+                ticked.add(q.securityId());
+            }
+        }
         for (Event e : events) {
             touchedAccounts.add(e.accountId());
+            if (e instanceof Event.Accepted a && a.order().type().trailing()) {
+                trailing.computeIfAbsent(a.order().securityId(), k -> new HashMap<>())
+                        .put(a.orderId(), a.order().stopPrice());
+            }
             if (e instanceof Event.Accepted a && a.order().securityId() > 0) {
                 watch(a.order().securityId());
             } else if (e instanceof Event.PositionChanged p && p.position().quantity() != 0) {
@@ -329,7 +362,24 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             }
         }
         long now = market.nowMs();
-        store.persist(events, contexts, cashByLedger, rejectedStored, engine::order, id -> accountState(id), appliedCash, now);
+        Map<Long, OrderSnapshot> moved = new HashMap<>();
+        for (int security : ticked) {
+            Map<Long, Long> orders = trailing.get(security);
+            if (orders == null) {
+                continue;
+            }
+            for (var it = orders.entrySet().iterator(); it.hasNext();) {
+                var entry = it.next();
+                OrderSnapshot o = engine.order(entry.getKey());
+                if (o == null) {
+                    it.remove();
+                } else if (o.stopPrice() != entry.getValue()) {
+                    moved.put(o.orderId(), o);
+                    entry.setValue(o.stopPrice());
+                }
+            }
+        }
+        store.persist(events, contexts, cashByLedger, rejectedStored, moved, engine::order, id -> accountState(id), appliedCash, now);
         completions.forEach(Runnable::run);
     }
 

@@ -75,14 +75,16 @@ public final class TradingStore {
      * @param contexts  request context of orders placed in this batch, by order id
      * @param cashRequestByLedgerId the operator's cash request each deposit's ledger entry answers
      * @param rejectedStoredOrders stored orders the engine refused after acceptance (conditional legs)
+     * @param movedStops trailing orders whose stop (and limit) moved with the market
      * @param liveOrder the engine's current state of an order, or null when it is no longer live
      * @param accountState the engine's current state of an account
      * @param appliedCash cash request ids applied (or refused, with the reason) in this batch
      */
     public void persist(List<Event> events, Map<Long, NewOrderContext> contexts, Map<Long, Long> cashRequestByLedgerId,
-            java.util.Set<Long> rejectedStoredOrders, LongFunction<OrderSnapshot> liveOrder,
+            java.util.Set<Long> rejectedStoredOrders, Map<Long, OrderSnapshot> movedStops,
+            LongFunction<OrderSnapshot> liveOrder,
             LongFunction<Snapshot.AccountState> accountState, Map<Long, String> appliedCash, long nowMs) {
-        if (events.isEmpty() && appliedCash.isEmpty()) {
+        if (events.isEmpty() && appliedCash.isEmpty() && movedStops.isEmpty()) {
             return;
         }
         db.engineJdbi().useTransaction(h -> {
@@ -197,6 +199,11 @@ public final class TradingStore {
                                 .bind("s", json(state)).bind("now", nowMs).bind("a", account).execute();
                     }
                 }
+            }
+            for (OrderSnapshot o : movedStops.values()) {
+                h.createUpdate("UPDATE orders SET stop_price = :stop, price = :limit, state_json = :s WHERE id = :id")
+                        .bind("stop", dec(o.stopPrice())).bind("limit", dec(o.limitPrice())).bind("s", json(o))
+                        .bind("id", o.orderId()).execute();
             }
             for (Map.Entry<Long, String> c : appliedCash.entrySet()) {
                 h.createUpdate("UPDATE cash_requests SET applied_at_ms = :now, outcome = :o WHERE id = :id")

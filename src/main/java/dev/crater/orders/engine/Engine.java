@@ -83,7 +83,7 @@ import java.util.TreeSet;
  * expires: regular-only Day orders at 16:00 (REGULAR → POST), Day orders allowing post-market at 20:00 (→ CLOSED).
  * Day orders placed while CLOSED are queued for the next trading day; Day orders placed when none of their sessions
  * remain today are rejected (MarketClosedForDayOrder). GoodTillDate orders expire when the time reaches
- * {@code expireAtMs}. Extended-hours sessions are only allowed for Limit orders.
+ * {@code expireAtMs}. Extended-hours sessions need a limit price (Limit, StopLimit, TrailingStopLimit).
  *
  * <h2>Conditional orders</h2>
  * A conditional root (Symbol "") holds complete legs. OneCancelOther: both legs active, a fill (even partial) of one
@@ -486,12 +486,15 @@ public final class Engine {
         if ((o.sessions & BIT_CLOSED) != 0 || o.sessions == 0) {
             return RejectCode.SessionNotAllowed;
         }
-        if ((o.sessions & (BIT_PRE | BIT_POST)) != 0 && o.type != OrderType.Limit) {
+        // Extended sessions need a limit price (Limit, StopLimit, TrailingStopLimit): no market-priced
+        // execution in the thin pre/post markets. The docs' own S3 sample is a TrailingStopLimit with REGPOST.
+        if ((o.sessions & (BIT_PRE | BIT_POST)) != 0 && !o.type.hasLimit()) {
             return RejectCode.ExtendedHoursLimitOnly;
         }
         switch (o.tif) {
             case GoodTillDate -> {
-                if (o.expireAt == NONE || o.expireAt <= now) {
+                // Judged at the command's own time: an operator may move market time back.
+                if (o.expireAt == NONE || o.expireAt <= t) {
                     return RejectCode.ExpireDateInvalid;
                 }
             }
@@ -885,7 +888,7 @@ public final class Engine {
         if (root.sessions != BIT_REG) {
             return r.fail(RejectCode.SessionNotAllowed, "Spreads trade in the regular session only.");
         }
-        if (root.tif == TimeInForce.GoodTillDate && (root.expireAt == NONE || root.expireAt <= now)) {
+        if (root.tif == TimeInForce.GoodTillDate && (root.expireAt == NONE || root.expireAt <= t)) {
             return r.fail(RejectCode.ExpireDateInvalid, null);
         }
         if (root.tif == TimeInForce.Day && session != Session.CLOSED && !remainingToday(root.sessions, session)) {
@@ -1256,7 +1259,7 @@ public final class Engine {
             if (o.tif != TimeInForce.GoodTillDate) {
                 return RejectCode.ReplaceFieldInvalid;
             }
-            if (r.expireAtMs() <= now) {
+            if (r.expireAtMs() <= t) {
                 return RejectCode.ExpireDateInvalid;
             }
         }
@@ -1311,7 +1314,7 @@ public final class Engine {
     }
 
     private void expireGtd() {
-        while (!gtd.isEmpty() && gtd.first().expireAt <= now) {
+        while (!gtd.isEmpty() && gtd.first().expireAt <= t) {
             Order o = gtd.first();
             if (o.live()) {
                 terminate(o, OrderStatus.Expired, null, "Expired: GoodTillDate");

@@ -1,0 +1,11 @@
+package dev.crater.orders;
+
+import dev.crater.testing.StoreKind;
+
+/** Positions, balances, history and transactions on SQLite. */
+class PositionsApiSqliteTest extends PositionsApiContract {
+    @Override
+    StoreKind store() {
+        return StoreKind.SQLITE;
+    }
+}
