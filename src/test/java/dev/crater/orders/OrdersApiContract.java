@@ -749,7 +749,7 @@ abstract class OrdersApiContract {
     void twoLegOptionSpreadFillsAllLegsTogetherWithPerContractCommission() {
         Trader t = withCommissions();
         List<String> legs = callSpread(t);
-        // Legs as documented plus a Type (Crater requires one on every leg, see the disabled test above).
+        // Legs typed as well (a Type on a spread leg is accepted; the documented bare legs are tested above).
         String body = write(map("Symbol", "", "Type", "Limit", "Price", 50, "Quantity", 2, "Legs", List.of(
                 map("Symbol", legs.get(0), "Type", "Market", "Quantity", 2, "Side", "Buy"),
                 map("Symbol", legs.get(1), "Type", "Market", "Quantity", 2, "Side", "SellShort"))));

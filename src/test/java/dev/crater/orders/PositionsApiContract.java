@@ -33,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -430,11 +429,6 @@ abstract class PositionsApiContract {
         assertThat(dec(h.trader().info().get("dayTradingBuyingPower"))).isEqualByComparingTo("400000");
     }
 
-    @Disabled("BUG: changeAbsolute/changePercent are not 'account value vs. previous close equity' (03 §1.1):"
-            + " PositionRoutes.info computes (last − previousClose) × qty for every open position plus closePL, so a"
-            + " position bought today at the ask counts the whole day's move since yesterday's close and commissions"
-            + " are ignored; for an account funded today (nothing held at the previous close) it should equal"
-            + " equityTotal − today's deposits")
     @Test
     void changeAbsoluteIsTheChangeOfAccountValueSinceThePreviousClose() {
         Trader t = h.trader(OrdersHarness.COMMISSIONS);
@@ -445,10 +439,6 @@ abstract class PositionsApiContract {
                 "changeAbsolute");
     }
 
-    @Disabled("BUG: with short options the balance map keeps optionMaintenanceMargin 0 and netCash = cash, though"
-            + " 03 §1.1 defines netCash as cash minus the option margin requirement (the engine does charge short"
-            + " options 150 % inside maintenanceMargin). PositionRoutes.info: netCash = m(b.cash()),"
-            + " optionMaintenanceMargin = BigDecimal.ZERO")
     @Test
     void shortOptionsShowAnOptionMarginRequirementInNetCash() {
         Trader t = h.trader();
@@ -626,10 +616,6 @@ abstract class PositionsApiContract {
         assertThat(t.get("history?startDate=yesterday&endDate=2026-11-18T20:00:00Z&step=1").status()).isEqualTo(422);
     }
 
-    @Disabled("BUG: history values today's item at the regular close still to come: PositionRoutes.history prices"
-            + " held positions with closePrice(security, day.regularCloseMs()) even for the current day, so at 11:00"
-            + " New York it reveals the simulated 16:00 price (a paper trader can read the close in advance) and the"
-            + " value differs from equityTotal; today should be valued at market now")
     @Test
     void historyValuesTodayAtTheCurrentPrices() {
         Trader t = h.trader();
