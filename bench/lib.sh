@@ -25,3 +25,51 @@ find_jdk() {
   done
   [ -n "$best" ] && echo "$best"
 }
+
+# --- A benchmark run of our own server (bench/market.sh, bench/orders.sh). Needs $here, $root and
+# log(). Finds the JDK, builds (unless BENCH_SKIP_BUILD=1), copies the jar and test classes to a
+# private temporary directory (a build started meanwhile must not swap classes under the JVMs),
+# reads the JVM options of ./crater. Sets java, tmp, opts; the EXIT trap stops the server.
+bench_setup() {
+  JAVA_HOME="$(find_jdk || true)"
+  [ -n "$JAVA_HOME" ] || { log "no JDK 21 or newer found (see ./crater)"; exit 3; }
+  java="$JAVA_HOME/bin/java"
+  command -v wrk >/dev/null 2>&1 || { log "wrk is required (Debian package 'wrk')"; exit 3; }
+  if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+    log "building ..."
+    (cd "$root" && JAVA_HOME="$JAVA_HOME" ./mvnw -q -B -DskipTests package) >&2
+  fi
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/crater-bench.XXXXXX")"
+  pid=""
+  trap 'bench_cleanup' EXIT
+  cp "$root/target/crater.jar" "$tmp/crater.jar"
+  cp -r "$root/target/test-classes" "$tmp/test-classes"
+  # The JVM options ./crater runs the server with, read from its exec line so the two cannot drift.
+  read -r -a opts <<<"$(sed -n 's/^ *exec "\$JAVA_HOME\/bin\/java" \(.*\) -jar "\$jar".*/\1/p' "$root/crater")"
+  [ "${#opts[@]}" -gt 0 ] || opts=(--enable-native-access=ALL-UNNAMED)
+}
+
+bench_cleanup() {
+  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
+  sleep 1
+  [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+
+# Starts Crater on a free port with a fresh SQLite store and demo data, then logs in as "demo".
+# Sets pid, base, key, token.
+bench_start_crater() {
+  log "starting Crater ..."
+  env -u CRATER_DB_URL -u CRATER_NO_DEMO "$java" "${opts[@]}" -jar "$tmp/crater.jar" \
+    serve --host 127.0.0.1 --port 0 --data-dir "$tmp/data" >"$tmp/out" 2>"$tmp/err" &
+  pid="$!"
+  for _ in $(seq 1 600); do grep -q '^Log in:' "$tmp/out" 2>/dev/null && break; sleep 0.1; done
+  local port
+  port="$(sed -n 's/^Crater is listening on [^ ]*:\([0-9][0-9]*\) .*/\1/p' "$tmp/out" | head -1)"
+  key="$(sed -n 's/^Demo company .*Et-App-Key: \([^ ]*\).*/\1/p' "$tmp/out" | head -1)"
+  [ -n "$port" ] && [ -n "$key" ] || { log "server did not start"; cat "$tmp/out" "$tmp/err" >&2; exit 1; }
+  base="http://127.0.0.1:$port"
+  token="$(curl -s -X POST -H "Et-App-Key: $key" -H "Username: demo" -H "Password: crater-demo-pass" \
+    -H "Content-Length: 0" "$base/api/token" | sed -n 's/.*"Token":"\([^"]*\)".*/\1/p')"
+  [ -n "$token" ] || { log "could not log in"; exit 1; }
+}
