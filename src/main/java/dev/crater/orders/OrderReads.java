@@ -109,6 +109,62 @@ public final class OrderReads {
                 rs.getLong("transaction_at_ms"));
     }
 
+    private static BigDecimal fx(long v) {
+        return v == dev.crater.orders.engine.Fixed.NONE ? BigDecimal.ZERO
+                : dev.crater.orders.engine.Fixed.toBigDecimal(v).stripTrailingZeros();
+    }
+
+    /**
+     * A just-placed single order as stored, built from its acceptance and the events of the same
+     * command (its fills or cancellation) instead of re-reading the row it was stored in: the answer
+     * of a placement. Conditional roots and spreads (with legs) are read from the store.
+     */
+    public OrderResource placed(dev.crater.orders.engine.OrderSnapshot o, TradingStore.NewOrderContext ctx,
+            List<dev.crater.orders.engine.Event> events) {
+        BigDecimal executed = BigDecimal.ZERO;
+        BigDecimal leaves = fx(o.quantity());
+        BigDecimal average = BigDecimal.ZERO;
+        BigDecimal lastPrice = BigDecimal.ZERO;
+        BigDecimal lastQuantity = BigDecimal.ZERO;
+        String status = "New";
+        String description = null;
+        long updated = o.createdMs();
+        for (dev.crater.orders.engine.Event e : events) {
+            switch (e) {
+                case dev.crater.orders.engine.Event.Fill f when f.orderId() == o.orderId() -> {
+                    executed = fx(f.executed());
+                    leaves = fx(f.leaves());
+                    average = fx(f.averagePrice());
+                    lastPrice = fx(f.price());
+                    lastQuantity = fx(f.quantity());
+                    status = f.status().name();
+                    updated = f.timeMs();
+                }
+                case dev.crater.orders.engine.Event.Canceled c when c.orderId() == o.orderId() -> {
+                    status = "Canceled";
+                    description = c.reason();
+                    updated = c.timeMs();
+                }
+                case dev.crater.orders.engine.Event.Expired x when x.orderId() == o.orderId() -> {
+                    status = "Expired";
+                    description = x.reason();
+                    updated = x.timeMs();
+                }
+                default -> {
+                }
+            }
+        }
+        Row r = new Row(o.orderId(), o.accountId(), o.userId(), ctx.clientId(), -1, o.securityId(), o.symbol(),
+                o.side().name(), o.type().name(), o.type().name(), o.tif().name(), fx(o.quantity()),
+                fx(o.limitPrice()), fx(o.stopPrice()), executed, leaves, average, lastPrice, lastQuantity, status,
+                status, o.allOrNone() ? "AllOrNone" : null,
+                o.expireAtMs() == dev.crater.orders.engine.Fixed.NONE ? null : o.expireAtMs(), ctx.extendedHours(),
+                ctx.exchange(), fx(o.trailingAmount()), o.trailingAmountType().name(), fx(o.trailingLimitAmount()),
+                o.trailingLimitAmountType().name(), ctx.comment(), description, ctx.executionInstructionsJson(),
+                o.createdMs(), updated, updated);
+        return resource(r, List.of());
+    }
+
     /** An account's order (root or leg), with its legs. */
     public Optional<OrderResource> byId(long accountId, long orderId) {
         Optional<Row> row = db.jdbi().withHandle(h -> h.createQuery(

@@ -373,6 +373,14 @@ public final class OrderRoutes implements HttpService {
                 return;
             }
         }
+        // A single order is answered from its stored acceptance and fills; groups are read back.
+        for (Event e : events) {
+            if (e instanceof Event.Accepted a && a.orderId() == rootId && a.order().securityId() > 0
+                    && p.place().order().legs().isEmpty()) {
+                HttpSupport.json(res, 200, reads.placed(a.order(), p.context(), events));
+                return;
+            }
+        }
         HttpSupport.json(res, 200, reads.byId(account, rootId).orElseThrow(() -> new IllegalStateException(
                 "order " + rootId + " was accepted but is not stored")));
     }
