@@ -70,6 +70,19 @@ final class MarketCommands {
                         + q.previousClose().toPlainString(), q.halted() ? "  HALTED" : "", Instant.ofEpochMilli(q.timeMs()));
     }
 
+    /** Base for commands on one security: {@code --symbol} names it. */
+    abstract static class SecurityCommand extends AdminCommand.StoreCommand {
+        @Option(names = "--symbol", required = true)
+        String symbol;
+
+        @Override
+        final int run(Services s) {
+            return run(s, security(s, symbol));
+        }
+
+        abstract int run(Services s, Security x);
+    }
+
     // ---- securities ----------------------------------------------------------------------------
 
     @Command(name = "security", mixinStandardHelpOptions = true,
@@ -98,13 +111,10 @@ final class MarketCommands {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one security and its quote.")
-    static final class SecurityShow extends AdminCommand.StoreCommand {
-        @Option(names = "--symbol", required = true)
-        String symbol;
+    static final class SecurityShow extends SecurityCommand {
 
         @Override
-        int run(Services s) {
-            Security x = security(s, symbol);
+        int run(Services s, Security x) {
             System.out.println(x);
             System.out.println(describe(s.market.quoteAt(x, s.market.nowMs())));
             return 0;
@@ -161,9 +171,7 @@ final class MarketCommands {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Change a security's flags or data.")
-    static final class SecuritySet extends AdminCommand.StoreCommand {
-        @Option(names = "--symbol", required = true)
-        String symbol;
+    static final class SecuritySet extends SecurityCommand {
         @Option(names = "--name")
         String name;
         @Option(names = "--exchange")
@@ -182,8 +190,7 @@ final class MarketCommands {
         String tickSize;
 
         @Override
-        int run(Services s) {
-            Security x = security(s, symbol);
+        int run(Services s, Security x) {
             Security changed = new Security(x.id(), x.symbol(), name != null ? name.trim() : x.description(),
                     exchange != null ? exchange.trim().toUpperCase(Locale.ROOT) : x.exchange(), x.currency(), x.type(),
                     x.precision(), x.volumePrecision(), tickSize != null ? price(tickSize) : x.tickSize(),
@@ -207,28 +214,23 @@ final class MarketCommands {
     }
 
     @Command(name = "quote", mixinStandardHelpOptions = true, description = "Print a security's quote now (market time).")
-    static final class MarketQuote extends AdminCommand.StoreCommand {
-        @Option(names = "--symbol", required = true)
-        String symbol;
+    static final class MarketQuote extends SecurityCommand {
 
         @Override
-        int run(Services s) {
-            System.out.println(describe(s.market.quoteAt(security(s, symbol), s.market.nowMs())));
+        int run(Services s, Security x) {
+            System.out.println(describe(s.market.quoteAt(x, s.market.nowMs())));
             return 0;
         }
     }
 
     @Command(name = "set-price", mixinStandardHelpOptions = true,
             description = "Jump a security's price; the simulated path goes on from there.")
-    static final class MarketSetPrice extends AdminCommand.StoreCommand {
-        @Option(names = "--symbol", required = true)
-        String symbol;
+    static final class MarketSetPrice extends SecurityCommand {
         @Option(names = "--price", required = true)
         String price;
 
         @Override
-        int run(Services s) {
-            Security x = security(s, symbol);
+        int run(Services s, Security x) {
             long now = s.market.nowMs();
             s.marketControl.add(new MarketEvent(0, x.id(), MarketEvent.Kind.SET, now, null, price(price), List.of()), now);
             System.out.println(x.symbol() + " set to " + price + " at market time " + Instant.ofEpochMilli(now));
@@ -239,9 +241,7 @@ final class MarketCommands {
     @Command(name = "move", mixinStandardHelpOptions = true,
             description = "Move a security's price along a path: --to P --over D, or --path 'P@D,P@D,…' "
                     + "(prices at offsets from now, e.g. '250@1m,240@5m').")
-    static final class MarketMove extends AdminCommand.StoreCommand {
-        @Option(names = "--symbol", required = true)
-        String symbol;
+    static final class MarketMove extends SecurityCommand {
         @Option(names = "--to", description = "Target price (with --over).")
         String to;
         @Option(names = "--over", description = "How long the move takes (with --to), e.g. 10m.")
@@ -250,8 +250,7 @@ final class MarketCommands {
         String path;
 
         @Override
-        int run(Services s) {
-            Security x = security(s, symbol);
+        int run(Services s, Security x) {
             long now = s.market.nowMs();
             List<MarketEvent.Point> points = new ArrayList<>();
             points.add(new MarketEvent.Point(now, s.market.price(x, now)));
@@ -284,13 +283,10 @@ final class MarketCommands {
     }
 
     @Command(name = "halt", mixinStandardHelpOptions = true, description = "Halt trading in a security (price stands still).")
-    static final class MarketHalt extends AdminCommand.StoreCommand {
-        @Option(names = "--symbol", required = true)
-        String symbol;
+    static final class MarketHalt extends SecurityCommand {
 
         @Override
-        int run(Services s) {
-            Security x = security(s, symbol);
+        int run(Services s, Security x) {
             long now = s.market.nowMs();
             if (s.market.halted(x, now)) {
                 throw new IllegalArgumentException(x.symbol() + " is halted already");
@@ -302,13 +298,10 @@ final class MarketCommands {
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a halted security.")
-    static final class MarketResume extends AdminCommand.StoreCommand {
-        @Option(names = "--symbol", required = true)
-        String symbol;
+    static final class MarketResume extends SecurityCommand {
 
         @Override
-        int run(Services s) {
-            Security x = security(s, symbol);
+        int run(Services s, Security x) {
             if (!s.marketControl.resume(x.id(), s.market.nowMs())) {
                 throw new IllegalArgumentException(x.symbol() + " is not halted");
             }
@@ -319,13 +312,10 @@ final class MarketCommands {
 
     @Command(name = "clear", mixinStandardHelpOptions = true,
             description = "Forget every sandbox event of a security: it follows its plain simulated path again.")
-    static final class MarketClear extends AdminCommand.StoreCommand {
-        @Option(names = "--symbol", required = true)
-        String symbol;
+    static final class MarketClear extends SecurityCommand {
 
         @Override
-        int run(Services s) {
-            Security x = security(s, symbol);
+        int run(Services s, Security x) {
             System.out.println("Removed " + s.marketControl.clear(x.id()) + " event(s) of " + x.symbol());
             return 0;
         }

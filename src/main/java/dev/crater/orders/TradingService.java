@@ -150,18 +150,18 @@ public final class TradingService implements AutoCloseable {
             if (newDay) {
                 settledDay = today;
             }
-            for (var c : accounts.pendingCash(CASH_REQUESTS_PER_ROUND_MAX)) {
-                if (cashInFlight.add(c.id())) {
-                    if (!shard(c.accountId()).offer(new TradingShard.Cash(c.id(), c.accountId(), c.amount(),
-                            c.description()))) {
-                        cashInFlight.remove(c.id());
-                    }
+            // One read a second: requests no longer pending were stored as applied, so they leave the
+            // in-flight set; pending ones not in flight go to their shard.
+            var pendingCash = accounts.pendingCash(CASH_REQUESTS_PER_ROUND_MAX);
+            Set<Long> pending = new HashSet<>();
+            pendingCash.forEach(c -> pending.add(c.id()));
+            cashInFlight.retainAll(pending);
+            for (var c : pendingCash) {
+                if (cashInFlight.add(c.id()) && !shard(c.accountId()).offer(new TradingShard.Cash(c.id(),
+                        c.accountId(), c.amount(), c.description()))) {
+                    cashInFlight.remove(c.id());
                 }
             }
-            // Requests stored as applied leave the in-flight set (bounded by the pending list).
-            Set<Long> pending = new HashSet<>();
-            accounts.pendingCash(CASH_REQUESTS_PER_ROUND_MAX).forEach(c -> pending.add(c.id()));
-            cashInFlight.retainAll(pending);
         } catch (RuntimeException e) {
             LOG.warn("trading housekeeping failed: {}", e.toString());
         }

@@ -376,65 +376,11 @@ public final class FilterEval {
         }
     }
 
-    /**
-     * Literal {@code v} as compared with field {@code f}: Long (INTEGER, DATETIME_MS), BigDecimal,
-     * lower-cased String (TEXT, ENUM) or Boolean. Same checks and messages as {@code FilterSql}.
-     */
+    /** Literal {@code v} as compared with field {@code f} (checked exactly as {@code FilterSql} does). */
     private static Object literal(Field<?> f, Filter.Literal v) {
-        return switch (f.type()) {
-            case INTEGER -> {
-                if (v instanceof Filter.Literal.Number n) {
-                    try {
-                        yield n.value().longValueExact();
-                    } catch (ArithmeticException e) {
-                        throw new FilterException(f.name() + " takes whole numbers", v.position());
-                    }
-                }
-                throw mismatch(f, v, "a whole number");
-            }
-            case DECIMAL -> {
-                if (v instanceof Filter.Literal.Number n) {
-                    yield n.value();
-                }
-                throw mismatch(f, v, "a number");
-            }
-            case TEXT -> {
-                if (v instanceof Filter.Literal.Text t) {
-                    yield t.value().toLowerCase(Locale.ROOT);
-                }
-                throw mismatch(f, v, "a text value in single quotes");
-            }
-            case BOOLEAN -> {
-                if (v instanceof Filter.Literal.Bool b) {
-                    yield b.value();
-                }
-                throw mismatch(f, v, "true or false");
-            }
-            case DATETIME_MS -> {
-                if (v instanceof Filter.Literal.DateTime d) {
-                    try {
-                        yield d.value().toEpochMilli();
-                    } catch (ArithmeticException e) {
-                        // FilterSql lets this ArithmeticException escape; here it is the client's mistake.
-                        throw new FilterException(f.name() + " takes a date-time between years -292275055 and "
-                                + "292278994", v.position());
-                    }
-                }
-                throw mismatch(f, v, "a date-time in #…# (e.g. #2019-08-09T18:31:42#)");
-            }
-            case ENUM -> enumLiteral(f, v);
-        };
+        return FilterSql.literal(f.name(), f.type(), f.enumNames(), v);
     }
 
-    private static String enumLiteral(Field<?> f, Filter.Literal v) {
-        return FilterSql.enumName(f.name(), f.enumNames(), v);
-    }
-
-    private static FilterException mismatch(Field<?> f, Filter.Literal v, String wanted) {
-        return new FilterException(f.name() + " takes " + wanted, v.position());
-    }
-
-    /** A getter's value as compared, in the same kinds as {@link #literal}; null for null. */
     private static Object key(Field<?> f, Object value) {
         if (value == null) {
             return null;

@@ -173,51 +173,60 @@ public final class FilterSql {
 
     /** The bound value for literal {@code v} compared with field {@code f}. */
     private Object value(Field f, Filter.Literal v) {
-        return switch (f.type()) {
+        Object value = literal(f.name(), f.type(), f.enumNames(), v);
+        // SQLite keeps decimals as text and compares them CAST to NUMERIC (a double).
+        return f.type() == Type.DECIMAL && dialect == Database.Dialect.SQLITE
+                ? (Object) ((java.math.BigDecimal) value).doubleValue() : value;
+    }
+
+    /**
+     * Literal {@code v} as compared with a field of {@code type}: Long (INTEGER, DATETIME_MS),
+     * BigDecimal (DECIMAL), lower-cased String (TEXT, ENUM) or Boolean. The one place both back ends
+     * ({@link FilterEval} too) check literals, so they accept and refuse the same filters alike.
+     */
+    static Object literal(String field, Type type, java.util.Map<Integer, String> enumNames, Filter.Literal v) {
+        return switch (type) {
             case INTEGER -> {
                 if (v instanceof Filter.Literal.Number n) {
                     try {
                         yield n.value().longValueExact();
                     } catch (ArithmeticException e) {
-                        throw new FilterException(f.name() + " takes whole numbers", v.position());
+                        throw new FilterException(field + " takes whole numbers", v.position());
                     }
                 }
-                throw mismatch(f, v, "a whole number");
+                throw mismatch(field, v, "a whole number");
             }
             case DECIMAL -> {
                 if (v instanceof Filter.Literal.Number n) {
-                    yield dialect == Database.Dialect.SQLITE ? (Object) n.value().doubleValue() : n.value();
+                    yield n.value();
                 }
-                throw mismatch(f, v, "a number");
+                throw mismatch(field, v, "a number");
             }
             case TEXT -> {
                 if (v instanceof Filter.Literal.Text t) {
                     yield t.value().toLowerCase(Locale.ROOT);
                 }
-                throw mismatch(f, v, "a text value in single quotes");
+                throw mismatch(field, v, "a text value in single quotes");
             }
             case BOOLEAN -> {
                 if (v instanceof Filter.Literal.Bool b) {
                     yield b.value();
                 }
-                throw mismatch(f, v, "true or false");
+                throw mismatch(field, v, "true or false");
             }
             case DATETIME_MS -> {
                 if (v instanceof Filter.Literal.DateTime d) {
                     try {
                         yield d.value().toEpochMilli();
                     } catch (ArithmeticException e) {
-                        throw new FilterException("the date-time is out of range", v.position());
+                        throw new FilterException(field + " takes a date-time between years -292275055 and "
+                                + "292278994", v.position());
                     }
                 }
-                throw mismatch(f, v, "a date-time in #…# (e.g. #2019-08-09T18:31:42#)");
+                throw mismatch(field, v, "a date-time in #…# (e.g. #2019-08-09T18:31:42#)");
             }
-            case ENUM -> enumValue(f, v);
+            case ENUM -> enumName(field, enumNames, v);
         };
-    }
-
-    private Object enumValue(Field f, Filter.Literal v) {
-        return enumName(f.name(), f.enumNames(), v);
     }
 
     /**
@@ -249,7 +258,7 @@ public final class FilterSql {
         throw new FilterException(field + " takes one of its names or numbers", v.position());
     }
 
-    private static FilterException mismatch(Field f, Filter.Literal v, String wanted) {
-        return new FilterException(f.name() + " takes " + wanted, v.position());
+    private static FilterException mismatch(String field, Filter.Literal v, String wanted) {
+        return new FilterException(field + " takes " + wanted, v.position());
     }
 }
