@@ -86,6 +86,8 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
     private final int index;
     private final int count;
     private final TradingStore store;
+    /** The shard's held connection and statements; used by the shard's thread only. */
+    private final TradingWriter writer;
     private final AccountStore accounts;
     private final Market market;
     private final BlockingQueue<Work> inbox = new ArrayBlockingQueue<>(INBOX_MAX);
@@ -106,6 +108,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
         this.index = index;
         this.count = count;
         this.store = store;
+        this.writer = store.writer();
         this.accounts = accounts;
         this.market = market;
     }
@@ -223,6 +226,14 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
 
     @Override
     public void run() {
+        try {
+            loop();
+        } finally {
+            writer.close();
+        }
+    }
+
+    private void loop() {
         List<Work> batch = new ArrayList<>(BATCH_MAX);
         while (running) {
             Work first;
@@ -379,7 +390,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
                 }
             }
         }
-        store.persist(events, contexts, cashByLedger, rejectedStored, moved, engine::order, id -> accountState(id), appliedCash, now);
+        writer.persist(events, contexts, cashByLedger, rejectedStored, moved, engine::order, id -> accountState(id), appliedCash, now);
         completions.forEach(Runnable::run);
     }
 
@@ -482,7 +493,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
         if (thread != null && thread.isAlive()) {
             CompletableFuture<Void> saved = new CompletableFuture<>();
             if (inbox.offer(new Query<>(0, e -> {
-                store.saveLiveOrders(e.snapshot().orders());
+                writer.saveLiveOrders(e.snapshot().orders());
                 return null;
             }, saved))) {
                 try {
