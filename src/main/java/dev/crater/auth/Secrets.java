@@ -46,9 +46,21 @@ public final class Secrets {
 
     /** Hex SHA-256 of a high-entropy token: what the store keeps instead of the token. */
     public static String sha256(String token) {
+        MessageDigest md;
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(token.getBytes(StandardCharsets.UTF_8)));
+            // A clone of one prototype: the provider lookup of getInstance was visible on every request.
+            md = (MessageDigest) SHA256_PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            md = newSha256();
+        }
+        return HexFormat.of().formatHex(md.digest(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static final MessageDigest SHA256_PROTOTYPE = newSha256();
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import java.io.IOException;
 
 /**
@@ -34,6 +35,9 @@ public final class Json {
                             .maxStringLength(STRING_LENGTH_MAX)
                             .maxNumberLength(NUMBER_LENGTH_MAX)
                             .build())
+                    // Virtual threads make the default per-thread buffer pool allocate anew on every
+                    // request; one shared pool reuses buffers across them.
+                    .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool())
                     .build())
             .propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
@@ -46,6 +50,7 @@ public final class Json {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .serializationInclusion(JsonInclude.Include.ALWAYS)
+            .addModule(new BlackbirdModule())
             .build();
 
     private Json() {

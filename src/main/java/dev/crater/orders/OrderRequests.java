@@ -62,22 +62,51 @@ public final class OrderRequests {
         return s.trim().replace(" ", "").replace("_", "").toLowerCase(Locale.ROOT);
     }
 
+    /** Each enum's constants by normalised name (computed once per enum, not per request). */
+    private static final ClassValue<Map<String, Object>> BY_NORM = new ClassValue<>() {
+        @Override
+        protected Map<String, Object> computeValue(Class<?> type) {
+            Map<String, Object> m = new java.util.HashMap<>();
+            for (Object e : type.getEnumConstants()) {
+                m.put(norm(((Enum<?>) e).name()), e);
+            }
+            return Map.copyOf(m);
+        }
+    };
+
+    private static <E extends Enum<E>> E byNorm(Class<E> type, String normalised) {
+        return type.cast(BY_NORM.get(type).get(normalised));
+    }
+
+    /** True when {@code n} is 1 to {@code maxDigits} ASCII digits. */
+    private static boolean digits(String n, int maxDigits) {
+        if (n.isEmpty() || n.length() > maxDigits) {
+            return false;
+        }
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static <E extends Enum<E>> E enumValue(Class<E> type, String text, Map<String, E> aliases, String arg,
             String field) {
         if (text == null || text.isBlank()) {
             return null;
         }
         String n = norm(text);
-        for (E e : type.getEnumConstants()) {
-            if (norm(e.name()).equals(n)) {
-                return e;
-            }
+        E named = byNorm(type, n);
+        if (named != null) {
+            return named;
         }
         E alias = aliases.get(n);
         if (alias != null) {
             return alias;
         }
-        if (n.matches("\\d{1,3}")) {
+        if (digits(n, 3)) {
             int i = Integer.parseInt(n);
             if (i < type.getEnumConstants().length) {
                 return type.getEnumConstants()[i];
@@ -91,24 +120,24 @@ public final class OrderRequests {
     static final List<String> ORDER_TYPES = List.of("Market", "Limit", "Stop", "StopLimit", "Pegged", "TrailingStop",
             "TrailingStopLimit", "OneCancelOther", "OneTriggerOther", "OneTriggerOneCancelOther", "External");
 
+    private static final Map<String, OrderType> TYPE_ALIASES = Map.of("mkt", OrderType.Market, "lmt", OrderType.Limit,
+            "stp", OrderType.Stop, "oco", OrderType.OneCancelOther, "oto", OrderType.OneTriggerOther,
+            "otoco", OrderType.OneTriggerOneCancelOther);
+
     static OrderType type(String text, String arg) {
         if (text == null || text.isBlank()) {
             throw invalid(arg, "Type", "Type is required");
         }
         String n = norm(text);
-        if (n.matches("\\d{1,2}") && Integer.parseInt(n) < ORDER_TYPES.size()) {
+        if (digits(n, 2) && Integer.parseInt(n) < ORDER_TYPES.size()) {
             n = norm(ORDER_TYPES.get(Integer.parseInt(n)));
         }
-        for (OrderType t : OrderType.values()) {
-            if (norm(t.name()).equals(n)) {
-                return t;
-            }
+        OrderType named = byNorm(OrderType.class, n);
+        if (named != null) {
+            return named;
         }
-        Map<String, OrderType> aliases = Map.of("mkt", OrderType.Market, "lmt", OrderType.Limit, "stp", OrderType.Stop,
-                "oco", OrderType.OneCancelOther, "oto", OrderType.OneTriggerOther,
-                "otoco", OrderType.OneTriggerOneCancelOther);
-        if (aliases.containsKey(n)) {
-            return aliases.get(n);
+        if (TYPE_ALIASES.containsKey(n)) {
+            return TYPE_ALIASES.get(n);
         }
         if (n.equals("pegged") || n.equals("external")) {
             throw invalid(arg, "Type", "Order type " + text.trim() + " is not supported by this server.");
@@ -129,24 +158,24 @@ public final class OrderRequests {
     static final List<String> TIFS = List.of("Day", "GoodTillCancel", "AtTheOpening", "ImmediateOrCancel", "FillOrKill",
             "GoodTillCrossing", "GoodTillDate", "GoodTillTime");
 
+    private static final Map<String, TimeInForce> TIF_ALIASES = Map.of("gtc", TimeInForce.GoodTillCancel,
+            "gtd", TimeInForce.GoodTillDate, "ioc", TimeInForce.ImmediateOrCancel, "fok", TimeInForce.FillOrKill,
+            "opg", TimeInForce.AtTheOpening, "ato", TimeInForce.AtTheOpening, "day", TimeInForce.Day);
+
     static TimeInForce tif(String text, String arg) {
         if (text == null || text.isBlank()) {
             return TimeInForce.Day;
         }
         String n = norm(text);
-        if (n.matches("\\d") && Integer.parseInt(n) < TIFS.size()) {
+        if (digits(n, 1) && Integer.parseInt(n) < TIFS.size()) {
             n = norm(TIFS.get(Integer.parseInt(n)));
         }
-        Map<String, TimeInForce> aliases = Map.of("gtc", TimeInForce.GoodTillCancel, "gtd", TimeInForce.GoodTillDate,
-                "ioc", TimeInForce.ImmediateOrCancel, "fok", TimeInForce.FillOrKill, "opg", TimeInForce.AtTheOpening,
-                "ato", TimeInForce.AtTheOpening, "day", TimeInForce.Day);
-        for (TimeInForce t : TimeInForce.values()) {
-            if (norm(t.name()).equals(n)) {
-                return t;
-            }
+        TimeInForce named = byNorm(TimeInForce.class, n);
+        if (named != null) {
+            return named;
         }
-        if (aliases.containsKey(n)) {
-            return aliases.get(n);
+        if (TIF_ALIASES.containsKey(n)) {
+            return TIF_ALIASES.get(n);
         }
         if (n.equals("goodtillcrossing") || n.equals("goodtilltime")) {
             throw invalid(arg, "TimeInforce", "Time in force " + text.trim() + " is not supported by this server.");
