@@ -40,9 +40,9 @@ trap 'rm -rf "$tmp"' EXIT
 # A private copy, so another build in the same tree cannot swap classes under the running JVM.
 cp "$root/target/crater.jar" "$tmp/crater.jar"
 cp -r "$root/target/test-classes" "$tmp/test-classes"
-# The JVM options ./crater runs the server with, read from its exec line so the two cannot drift.
-read -r -a opts <<<"$(sed -n 's/^ *exec "\$JAVA_HOME\/bin\/java" \(.*\) -jar "\$jar".*/\1/p' "$root/crater")"
-[ "${#opts[@]}" -gt 0 ] || opts=(--enable-native-access=ALL-UNNAMED)
+# The JVM options ./crater runs the server with, asked from ./crater itself so the two cannot drift.
+read -r -a opts <<<"$(JAVA_HOME="${JAVA_HOME:-}" "$root/crater" jvm-options)"
+[ "${#opts[@]}" -gt 0 ] || { echo "bench: ./crater jvm-options printed nothing" >&2; exit 3; }
 
 log "alert evaluation ($active alerts, $securities securities, $rounds rounds of ${seconds}s) ..."
 lines="$("$java" "${opts[@]}" -cp "$tmp/crater.jar:$tmp/test-classes" dev.crater.bench.AlertRate \

@@ -44,9 +44,9 @@ bench_setup() {
   trap 'bench_cleanup' EXIT
   cp "$root/target/crater.jar" "$tmp/crater.jar"
   cp -r "$root/target/test-classes" "$tmp/test-classes"
-  # The JVM options ./crater runs the server with, read from its exec line so the two cannot drift.
-  read -r -a opts <<<"$(sed -n 's/^ *exec "\$JAVA_HOME\/bin\/java" \(.*\) -jar "\$jar".*/\1/p' "$root/crater")"
-  [ "${#opts[@]}" -gt 0 ] || opts=(--enable-native-access=ALL-UNNAMED)
+  # The JVM options ./crater runs the server with, asked from ./crater itself so the two cannot drift.
+  read -r -a opts <<<"$(JAVA_HOME="${JAVA_HOME:-}" "$root/crater" jvm-options)"
+  [ "${#opts[@]}" -gt 0 ] || { log "./crater jvm-options printed nothing"; exit 3; }
 }
 
 bench_cleanup() {

@@ -11,6 +11,7 @@
 #      demo data; only answers carrying a stored order "Id" count.
 #
 # Environment: BENCH_SECONDS (default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 64),
+# BENCH_WARMUP_SECONDS (default 20: the JIT is still compiling the request path after 10 s),
 # BENCH_SKIP_BUILD=1 to use target/ as is. Run it on a quiet machine: wrk shares the cores.
 set -euo pipefail
 
@@ -19,7 +20,8 @@ root="$(cd "$here/.." && pwd)"
 seconds="${BENCH_SECONDS:-10}"
 rounds="${BENCH_ROUNDS:-3}"
 conns="${BENCH_CONNECTIONS:-64}"
-for v in "$seconds" "$rounds" "$conns"; do
+warmup="${BENCH_WARMUP_SECONDS:-20}"
+for v in "$seconds" "$rounds" "$conns" "$warmup"; do
   [[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge 1 ] && [ "$v" -le 1000 ] || { echo "bench: settings are whole numbers 1..1000" >&2; exit 2; }
 done
 log() { echo "bench: $*" >&2; }
@@ -40,7 +42,7 @@ for _ in $(seq 1 100); do   # the demo deposit is applied by the engine within a
   sleep 0.1
 done
 export BENCH_APP_KEY="$key" BENCH_TOKEN="$token" BENCH_ACCOUNT="$account"
-wrk -t2 -c"$conns" -d3s -s "$here/orders.lua" "$base" >/dev/null   # warm-up
+wrk -t2 -c"$conns" -d"${warmup}s" -s "$here/orders.lua" "$base" >/dev/null   # warm-up (not reported)
 rows=()
 for r in $(seq 1 "$rounds"); do
   line="$(wrk -t2 -c"$conns" -d"${seconds}s" --latency --timeout 10s -s "$here/orders.lua" "$base" | grep '^ORDERS')"
@@ -58,7 +60,7 @@ stored="$(curl -s -H "Et-App-Key: $key" -H "Authorization: Bearer $token" \
   echo "$engine_lines"
   echo '```'
   echo
-  echo "Orders placed over HTTP and stored (SQLite, group commit), \`wrk -t2 -c$conns -d${seconds}s --latency -s bench/orders.lua\`, wrk on the same two cores:"
+  echo "Orders placed over HTTP and stored (SQLite, group commit), \`wrk -t2 -c$conns -d${seconds}s --latency -s bench/orders.lua\` after ${warmup} s of warm-up, wrk on the same two cores, server JVM options \`${opts[*]}\`:"
   echo
   echo "| Round | stored orders/s | stored | p50 / p99 | other answers |"
   echo "|---|---|---|---|---|"

@@ -46,11 +46,11 @@ done
 # Ceiling for any single wrk run or HashRate answer, so a hung tool cannot hold the script forever.
 run_limit=$((seconds + warmup + 60))
 
-# The JVM options ./crater runs the server with, read from its exec line so the two cannot
+# The JVM options ./crater runs the server with, asked from ./crater itself so the two cannot
 # drift; HashRate and HelloServer get them too, so all three are compared on equal terms (the
 # garbage collector, for one, changes what Argon2id's 19 MiB per hash costs).
-read -r -a java_opts <<<"$(sed -n 's/^ *exec "\$JAVA_HOME\/bin\/java" \(.*\) -jar "\$jar".*/\1/p' "$root/crater")"
-[ "${#java_opts[@]}" -gt 0 ] || java_opts=(--enable-native-access=ALL-UNNAMED)
+read -r -a java_opts <<<"$(JAVA_HOME="${JAVA_HOME:-}" "$root/crater" jvm-options)"
+[ "${#java_opts[@]}" -gt 0 ] || { echo "bench: ./crater jvm-options printed nothing" >&2; exit 3; }
 
 log() { echo "bench: $*" >&2; }
 
