@@ -4,11 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.crater.orders.engine.Event;
-import dev.crater.orders.engine.Fixed;
-import dev.crater.orders.engine.LedgerEntry;
 import dev.crater.orders.engine.OrderSnapshot;
-import dev.crater.orders.engine.OrderStatus;
 import dev.crater.orders.engine.PositionSnapshot;
 import dev.crater.orders.engine.Snapshot;
 import dev.crater.store.Database;
@@ -16,15 +12,11 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongFunction;
-import org.jdbi.v3.core.Handle;
 
 /**
- * Stores what the trading engine decided. One call of {@link #persist} writes the outcome of a batch
- * of commands in one transaction — new orders, fills with their ledger entries, positions, order
- * states and account states — so an order is acknowledged only once stored and a fill is visible
- * only with everything it moved. {@link #load} reads it back into an engine {@link Snapshot} after a
- * restart.
+ * The trading engine's store. A shard writes what its engine decided through its own
+ * {@link TradingWriter} (one transaction per batch of commands); {@link #load} reads it back into an
+ * engine {@link Snapshot} after a restart; the JSON of engine state is shared by both.
  */
 public final class TradingStore {
 
@@ -70,9 +62,6 @@ public final class TradingStore {
         }
     }
 
-    private Object dec(long fixed) {
-        return db.decimal(fixed == Fixed.NONE ? BigDecimal.ZERO : Fixed.toBigDecimal(fixed));
-    }
 
     // ---- restart -------------------------------------------------------------------------------
 
