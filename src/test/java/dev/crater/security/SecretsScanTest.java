@@ -78,7 +78,8 @@ import org.slf4j.LoggerFactory;
  * also an ordinary number in any database with more than 1,233 rows (an order id, an engine state),
  * and plaintext storage of PINs is caught by the random 8-digit PIN this class sets itself. Codes are matched as whole words (not inside a longer run of letters and
  * digits), so that a 6-digit code does not match the middle of a timestamp; so are strict secrets
- * shorter than 8 characters (a 4-character one turns up inside hex hashes by chance).
+ * shorter than 8 characters (a 4-character one turns up inside hex hashes by chance). Codes shorter
+ * than 7 digits are not looked for in INTEGER cells at all (ids and counts reach them).
  *
  * <p>Run alone, the ledger holds only what this class does itself: a login with a password, a PIN
  * and an e-mailed code (GreenMail), and a password change, which are then scanned for the same way.
@@ -170,7 +171,9 @@ class SecretsScanTest {
         String outboxPassword = "mailed-password-" + System.nanoTime();
         String code = "482913";
         String outboxCode = "570284";
+        String longPin = "60317248";
         Scanner scanner = new Scanner(List.of(
+                new Secret(longPin, Kind.CODE, "test"),
                 new Secret(password, Kind.STRICT, "test"),
                 new Secret(token, Kind.STRICT, "test"),
                 new Secret(outboxPassword, Kind.STRICT, "test"),
@@ -202,6 +205,10 @@ class SecretsScanTest {
             s.execute("INSERT INTO users (username, note, added) VALUES ('alice', 'pw " + password + "', 1714000"
                     + outboxCode + "1)");
             s.execute("INSERT INTO users (username, note, added) VALUES ('bob', '" + code + "', 17)");
+            // An INTEGER cell equal to a 6-digit code is an id or a count, not a stored code; an
+            // 8-digit PIN stored as a number is still found.
+            s.execute("INSERT INTO users (username, note, added) VALUES ('carol', 'n', " + code + ")");
+            s.execute("INSERT INTO users (username, note, added) VALUES ('dave', 'n', " + longPin + ")");
             s.execute("INSERT INTO dev_outbox (body) VALUES ('Your code is " + outboxCode + " and " + outboxPassword + "')");
             // Still open: the rows are in the WAL file, which the raw scan must read too.
             assertThat(Files.exists(dir.resolve("crater.db-wal"))).isTrue();
@@ -217,7 +224,8 @@ class SecretsScanTest {
             List<Scanner.Finding> dump = scanner.scanDatabase(db);
             assertThat(dump).extracting(f -> f.secret().value() + " @ " + f.where()).containsExactlyInAnyOrder(
                     password + " @ " + db + " table users row 1 column note",
-                    code + " @ " + db + " table users row 2 column note");
+                    code + " @ " + db + " table users row 2 column note",
+                    longPin + " @ " + db + " table users row 4 column added");
         }
         // Failure messages never show a secret whole.
         assertThat(inLog.get(0).toString()).doesNotContain(password).contains(password.substring(0, 2) + "…("
@@ -421,9 +429,18 @@ class SecretsScanTest {
 
         static final byte[] DEV_OUTBOX = "DEV OUTBOX".getBytes(StandardCharsets.US_ASCII);
         static final long RAW_FILE_BYTES_MAX = 512L * 1024 * 1024;
+        /**
+         * Shorter codes and PINs are not looked for in INTEGER cells: ids, counts and times take
+         * every 4- to 6-digit number once a table grows (the crash-restart test's database holds
+         * thousands of orders, fills and ledger entries). A PIN stored as a number is still caught
+         * by this class's own random 8-digit PIN; text cells are searched for every code.
+         */
+        static final int NUMERIC_CODE_DIGITS_MIN = 7;
 
         private final Index strict;
         private final Index codes;
+        /** Codes long enough to look for in INTEGER cells too (see {@link #NUMERIC_CODE_DIGITS_MIN}). */
+        private final Index longCodes;
         private final Index logStrict;
         private final Index logCodes;
         private final Map<Kind, Integer> counts = new HashMap<>();
@@ -439,6 +456,8 @@ class SecretsScanTest {
             List<Secret> inLogs = s;
             strict = new Index(s.stream().filter(x -> x.kind() == Kind.STRICT).toList(), false);
             codes = new Index(s.stream().filter(x -> x.kind() == Kind.CODE).toList(), true);
+            longCodes = new Index(s.stream().filter(x -> x.kind() == Kind.CODE
+                    && x.value().length() >= NUMERIC_CODE_DIGITS_MIN).toList(), true);
             logStrict = new Index(inLogs.stream().filter(x -> x.kind() == Kind.STRICT).toList(), false);
             logCodes = new Index(inLogs.stream().filter(x -> x.kind() == Kind.CODE).toList(), true);
             for (Secret x : s) {
@@ -518,7 +537,8 @@ class SecretsScanTest {
                                 byte[] text = v instanceof byte[] b ? b : v.toString().getBytes(StandardCharsets.UTF_8);
                                 String where = file + " table " + table + " row " + row + " column " + md.getColumnName(col);
                                 strict.search(text, 0, text.length, (secret, at) -> out.add(new Finding(secret, where)));
-                                codes.search(text, 0, text.length, (secret, at) -> out.add(new Finding(secret, where)));
+                                Index codeIndex = v instanceof Integer || v instanceof Long ? longCodes : codes;
+                                codeIndex.search(text, 0, text.length, (secret, at) -> out.add(new Finding(secret, where)));
                             }
                         }
                     }
