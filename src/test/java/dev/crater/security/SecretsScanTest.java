@@ -79,7 +79,8 @@ import org.slf4j.LoggerFactory;
  * and plaintext storage of PINs is caught by the random 8-digit PIN this class sets itself. Codes are matched as whole words (not inside a longer run of letters and
  * digits), so that a 6-digit code does not match the middle of a timestamp; so are strict secrets
  * shorter than 8 characters (a 4-character one turns up inside hex hashes by chance). Codes shorter
- * than 7 digits are not looked for in INTEGER cells at all (ids and counts reach them).
+ * than 7 digits are not looked for in INTEGER cells or JSON documents at all (ids and counts reach
+ * them).
  *
  * <p>Run alone, the ledger holds only what this class does itself: a login with a password, a PIN
  * and an e-mailed code (GreenMail), and a password change, which are then scanned for the same way.
@@ -208,6 +209,7 @@ class SecretsScanTest {
             // An INTEGER cell equal to a 6-digit code is an id or a count, not a stored code; an
             // 8-digit PIN stored as a number is still found.
             s.execute("INSERT INTO users (username, note, added) VALUES ('carol', 'n', " + code + ")");
+            s.execute("INSERT INTO users (username, note, added) VALUES ('erin', '{\"orderId\":" + code + "}', 5)");
             s.execute("INSERT INTO users (username, note, added) VALUES ('dave', 'n', " + longPin + ")");
             s.execute("INSERT INTO dev_outbox (body) VALUES ('Your code is " + outboxCode + " and " + outboxPassword + "')");
             // Still open: the rows are in the WAL file, which the raw scan must read too.
@@ -225,7 +227,7 @@ class SecretsScanTest {
             assertThat(dump).extracting(f -> f.secret().value() + " @ " + f.where()).containsExactlyInAnyOrder(
                     password + " @ " + db + " table users row 1 column note",
                     code + " @ " + db + " table users row 2 column note",
-                    longPin + " @ " + db + " table users row 4 column added");
+                    longPin + " @ " + db + " table users row 5 column added");
         }
         // Failure messages never show a secret whole.
         assertThat(inLog.get(0).toString()).doesNotContain(password).contains(password.substring(0, 2) + "…("
@@ -430,10 +432,11 @@ class SecretsScanTest {
         static final byte[] DEV_OUTBOX = "DEV OUTBOX".getBytes(StandardCharsets.US_ASCII);
         static final long RAW_FILE_BYTES_MAX = 512L * 1024 * 1024;
         /**
-         * Shorter codes and PINs are not looked for in INTEGER cells: ids, counts and times take
-         * every 4- to 6-digit number once a table grows (the crash-restart test's database holds
-         * thousands of orders, fills and ledger entries). A PIN stored as a number is still caught
-         * by this class's own random 8-digit PIN; text cells are searched for every code.
+         * Shorter codes and PINs are not looked for in INTEGER cells nor in JSON documents: ids,
+         * counts and times take every 4- to 6-digit number once a table grows (the crash-restart
+         * test's database holds thousands of orders, fills and ledger entries, and their engine state
+         * as JSON: {@code "orderId":2466}). A PIN stored as a number or inside JSON is still caught by
+         * this class's own random 8-digit PIN; other text cells are searched for every code.
          */
         static final int NUMERIC_CODE_DIGITS_MIN = 7;
 
@@ -537,7 +540,9 @@ class SecretsScanTest {
                                 byte[] text = v instanceof byte[] b ? b : v.toString().getBytes(StandardCharsets.UTF_8);
                                 String where = file + " table " + table + " row " + row + " column " + md.getColumnName(col);
                                 strict.search(text, 0, text.length, (secret, at) -> out.add(new Finding(secret, where)));
-                                Index codeIndex = v instanceof Integer || v instanceof Long ? longCodes : codes;
+                                boolean numbers = v instanceof Integer || v instanceof Long
+                                        || (text.length > 0 && (text[0] == '{' || text[0] == '['));
+                                Index codeIndex = numbers ? longCodes : codes;
                                 codeIndex.search(text, 0, text.length, (secret, at) -> out.add(new Finding(secret, where)));
                             }
                         }
