@@ -158,7 +158,7 @@ public final class TradingService implements AutoCloseable {
             cashInFlight.retainAll(pending);
             for (var c : pendingCash) {
                 if (cashInFlight.add(c.id()) && !shard(c.accountId()).offer(new TradingShard.Cash(c.id(),
-                        c.accountId(), c.amount(), c.description()))) {
+                        c.accountId(), c.amount(), c.description(), id -> cashInFlight.remove(id)))) {
                     cashInFlight.remove(c.id());
                 }
             }

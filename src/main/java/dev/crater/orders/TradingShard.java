@@ -80,7 +80,8 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
     }
 
     /** A deposit or withdrawal an operator asked for. */
-    record Cash(long requestId, long accountId, BigDecimal amount, String description) implements Work {
+    record Cash(long requestId, long accountId, BigDecimal amount, String description,
+            java.util.function.LongConsumer dropped) implements Work {
     }
 
     private final int index;
@@ -254,13 +255,37 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             } catch (RuntimeException e) {
                 LOG.error("trading shard {} failed a round; rebuilding the engine from the store", index, e);
                 failAll(batch, e);
-                try {
-                    engine = rebuild();
-                } catch (RuntimeException again) {
-                    LOG.error("trading shard {} cannot rebuild; stopping", index, again);
-                    running = false;
-                }
+                rebuildPatiently();
             }
+        }
+    }
+
+    /** First wait before retrying a failed rebuild; doubled up to {@link #REBUILD_RETRY_MAX_MS}. */
+    static final long REBUILD_RETRY_MS = 500;
+    static final long REBUILD_RETRY_MAX_MS = 30_000;
+
+    /**
+     * Rebuilds the engine from the store, retrying while the store cannot be read (locked by another
+     * process, a database restarting) instead of stopping the shard for good. Work offered meanwhile
+     * waits in the inbox; callers time out on their own deadline.
+     */
+    private void rebuildPatiently() {
+        long wait = REBUILD_RETRY_MS;
+        while (running) {
+            try {
+                engine = rebuild();
+                return;
+            } catch (RuntimeException again) {
+                LOG.error("trading shard {} cannot rebuild from the store; retrying in {} ms: {}", index, wait,
+                        again.toString());
+            }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            wait = Math.min(wait * 2, REBUILD_RETRY_MAX_MS);
         }
     }
 
@@ -270,6 +295,8 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
                 case Apply a when a.done() != null -> a.done().completeExceptionally(t);
                 case Query<?> q -> q.done().completeExceptionally(t);
                 case Verify v -> v.done().completeExceptionally(t);
+                // Not stored: handed back, so the next housekeeping round offers it again.
+                case Cash c -> c.dropped().accept(c.requestId());
                 default -> {
                 }
             }
