@@ -18,7 +18,7 @@
 # temporary data directory; everything it starts is stopped on exit. See bench/README.md.
 #
 # Environment: BENCH_SECONDS (one measured round, default 10), BENCH_ROUNDS (default 3),
-# BENCH_WARMUP_SECONDS (default 5), BENCH_LOGIN_CONNECTIONS (default 16), BENCH_QUIET_WAIT (total
+# BENCH_WARMUP_SECONDS (default 20), BENCH_LOGIN_CONNECTIONS (default 16), BENCH_QUIET_WAIT (total
 # seconds the run may wait for a quiet CPU, default 300), BENCH_DISTURBED_PCT (share of the CPU
 # other processes may take in a round that counts, default 10), BENCH_SKIP_BUILD=1 to use target/ as is.
 set -euo pipefail
@@ -29,7 +29,7 @@ results_dir="$here/results"
 
 seconds="${BENCH_SECONDS:-10}"
 rounds="${BENCH_ROUNDS:-3}"
-warmup="${BENCH_WARMUP_SECONDS:-5}"
+warmup="${BENCH_WARMUP_SECONDS:-20}"
 login_conns="${BENCH_LOGIN_CONNECTIONS:-16}"
 quiet_budget="${BENCH_QUIET_WAIT:-300}"
 disturbed_pct="${BENCH_DISTURBED_PCT:-10}"
