@@ -69,6 +69,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the raw bytes of every file in the data directories (database, WAL, keys), for passwords
  *       and tokens only.</li>
  * </ul>
+ * Helidon's start-up lines, which carry the JVM's uptime in milliseconds, are not searched for codes.
  * The documented development-mode exception: with no SMTP server configured, e-mailed codes go to
  * the development outbox — printed in "DEV OUTBOX" log lines and kept in the {@code dev_outbox}
  * table. So codes and PINs ({@link Kind#CODE}) are not looked for in those lines, in that table,
@@ -192,6 +193,7 @@ class SecretsScanTest {
                 "12:00:00.005 WARN  [main] d.c.n.Outbox - DEV OUTBOX (email to a@example.com): token " + token,
                 "12:00:00.006 INFO  [main] d.c.Something - hash 9f12a4bc (a short secret inside a word is chance)",
                 "12:00:00.007 INFO  [main] d.c.Something - PIN 12a4 refused",
+                "INFO: Started all channels in 2 milliseconds. " + code + " milliseconds since JVM startup. Java 25",
                 ""));
         List<Scanner.Finding> inLog = scanner.scanLog(log);
         assertThat(inLog).extracting(f -> f.secret().value() + " @ " + f.where()).containsExactlyInAnyOrder(
@@ -430,6 +432,12 @@ class SecretsScanTest {
         }
 
         static final byte[] DEV_OUTBOX = "DEV OUTBOX".getBytes(StandardCharsets.US_ASCII);
+        /**
+         * Helidon's start-up line ("Started all channels in 2 milliseconds. 123456 milliseconds since
+         * JVM startup.") carries the JVM's uptime and nothing from any request; a test's fixed code
+         * matched it once. Codes are not looked for in it (passwords and tokens still are).
+         */
+        static final byte[] HELIDON_STARTED = "milliseconds since JVM startup".getBytes(StandardCharsets.US_ASCII);
         static final long RAW_FILE_BYTES_MAX = 512L * 1024 * 1024;
         /**
          * Shorter codes and PINs are not looked for in INTEGER cells nor in JSON documents: ids,
@@ -486,7 +494,7 @@ class SecretsScanTest {
                 logLines++;
                 String where = file + ":" + line;
                 logStrict.search(bytes, start, end, (secret, at) -> out.add(new Finding(secret, where)));
-                if (indexOf(bytes, DEV_OUTBOX, start, end) < 0) {
+                if (indexOf(bytes, DEV_OUTBOX, start, end) < 0 && indexOf(bytes, HELIDON_STARTED, start, end) < 0) {
                     logCodes.search(bytes, start, end, (secret, at) -> out.add(new Finding(secret, where)));
                 }
                 start = end + 1;
