@@ -2446,19 +2446,21 @@ public final class Engine {
                 if (o.kind != OrderKind.ConditionalRoot) {
                     throw new IllegalStateException("root " + o.id + " misses leg " + i);
                 }
-                Order placeholder = new Order();
-                placeholder.kind = OrderKind.Single;
-                placeholder.status = OrderStatus.Canceled;
-                placeholder.account = o.account;
-                placeholder.accountId = o.accountId;
-                placeholder.parentId = o.id;
-                placeholder.legIndex = i;
-                placeholder.root = o;
-                placeholder.type = OrderType.Limit;
-                placeholder.side = Side.Buy;
-                placeholder.tif = TimeInForce.GoodTillCancel;
-                placeholder.symbol = "";
-                o.legs[i] = placeholder;
+                // A conditional leg that already ended is not in the snapshot (only live orders are):
+                // it stands in as a canceled leg, which is all the root's rules look at.
+                Order ended = new Order();
+                ended.kind = OrderKind.Single;
+                ended.status = OrderStatus.Canceled;
+                ended.account = o.account;
+                ended.accountId = o.accountId;
+                ended.parentId = o.id;
+                ended.legIndex = i;
+                ended.root = o;
+                ended.type = OrderType.Limit;
+                ended.side = Side.Buy;
+                ended.tif = TimeInForce.GoodTillCancel;
+                ended.symbol = "";
+                o.legs[i] = ended;
             }
         }
         all.sort(Comparator.comparingLong(o -> o.seq));
