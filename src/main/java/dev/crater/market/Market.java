@@ -117,6 +117,22 @@ public final class Market implements QuoteSource, AutoCloseable {
         return ms < day.regularCloseMs() ? Session.REGULAR : Session.POST_MARKET;
     }
 
+    /**
+     * The session period containing market time {@code ms} ({@link SessionKey}): after a trading
+     * day's post-market close the market is in the night before the next trading day.
+     */
+    public long sessionKey(long ms) {
+        LocalDate date = model.dateAt(ms);
+        PathModel.Day day = model.day(date);
+        if (day == null) {
+            return SessionKey.of(calendar.tradingDayIndex(date), Session.CLOSED);
+        }
+        if (ms >= day.postCloseMs()) {
+            return SessionKey.of(day.index() + 1, Session.CLOSED);
+        }
+        return SessionKey.of(day.index(), session(ms));
+    }
+
     // ---- control state -------------------------------------------------------------------------
 
     private ControlState state() {

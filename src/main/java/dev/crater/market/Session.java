@@ -2,7 +2,9 @@ package dev.crater.market;
 
 /**
  * The trading session of the US equities market at a given instant, as decided by
- * {@link TradingCalendar#session(java.time.Instant)}. All times are New York local time.
+ * {@link TradingCalendar#session(java.time.Instant)}. All times are New York local time. The order
+ * is a trading day's (the night before it, then pre-market, regular, post-market): {@link SessionKey}
+ * relies on it.
  */
 public enum Session {
     /** No session: overnight (20:00–04:00), weekends, exchange holidays, and after 17:00 on early-close days. */

@@ -142,7 +142,7 @@ public final class TradingService implements AutoCloseable {
             PathModel.Day day = market.model().day(today);
             boolean newDay = day != null && now >= day.preOpenMs() && !today.equals(settledDay);
             for (TradingShard s : shards) {
-                s.offer(new TradingShard.Apply(new Command.Clock(now, market.session(now)), Map.of(), null));
+                s.offer(new TradingShard.Apply(new Command.Clock(now, market.session(now), market.sessionKey(now)), Map.of(), null));
                 if (newDay) {
                     s.offer(new TradingShard.Apply(new Command.Settle(now, day.preOpenMs()), Map.of(), null));
                 }

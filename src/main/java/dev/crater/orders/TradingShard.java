@@ -135,9 +135,13 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
 
     @Override
     public void onQuote(Quote q) {
-        if (!inbox.offer(new Apply(Command.QuoteTick.of(q), Map.of(), null))) {
+        if (!inbox.offer(new Apply(tick(q), Map.of(), null))) {
             droppedQuotes.incrementAndGet(); // the next tick brings a fresh quote
         }
+    }
+
+    private Command.QuoteTick tick(Quote q) {
+        return Command.QuoteTick.of(q, market.sessionKey(q.timeMs()));
     }
 
     // ---- restart -------------------------------------------------------------------------------
@@ -160,7 +164,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             }
         }
         long now = market.nowMs();
-        Snapshot snapshot = new Snapshot(now, market.session(now), sessionSince(now), stored.maxFillId() + 1,
+        Snapshot snapshot = new Snapshot(now, market.session(now), market.sessionKey(now), sessionSince(now), stored.maxFillId() + 1,
                 stored.maxLedgerId() + 1,
                 orders.stream().mapToLong(OrderSnapshot::seq).max().orElse(0) + 1, states,
                 stored.positions().stream().filter(p -> owns(p.accountId())).toList(), orders, List.of());
@@ -484,10 +488,10 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
         for (int id : ids) {
             Snapshot.QuoteState last = engine.lastQuote(id);
             long now = market.nowMs();
-            if (last != null && now - last.timeMs() < 1000) {
+            if (last != null && now >= last.timeMs() && now - last.timeMs() < 1000) {
                 continue; // the engine tried the order against this quote already
             }
-            market.quote(id).ifPresent(q -> engine.apply(Command.QuoteTick.of(q), events));
+            market.quote(id).ifPresent(q -> engine.apply(tick(q), events));
         }
     }
 

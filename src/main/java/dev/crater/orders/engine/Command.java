@@ -2,6 +2,7 @@ package dev.crater.orders.engine;
 
 import dev.crater.market.Quote;
 import dev.crater.market.Session;
+import dev.crater.market.SessionKey;
 
 /**
  * Engine input. Every command carries {@code timeMs}, stamped by the caller (the engine never reads a clock).
@@ -40,23 +41,36 @@ public sealed interface Command {
 
     /**
      * A quote from the simulated market. Sizes are whole shares/contracts; prices fixed; a price ≤ 0 means no price
-     * on that side. The tick's {@code session} also advances the engine's session (like {@link Clock}).
+     * on that side. The tick's {@code session} and {@code sessionKey} (the session period, {@link SessionKey}) also
+     * advance the engine's session (like {@link Clock}).
      */
     record QuoteTick(long timeMs, int securityId, long bid, long bidSize, long ask, long askSize, long last,
-            Session session, boolean halted) implements Command {
+            Session session, long sessionKey, boolean halted) implements Command {
 
-        /** Converts a simulator quote (exact decimals) at the quote's own time. */
-        public static QuoteTick of(Quote q) {
+        /** A tick on trading day 0, for callers without a calendar (engine tests, benchmarks). */
+        public QuoteTick(long timeMs, int securityId, long bid, long bidSize, long ask, long askSize, long last,
+                Session session, boolean halted) {
+            this(timeMs, securityId, bid, bidSize, ask, askSize, last, session, SessionKey.of(0, session), halted);
+        }
+
+        /** Converts a simulator quote (exact decimals) at the quote's own time, in session period {@code sessionKey}. */
+        public static QuoteTick of(Quote q, long sessionKey) {
             return new QuoteTick(q.timeMs(), q.securityId(), Fixed.of(q.bid()), q.bidSize(), Fixed.of(q.ask()),
-                    q.askSize(), Fixed.of(q.last()), q.session(), q.halted());
+                    q.askSize(), Fixed.of(q.last()), q.session(), sessionKey, q.halted());
         }
     }
 
     /**
-     * The time and the session the market is in now. A session change runs the session-boundary rules (Day expiry,
-     * AtTheOpening cancellation); GoodTillDate orders whose expiry is ≤ {@code timeMs} expire.
+     * The time and the session the market is in now. A change of session period runs the session-boundary rules
+     * (Day expiry, AtTheOpening cancellation; the whole day's when the clock left the trading day);
+     * GoodTillDate orders whose expiry is ≤ {@code timeMs} expire. A null {@code session} moves time only.
      */
-    record Clock(long timeMs, Session session) implements Command {
+    record Clock(long timeMs, Session session, long sessionKey) implements Command {
+
+        /** A clock on trading day 0, for callers without a calendar (engine tests). */
+        public Clock(long timeMs, Session session) {
+            this(timeMs, session, session == null ? 0 : SessionKey.of(0, session));
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import static dev.crater.orders.engine.Order.W_SPREAD;
 import static dev.crater.orders.engine.Order.W_TRAILING;
 
 import dev.crater.market.Session;
+import dev.crater.market.SessionKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -151,6 +152,8 @@ public final class Engine {
     private long gtdMin = Long.MAX_VALUE;
     private long now;
     private Session session = Session.CLOSED;
+    /** The session period ({@link SessionKey}) the engine is in: the trading day and its phase. */
+    private long sessionKey = Long.MIN_VALUE;
     /** Time of the last session change: quotes older than this are stale and never traded against. */
     private long sessionSinceMs = Long.MIN_VALUE;
     private long nextFillId = 1;
@@ -268,8 +271,8 @@ public final class Engine {
     }
 
     private void onClock(Command.Clock c) {
-        if (c.session() != null && c.session() != session) {
-            transition(c.session());
+        if (c.session() != null && (c.sessionKey() != sessionKey || c.session() != session)) {
+            enterSession(c.session(), c.sessionKey());
         }
         if (gtdMin <= now) {
             expireGtd();
@@ -284,8 +287,8 @@ public final class Engine {
             books.put(sid, b);
         }
         b.update(q);
-        if (q.session() != session) {
-            transition(q.session());
+        if (q.sessionKey() != sessionKey || q.session() != session) {
+            enterSession(q.session(), q.sessionKey());
         }
         if (gtdMin <= now) {
             expireGtd();
@@ -1281,13 +1284,38 @@ public final class Engine {
         };
     }
 
-    private void transition(Session next) {
-        Session prev = session;
-        session = next;
-        if (prev == next) {
-            return;
+    /**
+     * The market is in another session period. Moving forward within one trading day, the boundary rules of each
+     * boundary run; when the clock left the trading day (past its close, on to another day, or back in time, as a
+     * sandbox operator may move it), that day is closed first: its Day orders expire and its AtTheOpening orders are
+     * canceled. The engine's time follows the market clock back.
+     */
+    private void enterSession(Session next, long key) {
+        long prevKey = sessionKey;
+        sessionKey = key;
+        if (key < prevKey) {
+            now = t;
         }
+        if (!SessionKey.laterSameDay(prevKey, key)) {
+            endDay();
+        }
+        transition(next);
+    }
+
+    /** Closes the trading day: every live Day order expires, every AtTheOpening order is canceled. */
+    private void endDay() {
+        session = Session.CLOSED;
+        expireSessionVictims(Session.CLOSED);
+    }
+
+    private void transition(Session next) {
+        session = next;
         sessionSinceMs = t;
+        expireSessionVictims(next);
+    }
+
+    /** Ends the orders that cannot trade from session {@code next} on (Day orders past their last session, AtTheOpening past the open). */
+    private void expireSessionVictims(Session next) {
         List<Order> victims = new ArrayList<>();
         for (Order o : orders.values()) {
             if (!o.live() || o.kind == OrderKind.SpreadLeg || o.kind == OrderKind.ConditionalRoot) {
@@ -1327,7 +1355,8 @@ public final class Engine {
     // ------------------------------------------------------------------------------------------------ matching
 
     private boolean tradeable(SecBook b, int sessions) {
-        return b != null && b.hasQuote && !b.halted && b.session == session && b.timeMs >= sessionSinceMs
+        return b != null && b.hasQuote && !b.halted && b.sessionKey == sessionKey && b.session == session
+                && b.timeMs >= sessionSinceMs
                 && (sessions & (1 << b.session.ordinal())) != 0;
     }
 
@@ -2346,7 +2375,7 @@ public final class Engine {
                 qs.add(b.snapshot());
             }
         }
-        return new Snapshot(now, session, sessionSinceMs, nextFillId, nextLedgerId, nextSeq, List.copyOf(as), List.copyOf(ps),
+        return new Snapshot(now, session, sessionKey, sessionSinceMs, nextFillId, nextLedgerId, nextSeq, List.copyOf(as), List.copyOf(ps),
                 List.copyOf(os), List.copyOf(finished), List.copyOf(qs));
     }
 
@@ -2359,6 +2388,7 @@ public final class Engine {
         Engine e = new Engine();
         e.now = s.nowMs();
         e.session = s.session();
+        e.sessionKey = s.sessionKey();
         e.sessionSinceMs = s.sessionSinceMs();
         e.nextFillId = s.nextFillId();
         e.nextLedgerId = s.nextLedgerId();

@@ -24,6 +24,8 @@ final class SecBook {
     long askLeft;
     long last;
     Session session = Session.CLOSED;
+    /** The session period ({@code SessionKey}) of the last quote. */
+    long sessionKey = Long.MIN_VALUE;
     boolean halted;
     int orderCount;
     /** Cached best prices of the sorted indexes (so most ticks never walk a tree). */
@@ -107,11 +109,12 @@ final class SecBook {
         bidLeft = bidSize;
         askLeft = askSize;
         session = q.session();
+        sessionKey = q.sessionKey();
         halted = q.halted();
     }
 
     Snapshot.QuoteState snapshot() {
-        return new Snapshot.QuoteState(id, timeMs, bid, bidSize, bidLeft, ask, askSize, askLeft, last, session, halted);
+        return new Snapshot.QuoteState(id, timeMs, bid, bidSize, bidLeft, ask, askSize, askLeft, last, session, sessionKey, halted);
     }
 
     void restore(Snapshot.QuoteState q) {
@@ -125,6 +128,7 @@ final class SecBook {
         askLeft = q.askLeft();
         last = q.last();
         session = q.session();
+        sessionKey = q.sessionKey();
         halted = q.halted();
     }
 }

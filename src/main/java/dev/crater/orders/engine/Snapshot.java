@@ -10,7 +10,7 @@ import java.util.List;
  * {@code parentId}/{@code legIndex}), trailing state and queue priorities; {@code finishedLegs} are the already
  * terminal legs of conditional groups that are still live (their status decides the group's outcome).
  */
-public record Snapshot(long nowMs, Session session, long sessionSinceMs, long nextFillId, long nextLedgerId, long nextSeq,
+public record Snapshot(long nowMs, Session session, long sessionKey, long sessionSinceMs, long nextFillId, long nextLedgerId, long nextSeq,
         List<AccountState> accounts, List<PositionSnapshot> positions, List<OrderSnapshot> orders,
         List<OrderSnapshot> finishedLegs, List<QuoteState> quotes) {
 
@@ -19,10 +19,10 @@ public record Snapshot(long nowMs, Session session, long sessionSinceMs, long ne
      * stands in a Canceled placeholder for each missing terminal leg of a live conditional group; this only affects
      * the group's final status when it ends unfilled (Canceled instead of Expired/Rejected).
      */
-    public Snapshot(long nowMs, Session session, long sessionSinceMs, long nextFillId, long nextLedgerId, long nextSeq,
-            List<AccountState> accounts, List<PositionSnapshot> positions, List<OrderSnapshot> orders,
-            List<QuoteState> quotes) {
-        this(nowMs, session, sessionSinceMs, nextFillId, nextLedgerId, nextSeq, accounts, positions, orders, List.of(),
+    public Snapshot(long nowMs, Session session, long sessionKey, long sessionSinceMs, long nextFillId,
+            long nextLedgerId, long nextSeq, List<AccountState> accounts, List<PositionSnapshot> positions,
+            List<OrderSnapshot> orders, List<QuoteState> quotes) {
+        this(nowMs, session, sessionKey, sessionSinceMs, nextFillId, nextLedgerId, nextSeq, accounts, positions, orders, List.of(),
                 quotes);
     }
 
@@ -37,6 +37,6 @@ public record Snapshot(long nowMs, Session session, long sessionSinceMs, long ne
 
     /** The last quote of a security; {@code bidLeft}/{@code askLeft} are the sizes not yet consumed by fills. */
     public record QuoteState(int securityId, long timeMs, long bid, long bidSize, long bidLeft, long ask, long askSize,
-            long askLeft, long last, Session session, boolean halted) {
+            long askLeft, long last, Session session, long sessionKey, boolean halted) {
     }
 }

@@ -118,7 +118,7 @@ class DeterminismTest {
                 acc.cash() + 1, acc.settledCash(), acc.reserved(), acc.ledgerSum(), acc.pending(), acc.createdMs());
         List<Snapshot.AccountState> accounts = new ArrayList<>(s.accounts());
         accounts.set(0, bad);
-        Snapshot tampered = new Snapshot(s.nowMs(), s.session(), s.sessionSinceMs(), s.nextFillId(), s.nextLedgerId(),
+        Snapshot tampered = new Snapshot(s.nowMs(), s.session(), s.sessionKey(), s.sessionSinceMs(), s.nextFillId(), s.nextLedgerId(),
                 s.nextSeq(), accounts, s.positions(), s.orders(), s.finishedLegs(), s.quotes());
         assertThatThrownBy(() -> Engine.restore(tampered)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("ledger sum");
