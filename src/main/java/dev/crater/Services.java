@@ -99,7 +99,7 @@ public final class Services implements AutoCloseable {
         this.users = new UserService(new UserStore(database.jdbi()), hasher, companies, passwordPolicy, clock);
         this.audit = new AuditLog(database.jdbi(), clock);
         this.outbox = new Outbox(database.jdbi(), clock);
-        this.mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElse(outbox);
+        this.mailer = config.smtp().<Mailer>map(c -> new SmtpMailer(c, clock)).orElse(outbox);
         this.sms = config.sms().<SmsSender>map(HttpSmsGateway::new).orElseGet(() -> new OutboxSmsSender(outbox));
         this.secretBox = new SecretBox(MasterKey.load(config.masterKeyText(), config.dataDir()));
         this.tokens = new TokenStore(database.jdbi());

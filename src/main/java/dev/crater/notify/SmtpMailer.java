@@ -8,6 +8,7 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.Date;
 import java.util.Properties;
 
@@ -22,9 +23,11 @@ public final class SmtpMailer implements Mailer {
 
     private final SmtpConfig config;
     private final Session session;
+    private final InstantSource clock;
 
-    public SmtpMailer(SmtpConfig config) {
+    public SmtpMailer(SmtpConfig config, InstantSource clock) {
         this.config = config;
+        this.clock = clock;
         Properties p = new Properties();
         p.put("mail.transport.protocol", "smtp");
         p.put("mail.smtp.host", config.host());
@@ -46,7 +49,7 @@ public final class SmtpMailer implements Mailer {
             message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to()));
             message.setSubject(mail.subject(), StandardCharsets.UTF_8.name());
             message.setText(mail.body(), StandardCharsets.UTF_8.name());
-            message.setSentDate(new Date());
+            message.setSentDate(Date.from(clock.instant()));
             if (config.username().isEmpty()) {
                 Transport.send(message);
             } else {

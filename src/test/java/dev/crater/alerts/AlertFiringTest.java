@@ -85,12 +85,6 @@ class AlertFiringTest {
         mail.stop();
     }
 
-    @BeforeEach
-    void realTime() {
-        // The CLI stamps sandbox events with the real clock; keep the server's clock there too.
-        server.clock.set(Instant.now());
-    }
-
     // ---- helpers -------------------------------------------------------------------------------
 
     record Actor(User user, String[] headers) {
@@ -123,7 +117,7 @@ class AlertFiringTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (PrintStream capturedOut = new PrintStream(out, true, StandardCharsets.UTF_8)) {
             System.setOut(capturedOut);
-            CommandLine cmd = new CommandLine(new Main());
+            CommandLine cmd = new CommandLine(new Main(server.clock));
             cmd.setOut(new PrintWriter(capturedOut, true));
             cmd.setErr(new PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true));
             String[] all = java.util.Arrays.copyOf(args, args.length + 2);
@@ -164,13 +158,12 @@ class AlertFiringTest {
     }
 
     Quote quote(String symbol) {
-        server.clock.set(Instant.now());
         return server.services().market.quote(security(symbol).id()).orElseThrow();
     }
 
-    /** Keeps the server on real time and runs a ticker round, as the ticker thread would. */
+    /** Moves the server's clock on a second and runs a ticker round, as the ticker thread would. */
     void tick() {
-        server.clock.set(Instant.now());
+        server.clock.advance(java.time.Duration.ofSeconds(1));
         server.services().market.tick();
     }
 
@@ -379,7 +372,7 @@ class AlertFiringTest {
     void expiredAlertsMoveToExpiredAndNeverFire() {
         Actor a = actor(false);
         BigDecimal now = quote("XOM").last();
-        long soon = Instant.now().getEpochSecond() + 5;
+        long soon = server.clock.instant().getEpochSecond() + 5;
         long swept = createAlert(a, "XOM", "Last", "GTEQ", plus(now, "5"), ", \"ExpirationDate\": " + soon);
         long lazy = createAlert(a, "XOM", "Last", "LTEQ", plus(now, "-5"), ", \"ExpirationDate\": " + soon);
         AlertMonitor monitor = server.services().alerts.monitor();
@@ -409,7 +402,7 @@ class AlertFiringTest {
     void anAlertReadAfterItsExpiryIsExpiredEvenBeforeTheSweep() {
         Actor a = actor(false);
         BigDecimal now = quote("CVX").last();
-        long soon = Instant.now().getEpochSecond() + 5;
+        long soon = server.clock.instant().getEpochSecond() + 5;
         long id = createAlert(a, "CVX", "Ask", "GTEQ", plus(now, "50"), ", \"ExpirationDate\": " + soon);
         server.clock.set(Instant.ofEpochSecond(soon));
         assertThat(state(a, id)).isEqualTo("Expired");

@@ -61,7 +61,7 @@ class OrderSessionsTest {
     void start() {
         server = TestServer.start(StoreKind.SQLITE);
         TradingCalendar cal = server.services().market.calendar();
-        LocalDate d = LocalDate.now(TradingCalendar.ZONE).plusDays(14).with(TemporalAdjusters.next(DayOfWeek.MONDAY));
+        LocalDate d = LocalDate.of(2026, 11, 30); // a Monday; the loop finds the next three plain trading days
         while (!(cal.isTradingDay(d) && cal.isTradingDay(d.plusDays(1)) && cal.isTradingDay(d.plusDays(2))
                 && cal.earlyClose(d).isEmpty() && cal.earlyClose(d.plusDays(1)).isEmpty())) {
             d = d.plusWeeks(1);

@@ -337,7 +337,7 @@ final class OrdersHarness {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (PrintStream capturedOut = new PrintStream(out, true, StandardCharsets.UTF_8)) {
             System.setOut(capturedOut);
-            CommandLine cmd = new CommandLine(new Main());
+            CommandLine cmd = new CommandLine(new Main(server.clock));
             cmd.setOut(new PrintWriter(capturedOut, true));
             cmd.setErr(new PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true));
             String[] all = java.util.Arrays.copyOf(args, args.length + 2);

@@ -14,12 +14,10 @@ import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
-import java.time.temporal.TemporalAdjusters;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -36,10 +34,10 @@ import org.junit.jupiter.api.Timeout;
  * directory, as MarketSandboxTest does): a price set through the CLI fills a resting limit order, a
  * halt stops trading until resumed, a security made untradable is refused.
  *
- * <p>Method: the CLI stamps its events with the wall clock plus the stored market-clock offset, so
- * the server's clock follows the wall clock here (re-set before every CLI call and while waiting)
- * and market time is moved into a regular session of a future Wednesday with
- * {@code crater admin market clock --set}, which shifts market time for the server too.
+ * <p>Method: the CLI runs on the server's own clock, which starts on a fixed Wednesday and moves a
+ * second before every CLI call and while waiting (so the ticker sees time pass); market time is
+ * moved into a regular session of a later Wednesday with {@code crater admin market clock --set},
+ * which shifts market time for the server too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -52,8 +50,7 @@ class OrdersSandboxCliTest {
     void start() {
         server = TestServer.start(StoreKind.SQLITE);
         sync();
-        LocalDate wednesday = LocalDate.now(TradingCalendar.ZONE).plusDays(14)
-                .with(TemporalAdjusters.next(DayOfWeek.WEDNESDAY));
+        LocalDate wednesday = LocalDate.of(2026, 12, 9);
         TradingCalendar cal = server.services().market.calendar();
         while (!cal.isTradingDay(wednesday) || cal.earlyClose(wednesday).isPresent()) {
             wednesday = wednesday.plusWeeks(1);
@@ -81,9 +78,9 @@ class OrdersSandboxCliTest {
         sync();
     }
 
-    /** The server's clock = the wall clock, as the CLI's. */
+    /** Time passes: the server's clock (the CLI's too) moves on a second. */
     void sync() {
-        server.clock.set(Instant.now());
+        server.clock.advance(java.time.Duration.ofSeconds(1));
     }
 
     Cli cli(String... args) {

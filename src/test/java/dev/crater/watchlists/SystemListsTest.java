@@ -9,6 +9,7 @@ import dev.crater.market.Quote;
 import dev.crater.securities.Security;
 import dev.crater.securities.SecurityType;
 import dev.crater.testing.Http;
+import dev.crater.testing.MutableClock;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
 import dev.crater.users.User;
@@ -63,15 +64,15 @@ class SystemListsTest {
     }
 
     @BeforeEach
-    void realTime() {
-        server.clock.set(Instant.now());
+    void startOfTest() {
+        server.clock.set(MutableClock.START);
     }
 
     int cli(String... args) {
         PrintStream originalOut = System.out;
         try (PrintStream capturedOut = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
             System.setOut(capturedOut);
-            CommandLine cmd = new CommandLine(new Main());
+            CommandLine cmd = new CommandLine(new Main(server.clock));
             cmd.setOut(new PrintWriter(capturedOut, true));
             cmd.setErr(new PrintWriter(capturedOut, true));
             String[] all = java.util.Arrays.copyOf(args, args.length + 2);
@@ -84,7 +85,7 @@ class SystemListsTest {
     }
 
     JsonNode systemList(long id) {
-        server.clock.set(Instant.now());
+        server.clock.advance(java.time.Duration.ofSeconds(1));
         Http.Response r = Http.get(server.api() + "v1.0/users/@me/watchlists/" + id + "?includeSecurities=true", headers);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json();

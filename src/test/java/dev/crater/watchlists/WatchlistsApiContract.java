@@ -7,6 +7,7 @@ import dev.crater.companies.Company;
 import dev.crater.securities.OptionContract;
 import dev.crater.securities.Security;
 import dev.crater.testing.Http;
+import dev.crater.testing.MutableClock;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
 import dev.crater.users.User;
@@ -282,7 +283,7 @@ abstract class WatchlistsApiContract {
         JsonNode withOption = create(a, "Options", "[" + option.id() + "]");
         assertThat(withOption.get("SecurityList").get(0).get("Type").asText()).isEqualTo("Option");
         assertThat(withOption.get("SecurityList").get(0).get("ParentId").asInt()).isEqualTo(4);
-        server.clock.set(Instant.now());
+        server.clock.set(MutableClock.START);
     }
 
     @Test
@@ -420,7 +421,7 @@ abstract class WatchlistsApiContract {
         noRoute(call(a, "PUT", "watchlists/" + id + "/name", null), "watchlists/" + id + "/name");
         Http.Response tooLong = call(a, "PUT", "watchlists/" + id + "/name?name=" + "x".repeat(101), null);
         assertThat(tooLong.status()).isEqualTo(422);
-        server.clock.set(Instant.now());
+        server.clock.set(MutableClock.START);
     }
 
     // ---- securities by id ----------------------------------------------------------------------
