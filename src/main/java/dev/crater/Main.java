@@ -4,6 +4,7 @@ import dev.crater.admin.AdminCommand;
 import dev.crater.config.CraterConfig;
 import dev.crater.demo.DemoData;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -15,6 +16,22 @@ import picocli.CommandLine.Option;
         description = "A self-hosted server for the AutoShares / ETNA Trader Trading API.",
         subcommands = {Main.Serve.class, AdminCommand.class})
 public final class Main implements Runnable {
+
+    /** The one clock every command reads (the system clock; tests pass their own). */
+    private final InstantSource clock;
+
+    public Main() {
+        this(InstantSource.system());
+    }
+
+    public Main(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    /** The clock of the command line {@code spec} belongs to. */
+    public static InstantSource clock(CommandLine.Model.CommandSpec spec) {
+        return spec.root().userObject() instanceof Main m ? m.clock : InstantSource.system();
+    }
 
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).execute(args);
@@ -28,24 +45,24 @@ public final class Main implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
-    /** Options every command shares: where the store is. Unset options fall back to CRATER_* variables. */
-    public static class StoreOptions {
-        @Option(names = "--data-dir", description = "Directory of the embedded SQLite store (CRATER_DATA_DIR, default ./data).")
-        Path dataDir;
+    /** Where the store is, for every command; accepted before or after any subcommand. */
+    @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Directory of the embedded SQLite store (CRATER_DATA_DIR, default ./data).")
+    Path dataDir;
 
-        public CraterConfig config() {
-            CraterConfig c = CraterConfig.fromEnvironment(System.getenv());
-            if (dataDir != null) {
-                c = c.withDataDir(dataDir);
-            }
-            return c;
+    /** The configuration of the command line {@code spec} belongs to: CRATER_* variables, then its options. */
+    public static CraterConfig config(CommandLine.Model.CommandSpec spec) {
+        CraterConfig c = CraterConfig.fromEnvironment(System.getenv());
+        if (spec.root().userObject() instanceof Main m && m.dataDir != null) {
+            c = c.withDataDir(m.dataDir);
         }
+        return c;
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the API server.")
     static final class Serve implements Callable<Integer> {
-        @CommandLine.Mixin
-        StoreOptions store = new StoreOptions();
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--port", description = "TCP port (CRATER_PORT, default 8080).")
         Integer port;
@@ -58,7 +75,7 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            CraterConfig c = store.config();
+            CraterConfig c = config(spec);
             if (port != null) {
                 c = c.withPort(port);
             }
@@ -68,7 +85,7 @@ public final class Main implements Runnable {
             if (noDemo) {
                 c = c.withDemo(false);
             }
-            Services services = Services.open(c);
+            Services services = Services.open(c, clock(spec));
             boolean created = c.demo() && DemoData.createIfEmpty(services);
             App app = App.start(services);
             CountDownLatch stopped = new CountDownLatch(1);

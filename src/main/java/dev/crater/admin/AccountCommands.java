@@ -63,6 +63,11 @@ final class AccountCommands {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List accounts and their users.")
     static final class AccountList extends AdminCommand.StoreCommand {
+        @Override
+        boolean audited() {
+            return false;
+        }
+
         @Option(names = "--company", description = "Only this company's accounts.")
         String company;
 
@@ -95,7 +100,7 @@ final class AccountCommands {
 
         @Override
         int run(Services s) {
-            account(s, accountId);
+            auditCompanyId = account(s, accountId).companyId();
             String d = description.trim();
             if (d.isEmpty() || d.length() > 200) {
                 throw new IllegalArgumentException("--description is 1 to 200 characters");

@@ -3,6 +3,7 @@ package dev.crater.admin;
 import dev.crater.Main;
 import dev.crater.Services;
 import dev.crater.audit.AuditLog;
+import dev.crater.config.CraterConfig;
 import dev.crater.http.ClientInfo;
 import dev.crater.companies.Company;
 import dev.crater.http.Dates;
@@ -13,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,6 +36,10 @@ public final class AdminCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--create-store", scope = CommandLine.ScopeType.INHERIT,
+            description = "Create a new, empty store when the data directory has none (without it a missing store is an error).")
+    boolean createStore;
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
@@ -52,16 +58,26 @@ public final class AdminCommand implements Runnable {
 
     /** Base for leaf commands: opens the store, runs, maps rule violations to exit code 2. */
     abstract static class StoreCommand implements Callable<Integer> {
-        @CommandLine.Mixin
-        Main.StoreOptions store = new Main.StoreOptions();
-
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public final Integer call() {
-            try (Services services = Services.open(store.config())) {
-                return run(services);
+            CraterConfig config = Main.config(spec);
+            if (!config.usesPostgres() && !Files.exists(config.sqliteFile()) && !createStore(spec)) {
+                spec.commandLine().getErr().println("error: there is no Crater store at "
+                        + config.sqliteFile().toAbsolutePath().normalize() + "\n  Name the server's store with --data-dir DIR"
+                        + " (or CRATER_DATA_DIR), or add --create-store to create a new, empty one there.");
+                return 2;
+            }
+            try (Services services = Services.open(config, Main.clock(spec))) {
+                int code = run(services);
+                if (code == 0 && audited()) {
+                    services.audit.record(auditCompanyId, auditUser == null ? null : auditUser.id(),
+                            auditUser == null ? null : auditUser.username(), AuditLog.Event.OPERATOR_COMMAND, null,
+                            ClientInfo.operator(), commandLine(spec));
+                }
+                return code;
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("error: " + e.getMessage());
                 return 2;
@@ -69,6 +85,59 @@ public final class AdminCommand implements Runnable {
         }
 
         abstract int run(Services s);
+
+        /** The company (and user) an audited command acted on, when it names one; set by {@link #run}. */
+        Long auditCompanyId;
+        User auditUser;
+
+        /**
+         * Whether a successful run is written to the audit log as an {@code OPERATOR_COMMAND} (who, what, when).
+         * Commands that only read say no; commands that record an event of their own say no too.
+         */
+        boolean audited() {
+            return true;
+        }
+
+        void auditUser(User u) {
+            auditUser = u;
+            auditCompanyId = u.companyId();
+        }
+
+        /** Option names whose values are never written down (the audit log holds no secrets). */
+        private static final java.util.regex.Pattern SECRET_OPTION =
+                java.util.regex.Pattern.compile("--(pin|password|secret|key|token|code)([-=].*)?", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+        /** The command as typed after {@code crater}, secret option values replaced by {@code ***}. */
+        static String commandLine(CommandLine.Model.CommandSpec spec) {
+            List<String> args = spec.root().commandLine().getParseResult().originalArgs();
+            StringBuilder b = new StringBuilder();
+            boolean hideNext = false;
+            for (String a : args) {
+                String shown = a;
+                if (hideNext) {
+                    shown = "***";
+                    hideNext = false;
+                } else if (SECRET_OPTION.matcher(a).matches() && !a.equals("--password-stdin")) {
+                    int eq = a.indexOf('=');
+                    if (eq > 0) {
+                        shown = a.substring(0, eq + 1) + "***";
+                    } else {
+                        hideNext = true;
+                    }
+                }
+                b.append(b.isEmpty() ? "" : " ").append(shown.contains(" ") ? "'" + shown + "'" : shown);
+            }
+            return b.toString();
+        }
+
+        private static boolean createStore(CommandLine.Model.CommandSpec spec) {
+            for (CommandLine.Model.CommandSpec c = spec; c != null; c = c.parent()) {
+                if (c.userObject() instanceof AdminCommand a) {
+                    return a.createStore;
+                }
+            }
+            return false;
+        }
 
         static Company company(Services s, String name) {
             return s.companies.byName(name)
@@ -91,7 +160,9 @@ public final class AdminCommand implements Runnable {
 
         @Override
         final int run(Services s) {
-            return run(s, user(s, company, username));
+            User u = user(s, company, username);
+            auditUser(u);
+            return run(s, u);
         }
 
         abstract int run(Services s, User u);
@@ -110,6 +181,7 @@ public final class AdminCommand implements Runnable {
         @Override
         int run(Services s) {
             Company c = s.companies.create(name);
+            auditCompanyId = c.id();
             System.out.println("Created company " + c.id() + " '" + c.name() + "'");
             System.out.println("Et-App-Key: " + c.appKey());
             return 0;
@@ -118,6 +190,11 @@ public final class AdminCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List companies with their keys.")
     static final class CompanyList extends StoreCommand {
+        @Override
+        boolean audited() {
+            return false;
+        }
+
         @Override
         int run(Services s) {
             System.out.printf("%-6s %-30s %s%n", "ID", "NAME", "ET-APP-KEY");
@@ -151,6 +228,7 @@ public final class AdminCommand implements Runnable {
         @Override
         int run(Services s) {
             Company c = company(s, name);
+            auditCompanyId = c.id();
             dev.crater.companies.CompanyPolicy p = s.companies.policy(c.id());
             dev.crater.companies.CompanyPolicy next = new dev.crater.companies.CompanyPolicy(
                     passwordMinLength != null ? passwordMinLength : p.passwordMinLength(),
@@ -200,6 +278,7 @@ public final class AdminCommand implements Runnable {
             String password = readPassword();
             User u = s.users.create(new UserService.NewUser(c.id(), username, password, email, phone, pin,
                     User.TwoFactorMethod.parse(twoFactor), firstName, lastName));
+            auditUser(u);
             System.out.println("Created user " + u.id() + " '" + u.username() + "' in '" + c.name() + "'"
                     + (u.hasPin() ? ", PIN set" : "") + ", two-factor " + u.twoFactor().wire());
             return 0;
@@ -223,6 +302,11 @@ public final class AdminCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List users.")
     static final class UserList extends StoreCommand {
         @Override
+        boolean audited() {
+            return false;
+        }
+
+        @Override
         int run(Services s) {
             Map<Long, String> companies = s.companies.all().stream()
                     .collect(Collectors.toMap(Company::id, Company::name));
@@ -244,9 +328,14 @@ public final class AdminCommand implements Runnable {
     @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a user: no login, tokens refused.")
     static final class UserDisable extends UserCommand {
         @Override
+        boolean audited() {
+            return false;
+        }
+
+        @Override
         int run(Services s, User u) {
             s.users.setEnabled(u.id(), false);
-            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.USER_DISABLED, null, ClientInfo.OPERATOR,
+            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.USER_DISABLED, null, ClientInfo.operator(),
                     "all tokens revoked");
             System.out.println("Disabled user " + u.id() + " '" + u.username() + "' and revoked its tokens");
             return 0;
@@ -256,9 +345,14 @@ public final class AdminCommand implements Runnable {
     @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled user again.")
     static final class UserEnable extends UserCommand {
         @Override
+        boolean audited() {
+            return false;
+        }
+
+        @Override
         int run(Services s, User u) {
             s.users.setEnabled(u.id(), true);
-            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.USER_ENABLED, null, ClientInfo.OPERATOR, null);
+            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.USER_ENABLED, null, ClientInfo.operator(), null);
             System.out.println("Enabled user " + u.id() + " '" + u.username() + "'");
             return 0;
         }
@@ -268,9 +362,14 @@ public final class AdminCommand implements Runnable {
             description = "Lift a lock (or a wait after failed logins) so the user can log in again.")
     static final class UserUnlock extends UserCommand {
         @Override
+        boolean audited() {
+            return false;
+        }
+
+        @Override
         int run(Services s, User u) {
             s.users.unlock(u.id());
-            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.ACCOUNT_UNLOCKED, null, ClientInfo.OPERATOR,
+            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.ACCOUNT_UNLOCKED, null, ClientInfo.operator(),
                     "by an operator");
             System.out.println("Unlocked user " + u.id() + " '" + u.username() + "'");
             return 0;
@@ -282,9 +381,14 @@ public final class AdminCommand implements Runnable {
                     + "the user to set a new one.")
     static final class UserResetPin extends UserCommand {
         @Override
+        boolean audited() {
+            return false;
+        }
+
+        @Override
         int run(Services s, User u) {
             s.users.clearPin(u.id());
-            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.PIN_SET, null, ClientInfo.OPERATOR,
+            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.PIN_SET, null, ClientInfo.operator(),
                     "PIN removed by an operator");
             System.out.println("Removed the PIN of user " + u.id() + " '" + u.username() + "'");
             return 0;
@@ -295,6 +399,11 @@ public final class AdminCommand implements Runnable {
             description = "Set a user's two-factor method. totp enrols a new authenticator secret and prints it with "
                     + "ten recovery codes; sms needs a phone number (--phone, or one already bound).")
     static final class UserSetTwoFactor extends UserCommand {
+        @Override
+        boolean audited() {
+            return false;
+        }
+
         @Option(names = "--method", required = true, description = "none, email, sms or totp.")
         String method;
         @Option(names = "--phone", description = "Bind this number (E.164) as verified, for sms.")
@@ -325,7 +434,7 @@ public final class AdminCommand implements Runnable {
                 }
             }
             s.users.setTwoFactor(u.id(), m);
-            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.TWO_FACTOR_CHANGED, null, ClientInfo.OPERATOR,
+            s.audit.record(u.companyId(), u.id(), u.username(), AuditLog.Event.TWO_FACTOR_CHANGED, null, ClientInfo.operator(),
                     u.twoFactor().wire() + " -> " + m.wire() + " by an operator");
             System.out.println("User " + u.id() + " '" + u.username() + "' now uses two-factor " + m.wire());
             return 0;
@@ -335,6 +444,11 @@ public final class AdminCommand implements Runnable {
     @Command(name = "audit", mixinStandardHelpOptions = true,
             description = "Authentication events, oldest first: time, event, step, company, user, address, agent, detail.")
     static final class AuditCommand extends StoreCommand {
+        @Override
+        boolean audited() {
+            return false;
+        }
+
         @Option(names = "--company", description = "Company name (with --user).")
         String company;
         @Option(names = "--user", description = "Only this username (needs --company when names repeat across companies).")
@@ -393,6 +507,11 @@ public final class AdminCommand implements Runnable {
     @Command(name = "outbox", mixinStandardHelpOptions = true,
             description = "Messages held by the development outbox (used when no SMTP server is configured), newest first.")
     static final class OutboxCommand extends StoreCommand {
+        @Override
+        boolean audited() {
+            return false;
+        }
+
         @Option(names = "--limit", defaultValue = "20", description = "How many messages (at most " + Outbox.MESSAGES_KEPT_MAX + ").")
         int limit;
 

@@ -93,6 +93,11 @@ final class MarketCommands {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List securities.")
     static final class SecurityList extends AdminCommand.StoreCommand {
+        @Override
+        boolean audited() {
+            return false;
+        }
+
         @Option(names = "--type", description = "Only this type (e.g. CommonStock, ETF).")
         String type;
 
@@ -110,12 +115,45 @@ final class MarketCommands {
         }
     }
 
+    /** A security's fields as aligned "name: value" lines, decimals written plainly. */
+    static String details(Security x) {
+        StringBuilder b = new StringBuilder();
+        java.util.function.BiConsumer<String, Object> line = (k, v) -> b.append(String.format("%-16s %s%n", k + ":", v));
+        line.accept("Id", x.id());
+        line.accept("Symbol", x.symbol());
+        line.accept("Name", x.description());
+        line.accept("Type", x.type());
+        line.accept("Exchange", x.exchange());
+        line.accept("Currency", x.currency());
+        line.accept("Tick size", x.tickSize().stripTrailingZeros().toPlainString());
+        line.accept("Reference price", x.referencePrice().setScale(Math.max(2, x.referencePrice().stripTrailingZeros().scale()),
+                java.math.RoundingMode.UNNECESSARY).toPlainString());
+        line.accept("Enabled", yesNo(x.enabled()));
+        line.accept("Tradable", yesNo(x.allowTrade()));
+        line.accept("Marginable", yesNo(x.allowMargin()));
+        line.accept("Shortable", yesNo(x.allowShort()));
+        line.accept("Optionable", yesNo(x.optionable()));
+        line.accept("Origin", x.origin());
+        line.accept("Added", Instant.ofEpochMilli(x.addedAtMs()));
+        line.accept("Modified", Instant.ofEpochMilli(x.modifiedAtMs()));
+        return b.toString();
+    }
+
+    private static String yesNo(boolean b) {
+        return b ? "yes" : "no";
+    }
+
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one security and its quote.")
     static final class SecurityShow extends SecurityCommand {
+        @Override
+        boolean audited() {
+            return false;
+        }
+
 
         @Override
         int run(Services s, Security x) {
-            System.out.println(x);
+            System.out.print(details(x));
             System.out.println(describe(s.market.quoteAt(x, s.market.nowMs())));
             return 0;
         }
@@ -215,6 +253,11 @@ final class MarketCommands {
 
     @Command(name = "quote", mixinStandardHelpOptions = true, description = "Print a security's quote now (market time).")
     static final class MarketQuote extends SecurityCommand {
+        @Override
+        boolean audited() {
+            return false;
+        }
+
 
         @Override
         int run(Services s, Security x) {
@@ -322,14 +365,23 @@ final class MarketCommands {
     }
 
     @Command(name = "clock", mixinStandardHelpOptions = true,
-            description = "Show or move the simulated market clock: --jump 2h (or -30m), --set 2026-11-23T14:30:00Z, --reset.")
+            description = "Show or move the simulated market clock: --jump 2h (or -30m), --set 2026-11-23T14:30:00Z,"
+                    + " --to-open (the next regular session), --reset.")
     static final class MarketClock extends AdminCommand.StoreCommand {
+        @Override
+        boolean audited() {
+            return reset || set != null || jump != null || toOpen;
+        }
+
         @Option(names = "--jump", description = "Move market time by this much (e.g. 2h, -1d).")
         String jump;
         @Option(names = "--set", description = "Set market time to this instant.")
         String set;
         @Option(names = "--reset", description = "Market time = real time again.")
         boolean reset;
+        @Option(names = "--to-open", description = "Move market time forward to the next regular-session open"
+                + " (unchanged while the regular session is open): trade now, whatever the real time.")
+        boolean toOpen;
 
         @Override
         int run(Services s) {
@@ -345,14 +397,38 @@ final class MarketCommands {
                 }
             } else if (jump != null) {
                 offset += duration(jump).toMillis();
+            } else if (toOpen) {
+                long now = real + offset;
+                if (s.market.session(now) != dev.crater.market.Session.REGULAR) {
+                    offset = nextRegularOpen(s.market.calendar(), now).toEpochMilli() - real;
+                }
             }
-            if (reset || set != null || jump != null) {
+            if (reset || set != null || jump != null || toOpen) {
                 s.marketControl.setClockOffset(offset);
             }
             long market = real + offset;
-            System.out.println("market time " + Instant.ofEpochMilli(market) + " (" + s.market.session(market)
-                    + "), offset " + Duration.ofMillis(offset));
+            System.out.println("market time " + Instant.ofEpochMilli(market) + " (" + newYork(market) + " New York, "
+                    + s.market.session(market) + "), offset " + Duration.ofMillis(offset));
+            if (s.market.session(market) != dev.crater.market.Session.REGULAR) {
+                System.out.println("the regular session opens " + newYork(nextRegularOpen(s.market.calendar(), market)
+                        .toEpochMilli()) + " New York (market clock --to-open moves there)");
+            }
             return 0;
+        }
+
+        /** The first regular-session open after market time {@code ms}. */
+        static Instant nextRegularOpen(dev.crater.market.TradingCalendar calendar, long ms) {
+            Instant t = Instant.ofEpochMilli(ms);
+            for (java.time.LocalDate d = calendar.tradingDate(t); ; d = d.plusDays(1)) {
+                if (calendar.isTradingDay(d) && calendar.regularOpen(d).toInstant().isAfter(t)) {
+                    return calendar.regularOpen(d).toInstant();
+                }
+            }
+        }
+
+        private static String newYork(long ms) {
+            return java.time.format.DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm", Locale.ROOT)
+                    .format(Instant.ofEpochMilli(ms).atZone(dev.crater.market.TradingCalendar.ZONE));
         }
     }
 }

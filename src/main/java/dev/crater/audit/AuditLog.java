@@ -8,8 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every authentication event, with time, user, company, client address and user agent. Callers
- * pass no secrets; the {@code detail} field is for names of steps, methods and reasons only.
+ * Every authentication event and every operator change (companies, policies, users, accounts,
+ * funding, the market sandbox), with time, user, company, client address and user agent. Callers
+ * pass no secrets; the {@code detail} field is for names of steps, methods, reasons and the
+ * operator's command with secret values masked.
  */
 public final class AuditLog {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -21,7 +23,9 @@ public final class AuditLog {
     public enum Event {
         LOGIN_SUCCEEDED, LOGIN_FAILED, LOGIN_EXPECTING, LOGIN_THROTTLED, ACCOUNT_LOCKED, ACCOUNT_UNLOCKED,
         TOKEN_REVOKED, TOKENS_REVOKED, PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED, PASSWORD_RESET, PASSWORD_EXPIRED,
-        PIN_SET, TWO_FACTOR_CHANGED, PHONE_BOUND, USER_DISABLED, USER_ENABLED, RATE_LIMITED
+        PIN_SET, TWO_FACTOR_CHANGED, PHONE_BOUND, USER_DISABLED, USER_ENABLED, RATE_LIMITED,
+        /** An operator changed something from the command line: companies, policies, users, accounts, cash, the sandbox. */
+        OPERATOR_COMMAND
     }
 
     /** One stored event. */

@@ -103,7 +103,7 @@ public final class SecurityImages {
     public SecurityImages(Path overrideDirectory) {
         boolean overrides = overrideDirectory != null && Files.isDirectory(overrideDirectory);
         if (overrideDirectory != null && !overrides) {
-            LOG.info("Security image directory {} does not exist; using the built-in pictures", overrideDirectory);
+            LOG.debug("Security image directory {} does not exist; using the built-in pictures", overrideDirectory);
         }
         List<Image> list = new ArrayList<>(FILE_NAMES.size());
         for (String name : FILE_NAMES) {

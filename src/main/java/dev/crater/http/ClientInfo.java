@@ -11,7 +11,11 @@ import java.net.SocketAddress;
  */
 public record ClientInfo(String address, String userAgent) {
     public static final int USER_AGENT_CHARS_MAX = 300;
-    public static final ClientInfo OPERATOR = new ClientInfo("cli", "crater admin");
+
+    /** The operator at this machine's command line, named by their operating-system account. */
+    public static ClientInfo operator() {
+        return new ClientInfo("cli", "crater admin (" + System.getProperty("user.name", "unknown") + ")");
+    }
 
     public static ClientInfo of(ServerRequest req) {
         SocketAddress peer = req.remotePeer().address();

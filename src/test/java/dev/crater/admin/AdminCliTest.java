@@ -39,6 +39,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,11 +66,66 @@ class AdminCliTest {
 
     private App server;
 
+    /** Each test's store: created the way an operator creates one without a server, {@code --create-store}. */
+    @BeforeEach
+    void createStore() {
+        Cli made = cli("", "admin", "--create-store", "company", "list", "--data-dir", dir.toString());
+        assertThat(made.code()).as(made.toString()).isZero();
+    }
+
     @AfterEach
     void stopServer() {
         if (server != null) {
             server.close();
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // the store and the command line
+
+    @Test
+    void adminRefusesToCreateAStoreWhereThereIsNoneAndSaysHow(@TempDir Path elsewhere) {
+        Cli r = cli("", "admin", "company", "list", "--data-dir", elsewhere.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("there is no Crater store at " + elsewhere.resolve("crater.db").toAbsolutePath().normalize())
+                .contains("--data-dir").contains("--create-store");
+        assertThat(elsewhere.resolve("crater.db")).doesNotExist();
+    }
+
+    @Test
+    void dataDirIsAcceptedBeforeTheSubcommandToo() {
+        createCompany("Acme");
+        for (String[] args : List.of(
+                new String[] {"--data-dir", dir.toString(), "admin", "company", "list"},
+                new String[] {"admin", "--data-dir", dir.toString(), "company", "list"},
+                new String[] {"admin", "company", "list", "--data-dir", dir.toString()})) {
+            Cli list = cli("", args);
+            assertThat(list.code()).as(list.toString()).isZero();
+            assertThat(list.out()).as(String.join(" ", args)).contains("Acme");
+        }
+    }
+
+    @Test
+    void changesAreAuditedWithTheCommandAndNoSecrets() {
+        createCompany("Acme");
+        createUser("Acme", "pat", "correct horse battery", "--pin", "8642");
+        cli("", "admin", "company", "set-policy", "--name", "Acme", "--free-failures", "7", "--data-dir", dir.toString());
+        cli("", "admin", "company", "list", "--data-dir", dir.toString());
+        Cli audit = cli("", "admin", "audit", "--data-dir", dir.toString());
+        assertThat(audit.code()).as(audit.toString()).isZero();
+        assertThat(audit.out()).contains("OPERATOR_COMMAND").contains("admin company create --name Acme")
+                .contains("admin user create --company Acme --username pat").contains("--pin ***")
+                .contains("admin company set-policy --name Acme --free-failures 7")
+                .doesNotContain("8642").doesNotContain("correct horse").doesNotContain("company list");
+        assertThat(audit.out()).contains("crater admin (" + System.getProperty("user.name"));
+    }
+
+    @Test
+    void securityShowPrintsAlignedPlainText() {
+        Cli show = cli("", "admin", "security", "show", "--symbol", "AAPL", "--data-dir", dir.toString());
+        assertThat(show.code()).as(show.toString()).isZero();
+        assertThat(show.out()).contains("Symbol:          AAPL").containsPattern("Reference price: \\d+\\.\\d\\d")
+                .doesNotContain("Security[").doesNotContain("E+");
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ class AdminTwoFactorTest {
     void operatorEnrolsAnAuthenticatorAndBindsAPhone() throws Exception {
         Path dir = Files.createTempDirectory("crater-admin-2fa-");
         String d = dir.toString();
-        Run company = cli("", "admin", "company", "create", "--name", "Ops", "--data-dir", d);
+        Run company = cli("", "admin", "--create-store", "company", "create", "--name", "Ops", "--data-dir", d);
         Matcher key = Pattern.compile("Et-App-Key: (\\S+)").matcher(company.out());
         assertThat(key.find()).isTrue();
         assertThat(cli(PASSWORD + "\n", "admin", "user", "create", "--company", "Ops", "--username", "olga",

@@ -140,7 +140,7 @@ class CrashRestartTest {
             d = d.plusWeeks(1);
         }
         String at = ZonedDateTime.of(d, LocalTime.of(11, 0), TradingCalendar.ZONE).toInstant().toString();
-        int code = new CommandLine(new Main()).execute("admin", "market", "clock", "--set", at, "--data-dir",
+        int code = new CommandLine(new Main()).execute("admin", "--create-store", "market", "clock", "--set", at, "--data-dir",
                 dataDir.toString());
         assertThat(code).isZero();
     }
