@@ -59,6 +59,19 @@ public final class Main implements Runnable {
         return c;
     }
 
+    /** One line for the banner: the simulated market's session now, and how to trade when it is closed. */
+    static String marketStatus(Services s) {
+        long now = s.market.nowMs();
+        dev.crater.market.Session session = s.market.session(now);
+        String at = java.time.format.DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm", java.util.Locale.ROOT)
+                .format(java.time.Instant.ofEpochMilli(now).atZone(dev.crater.market.TradingCalendar.ZONE));
+        String line = session + " at " + at + " New York (market time)";
+        if (session != dev.crater.market.Session.REGULAR) {
+            line += "; orders wait for their session. To trade now: ./crater admin market clock --to-open";
+        }
+        return line;
+    }
+
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the API server.")
     static final class Serve implements Callable<Integer> {
         @CommandLine.Spec
@@ -95,13 +108,16 @@ public final class Main implements Runnable {
             }, "crater-shutdown"));
             String base = "http://localhost:" + app.port() + "/api/";
             System.out.println("Crater is listening on " + c.host() + ":" + app.port() + "   base URL " + base);
-            System.out.println("Store: " + (c.usesPostgres() ? "PostgreSQL " + c.dbUrl() : "SQLite " + c.sqliteFile().toAbsolutePath()));
+            System.out.println("Store: " + (c.usesPostgres() ? "PostgreSQL " + c.dbUrl()
+                    : "SQLite " + c.sqliteFile().toAbsolutePath().normalize()));
+            System.out.println("Market: " + marketStatus(services));
             System.out.println("Mail:  " + services.mailer.describe());
             System.out.println("SMS:   " + services.sms.describe());
             if (created) {
                 System.out.println("Created the demo company and users (start with --no-demo to skip this on an empty store).");
             }
             DemoData.printLogin(services, base, System.out);
+            System.out.flush();
             stopped.await();
             return 0;
         }

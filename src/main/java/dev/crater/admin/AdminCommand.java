@@ -514,10 +514,28 @@ public final class AdminCommand implements Runnable {
 
         @Option(names = "--limit", defaultValue = "20", description = "How many messages (at most " + Outbox.MESSAGES_KEPT_MAX + ").")
         int limit;
+        @Option(names = "--last-code", description = "Print only the code (6 to 8 digits) of the newest message that has one.")
+        boolean lastCode;
+        @Option(names = "--to", description = "Only messages to this address or phone number.")
+        String to;
+
+        private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("(?<![\\d.])\\d{6,8}(?![\\d])");
 
         @Override
         int run(Services s) {
-            for (Outbox.Entry e : s.outbox.newest(limit)) {
+            List<Outbox.Entry> messages = s.outbox.newest(lastCode ? Outbox.MESSAGES_KEPT_MAX : limit).stream()
+                    .filter(e -> to == null || e.recipient().equalsIgnoreCase(to.trim())).toList();
+            if (lastCode) {
+                for (Outbox.Entry e : messages) {
+                    java.util.regex.Matcher m = CODE.matcher(e.body());
+                    if (m.find()) {
+                        System.out.println(m.group());
+                        return 0;
+                    }
+                }
+                throw new IllegalArgumentException("no message with a code in the outbox" + (to == null ? "" : " to " + to));
+            }
+            for (Outbox.Entry e : messages) {
                 System.out.println("#" + e.id() + "  " + Dates.iso(e.createdAtMs()) + "  " + e.channel() + " to " + e.recipient());
                 System.out.println("Subject: " + e.subject());
                 System.out.println(e.body());
