@@ -97,8 +97,9 @@ public final class AdminCommand implements Runnable {
         abstract int run(Services s, User u);
     }
 
-    @Command(name = "company", mixinStandardHelpOptions = true, description = "Companies and their application keys.",
-            subcommands = {CompanyCreate.class, CompanyList.class, CompanySetPolicy.class})
+    @Command(name = "company", mixinStandardHelpOptions = true,
+            description = "Companies, their application keys and their operator keys.",
+            subcommands = {CompanyCreate.class, CompanyList.class, CompanySetPolicy.class, OperatorKeyCommands.Group.class})
     static final class CompanyCommands extends AdminCommand.Group {
     }
 
@@ -333,7 +334,8 @@ public final class AdminCommand implements Runnable {
     }
 
     @Command(name = "audit", mixinStandardHelpOptions = true,
-            description = "Authentication events, oldest first: time, event, step, company, user, address, agent, detail.")
+            description = "Authentication events and operator actions, oldest first: time, event, step, company, "
+                    + "user (or operator key), address, agent, detail.")
     static final class AuditCommand extends StoreCommand {
         @Option(names = "--company", description = "Company name (with --user).")
         String company;
@@ -361,8 +363,9 @@ public final class AdminCommand implements Runnable {
             }
             long sinceMs = parseSince(since, s.clock.millis());
             for (AuditLog.Entry e : s.audit.query(userId, sinceMs, limit)) {
-                System.out.printf("%s  %-24s %-18s c=%s u=%s %-20s %-15s %s  %s%n", Dates.iso(e.atMs()), e.event(),
-                        e.step() == null ? "-" : e.step(), e.companyId(), e.userId(),
+                System.out.printf("%s  %-24s %-18s c=%s %s %-20s %-15s %s  %s%n", Dates.iso(e.atMs()), e.event(),
+                        e.step() == null ? "-" : e.step(), e.companyId(),
+                        e.operatorKeyId() != null ? "key=" + e.operatorKeyId() : "u=" + e.userId(),
                         e.username() == null ? "-" : e.username(), e.clientAddress(),
                         e.userAgent() == null || e.userAgent().isEmpty() ? "-" : "\"" + e.userAgent() + "\"",
                         e.detail() == null ? "" : e.detail());
