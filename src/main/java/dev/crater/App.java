@@ -102,6 +102,9 @@ public final class App implements AutoCloseable {
                 s.market);
         dev.crater.watchlists.WatchlistRoutes watchlists = new dev.crater.watchlists.WatchlistRoutes(s.watchlists);
         dev.crater.alerts.AlertRoutes alerts = new dev.crater.alerts.AlertRoutes(s.alerts, s.config.publicBaseUrl());
+        // Crater addition: market status and calendar for traders.
+        dev.crater.market.MarketStatusRoutes marketStatus = new dev.crater.market.MarketStatusRoutes(
+                new dev.crater.market.MarketStatus(s.market));
         for (String prefix : VERSION_PREFIXES) {
             // Open routes (app key only), then the PIN set-up calls (which admit set-up tokens),
             // then the guard: everything after it needs an app key and a full bearer token.
@@ -110,7 +113,7 @@ public final class App implements AutoCloseable {
             // Orders first: routes are tried in order, and placing an order is the hot path (no
             // two services share a path shape, so the order only changes how fast a match is found).
             routing.register(prefix, orders, positions, users, passwords, security, subscriptions, securities,
-                    history, accounts, transactions, watchlists, alerts);
+                    history, accounts, transactions, watchlists, alerts, marketStatus);
         }
         routing.any((req, res) -> HttpSupport.json(res, 404,
                 ApiError.Message.noRoute(req.requestedUri().toUri().toString())));
