@@ -1,5 +1,6 @@
 package dev.crater.market;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.crater.audit.AuditLog;
 import dev.crater.http.ApiError;
@@ -74,10 +75,11 @@ public final class SandboxRoutes implements HttpService {
 
     /**
      * What an operation did: the security, when (market time), the change's details where it has
-     * them, and the security's quote at the first whole second of market time the change is in
-     * force (quotes are per second).
+     * them (fields an operation has no value for are left out), and the security's quote at the first
+     * whole second of market time the change is in force (quotes are per second).
      */
     @JsonPropertyOrder({"Symbol", "Operation", "MarketTime", "Price", "Points", "EventsRemoved", "Quote"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Change(String symbol, String operation, String marketTime, BigDecimal price, List<PathPoint> points,
             Integer eventsRemoved, SandboxQuote quote) {
     }

@@ -231,6 +231,12 @@ class OperatorApiTest {
         assertThat(e.atMs()).as("stamped with the server's clock").isEqualTo(server.clock.millis());
     }
 
+    private static List<String> fieldNames(JsonNode n) {
+        List<String> names = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     private static void assertValidation(Http.Response r, String key) {
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.json().get("Message").asText()).isEqualTo("Validation error occured while processing entity");
@@ -243,6 +249,9 @@ class OperatorApiTest {
     void setPriceMovesTheQuoteTradersSee() {
         try {
             JsonNode r = ok(op("POST", "market/set-price", json("Symbol", "ko", "Price", new BigDecimal("123.45")), key));
+            assertThat(fieldNames(r)).containsExactly("Symbol", "Operation", "MarketTime", "Price", "Quote");
+            assertThat(fieldNames(r.get("Quote"))).containsExactly("Symbol", "SecurityId", "Time", "Bid", "Ask", "Last",
+                    "Session", "IsHalted");
             assertThat(r.get("Symbol").asText()).isEqualTo("KO");
             assertThat(r.get("Operation").asText()).isEqualTo("SetPrice");
             assertThat(r.get("MarketTime").asText()).isEqualTo("2026-11-18T16:00:00.0000000Z");
@@ -269,6 +278,7 @@ class OperatorApiTest {
             JsonNode r = ok(op("POST", "market/move", "{\"Symbol\":\"MCD\",\"Path\":[{\"Price\":300,\"After\":\"1h\"},"
                     + "{\"Price\":350,\"After\":\"PT2H\"}]}", key));
             assertThat(r.get("Operation").asText()).isEqualTo("Move");
+            assertThat(fieldNames(r)).containsExactly("Symbol", "Operation", "MarketTime", "Points", "Quote");
             JsonNode points = r.get("Points");
             assertThat(points).hasSize(3);
             assertThat(points.get(0).get("Time").asText()).isEqualTo("2026-11-18T16:00:00.0000000Z");
@@ -338,6 +348,7 @@ class OperatorApiTest {
             assertThat(notHalted.status()).as(notHalted.body()).isEqualTo(409);
         } finally {
             JsonNode cleared = ok(op("POST", "market/clear", json("Symbol", "PEP"), key));
+            assertThat(fieldNames(cleared)).containsExactly("Symbol", "Operation", "MarketTime", "EventsRemoved", "Quote");
             assertThat(cleared.get("EventsRemoved").asInt()).isEqualTo(1);
             assertAuditedByKey(AuditLog.Event.MARKET_CLEARED, "removed 1 event(s) of PEP");
         }
