@@ -58,7 +58,8 @@ final class OperatorKeyCommands {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List a company's operator keys (ids, names, state; never the keys).")
+            description = "List a company's operator keys, the newest " + OperatorKeys.KEYS_LISTED_MAX
+                    + " at most (ids, names, state; never the keys).")
     static final class ListKeys extends CompanyKeyCommand {
         @Override
         int run(Services s, Company c) {

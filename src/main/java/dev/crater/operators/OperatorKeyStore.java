@@ -46,10 +46,11 @@ public final class OperatorKeyStore {
                 .bind("id", id).bind("c", companyId).map(MAPPER).findOne());
     }
 
-    /** Every key of the company, live and revoked, oldest first. */
-    public List<OperatorKey> ofCompany(long companyId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM operator_keys WHERE company_id = :c ORDER BY id")
-                .bind("c", companyId).map(MAPPER).list());
+    /** The company's newest {@code limit} keys, live and revoked, oldest first. */
+    public List<OperatorKey> ofCompany(long companyId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT * FROM operator_keys WHERE company_id = :c ORDER BY id DESC LIMIT :n")
+                .bind("c", companyId).bind("n", limit).map(MAPPER).list()).reversed();
     }
 
     public long liveCount(long companyId) {

@@ -19,6 +19,8 @@ public final class OperatorKeys {
     /** Named limits. */
     public static final int NAME_CHARS_MAX = 100;
     public static final int LIVE_KEYS_PER_COMPANY_MAX = 20;
+    /** Keys one listing shows at most (the newest; revoked keys are kept for the audit trail). */
+    public static final int KEYS_LISTED_MAX = 1000;
     /** Longest presented key looked up; longer ones cannot exist and are refused unread. */
     public static final int KEY_CHARS_MAX = 100;
     /** Marks the text as a Crater operator key (for secret scanners and for people). */
@@ -64,9 +66,9 @@ public final class OperatorKeys {
         return new Created(key, secret);
     }
 
-    /** The company's keys, live and revoked, oldest first. */
+    /** The company's newest {@link #KEYS_LISTED_MAX} keys, live and revoked, oldest first. */
     public List<OperatorKey> list(Company company) {
-        return store.ofCompany(company.id());
+        return store.ofCompany(company.id(), KEYS_LISTED_MAX);
     }
 
     /**
