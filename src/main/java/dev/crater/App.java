@@ -102,18 +102,32 @@ public final class App implements AutoCloseable {
                 s.market);
         dev.crater.watchlists.WatchlistRoutes watchlists = new dev.crater.watchlists.WatchlistRoutes(s.watchlists);
         dev.crater.alerts.AlertRoutes alerts = new dev.crater.alerts.AlertRoutes(s.alerts, s.config.publicBaseUrl());
+        // Crater additions: market status and calendar for traders; sandbox control for operator keys.
+        dev.crater.market.MarketStatusRoutes marketStatus = new dev.crater.market.MarketStatusRoutes(
+                new dev.crater.market.MarketStatus(s.market));
+        dev.crater.operators.OperatorGuard operator = new dev.crater.operators.OperatorGuard(s.operatorKeys);
+        dev.crater.market.SandboxRoutes sandbox = new dev.crater.market.SandboxRoutes(operator, s.sandbox);
+        dev.crater.accounts.FundingRoutes funding = new dev.crater.accounts.FundingRoutes(operator, s.accounts,
+                s.funding);
         for (String prefix : VERSION_PREFIXES) {
-            // Open routes (app key only), then the PIN set-up calls (which admit set-up tokens),
-            // then the guard: everything after it needs an app key and a full bearer token.
+            // Open routes (app key only), then the PIN set-up calls (which admit set-up tokens), then
+            // the operator routes (an operator key, no app key or bearer token; any other path under
+            // them is checked by the operator guard, then 404), then the guard: everything after it
+            // needs an app key and a full bearer token.
             routing.register(prefix, passwordReset, pin);
+            routing.register(prefix + dev.crater.operators.OperatorGuard.PATH, sandbox, funding);
+            routing.any(prefix + dev.crater.operators.OperatorGuard.PATH + "/*", operator, App::noRoute);
             routing.any(prefix + "/*", guard);
             // Orders first: routes are tried in order, and placing an order is the hot path (no
             // two services share a path shape, so the order only changes how fast a match is found).
             routing.register(prefix, orders, positions, users, passwords, security, subscriptions, securities,
-                    history, accounts, transactions, watchlists, alerts);
+                    history, accounts, transactions, watchlists, alerts, marketStatus);
         }
-        routing.any((req, res) -> HttpSupport.json(res, 404,
-                ApiError.Message.noRoute(req.requestedUri().toUri().toString())));
+        routing.any(App::noRoute);
+    }
+
+    private static void noRoute(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+        HttpSupport.json(res, 404, ApiError.Message.noRoute(req.requestedUri().toUri().toString()));
     }
 
     /** A per-address limiter at the configured {@code /token} rate (one per route group). */

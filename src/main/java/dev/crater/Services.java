@@ -85,6 +85,9 @@ public final class Services implements AutoCloseable {
     public final Market market;
     public final OptionChains options;
     public final AccountService accounts;
+    public final dev.crater.accounts.AccountFunding funding;
+    public final dev.crater.market.MarketSandbox sandbox;
+    public final dev.crater.operators.OperatorKeys operatorKeys;
     public final dev.crater.orders.TradingService trading;
     public final WatchlistService watchlists;
     public final AlertService alerts;
@@ -125,6 +128,10 @@ public final class Services implements AutoCloseable {
                 replay(config), clock, config.market().tickMs());
         this.options = new OptionChains(market);
         this.accounts = new AccountService(new AccountStore(database), users, clock);
+        this.funding = new dev.crater.accounts.AccountFunding(accounts, audit);
+        this.sandbox = new dev.crater.market.MarketSandbox(market, marketControl, audit);
+        this.operatorKeys = new dev.crater.operators.OperatorKeys(
+                new dev.crater.operators.OperatorKeyStore(database.jdbi()), audit, clock);
         this.trading = new dev.crater.orders.TradingService(new dev.crater.orders.TradingStore(database),
                 accounts.store(), market, TRADING_SHARDS);
         this.watchlists = new WatchlistService(new WatchlistStore(database), securities, options,

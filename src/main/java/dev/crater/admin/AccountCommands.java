@@ -3,6 +3,7 @@ package dev.crater.admin;
 import dev.crater.Services;
 import dev.crater.accounts.Account;
 import dev.crater.accounts.AccountLink;
+import dev.crater.audit.AuditLog;
 import dev.crater.companies.Company;
 import dev.crater.users.User;
 import java.math.BigDecimal;
@@ -10,7 +11,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code crater admin account …}: open paper accounts, fund them, link users. */
+/**
+ * {@code crater admin account …}: open paper accounts, fund them (through {@link dev.crater.accounts.AccountFunding},
+ * as the operator route does), link users.
+ */
 final class AccountCommands {
 
     private AccountCommands() {
@@ -91,21 +95,22 @@ final class AccountCommands {
     @Command(name = "fund", mixinStandardHelpOptions = true,
             description = "Deposit (positive) or withdraw (negative) cash; the engine books it once.")
     static final class AccountFund extends AdminCommand.StoreCommand {
+        @Override
+        boolean audited() {
+            return false; // AccountFunding records CASH_REQUESTED
+        }
+
         @Option(names = "--account", required = true)
         long accountId;
         @Option(names = "--amount", required = true, description = "Dollars, e.g. 5000 or -250.50.")
         String amount;
-        @Option(names = "--description", defaultValue = "Deposit")
+        @Option(names = "--description", description = "Default: Deposit, or Withdrawal for a negative amount.")
         String description;
 
         @Override
         int run(Services s) {
-            auditCompanyId = account(s, accountId).companyId();
-            String d = description.trim();
-            if (d.isEmpty() || d.length() > 200) {
-                throw new IllegalArgumentException("--description is 1 to 200 characters");
-            }
-            long id = s.accounts.requestCash(accountId, money(amount, "--amount"), d);
+            Account a = account(s, accountId);
+            long id = s.funding.fund(AuditLog.Actor.CLI, a, money(amount, "--amount"), description);
             System.out.println("Cash request " + id + " recorded for account " + accountId);
             return 0;
         }

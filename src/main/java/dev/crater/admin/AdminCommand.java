@@ -168,8 +168,9 @@ public final class AdminCommand implements Runnable {
         abstract int run(Services s, User u);
     }
 
-    @Command(name = "company", mixinStandardHelpOptions = true, description = "Companies and their application keys.",
-            subcommands = {CompanyCreate.class, CompanyList.class, CompanySetPolicy.class})
+    @Command(name = "company", mixinStandardHelpOptions = true,
+            description = "Companies, their application keys and their operator keys.",
+            subcommands = {CompanyCreate.class, CompanyList.class, CompanySetPolicy.class, OperatorKeyCommands.Group.class})
     static final class CompanyCommands extends AdminCommand.Group {
     }
 
@@ -239,7 +240,15 @@ public final class AdminCommand implements Runnable {
                     failureDelayMaxSeconds != null ? failureDelayMaxSeconds : p.failureDelayMaxSeconds(),
                     lockAfterFailures != null ? lockAfterFailures : p.lockAfterFailures());
             s.companies.setPolicy(c.id(), next);
-            System.out.println("Policy of '" + c.name() + "': " + next);
+            System.out.println("Policy of '" + c.name() + "':");
+            System.out.printf("  %-28s %d%n", "password min length", next.passwordMinLength());
+            System.out.printf("  %-28s %s%n", "password max age (days)", next.passwordMaxAgeDays() == 0 ? "never"
+                    : String.valueOf(next.passwordMaxAgeDays()));
+            System.out.printf("  %-28s %s%n", "PIN required", next.pinRequired() ? "yes" : "no");
+            System.out.printf("  %-28s %d%n", "free failures", next.freeFailures());
+            System.out.printf("  %-28s %d%n", "failure delay (s)", next.failureDelaySeconds());
+            System.out.printf("  %-28s %d%n", "failure delay max (s)", next.failureDelayMaxSeconds());
+            System.out.printf("  %-28s %d%n", "lock after failures", next.lockAfterFailures());
             return 0;
         }
     }
@@ -442,7 +451,8 @@ public final class AdminCommand implements Runnable {
     }
 
     @Command(name = "audit", mixinStandardHelpOptions = true,
-            description = "Authentication events, oldest first: time, event, step, company, user, address, agent, detail.")
+            description = "Authentication events and operator actions, oldest first: time, event, step, company, "
+                    + "user (or operator key), address, agent, detail.")
     static final class AuditCommand extends StoreCommand {
         @Override
         boolean audited() {
@@ -475,8 +485,9 @@ public final class AdminCommand implements Runnable {
             }
             long sinceMs = parseSince(since, s.clock.millis());
             for (AuditLog.Entry e : s.audit.query(userId, sinceMs, limit)) {
-                System.out.printf("%s  %-24s %-18s c=%s u=%s %-20s %-15s %s  %s%n", Dates.iso(e.atMs()), e.event(),
-                        e.step() == null ? "-" : e.step(), e.companyId(), e.userId(),
+                System.out.printf("%s  %-24s %-18s c=%s %s %-20s %-15s %s  %s%n", Dates.iso(e.atMs()), e.event(),
+                        e.step() == null ? "-" : e.step(), e.companyId(),
+                        e.operatorKeyId() != null ? "key=" + e.operatorKeyId() : "u=" + e.userId(),
                         e.username() == null ? "-" : e.username(), e.clientAddress(),
                         e.userAgent() == null || e.userAgent().isEmpty() ? "-" : "\"" + e.userAgent() + "\"",
                         e.detail() == null ? "" : e.detail());

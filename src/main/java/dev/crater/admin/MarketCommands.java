@@ -1,7 +1,9 @@
 package dev.crater.admin;
 
 import dev.crater.Services;
+import dev.crater.audit.AuditLog;
 import dev.crater.market.MarketEvent;
+import dev.crater.market.MarketSandbox;
 import dev.crater.market.Quote;
 import dev.crater.securities.Security;
 import dev.crater.securities.SecurityType;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code crater admin security …} (the securities master) and {@code crater admin market …} (sandbox
- * control of the simulated market). Operators only: nothing here is reachable over the API. Changes
+ * control of the simulated market). The market commands run the same {@link MarketSandbox} operations
+ * as the operator routes of the API and are audited the same way (as {@code crater admin}). Changes
  * are stored and every running node picks them up within about a second.
  */
 final class MarketCommands {
@@ -25,42 +28,18 @@ final class MarketCommands {
     private MarketCommands() {
     }
 
-    /** Parses {@code 90s}, {@code 10m}, {@code 2h}, {@code 3d} or ISO-8601 ({@code PT10M}); may be negative. */
+    /** Parses a duration as the sandbox does ({@link MarketSandbox#duration}). */
     static Duration duration(String text) {
-        String t = text.trim();
-        try {
-            if (t.toUpperCase(Locale.ROOT).startsWith("P") || t.toUpperCase(Locale.ROOT).startsWith("-P")) {
-                return Duration.parse(t);
-            }
-            char unit = t.charAt(t.length() - 1);
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (unit) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> throw new IllegalArgumentException("unknown unit");
-            };
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 90s, 10m, 2h, 3d, PT10M)");
-        }
+        return MarketSandbox.duration(text);
     }
 
+    /** Parses a price as the sandbox does ({@link MarketSandbox#price}). */
     static BigDecimal price(String text) {
-        try {
-            BigDecimal p = new BigDecimal(text.trim());
-            if (p.signum() <= 0 || p.compareTo(BigDecimal.valueOf(1_000_000_000)) > 0) {
-                throw new NumberFormatException();
-            }
-            return p;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a price (a positive decimal up to 1e9)");
-        }
+        return MarketSandbox.price(text);
     }
 
     static Security security(Services s, String symbol) {
-        return s.securities.snapshot().bySymbol(symbol)
-                .orElseThrow(() -> new IllegalArgumentException("no security with symbol '" + symbol + "'"));
+        return s.sandbox.security(symbol);
     }
 
     static String describe(Quote q) {
@@ -269,13 +248,17 @@ final class MarketCommands {
     @Command(name = "set-price", mixinStandardHelpOptions = true,
             description = "Jump a security's price; the simulated path goes on from there.")
     static final class MarketSetPrice extends SecurityCommand {
+        @Override
+        boolean audited() {
+            return false; // MarketSandbox records the change (MARKET_*)
+        }
+
         @Option(names = "--price", required = true)
         String price;
 
         @Override
         int run(Services s, Security x) {
-            long now = s.market.nowMs();
-            s.marketControl.add(new MarketEvent(0, x.id(), MarketEvent.Kind.SET, now, null, price(price), List.of()), now);
+            long now = s.sandbox.setPrice(AuditLog.Actor.CLI, x, price(price));
             System.out.println(x.symbol() + " set to " + price + " at market time " + Instant.ofEpochMilli(now));
             return 0;
         }
@@ -285,6 +268,11 @@ final class MarketCommands {
             description = "Move a security's price along a path: --to P --over D, or --path 'P@D,P@D,…' "
                     + "(prices at offsets from now, e.g. '250@1m,240@5m').")
     static final class MarketMove extends SecurityCommand {
+        @Override
+        boolean audited() {
+            return false; // MarketSandbox records the change (MARKET_*)
+        }
+
         @Option(names = "--to", description = "Target price (with --over).")
         String to;
         @Option(names = "--over", description = "How long the move takes (with --to), e.g. 10m.")
@@ -294,47 +282,38 @@ final class MarketCommands {
 
         @Override
         int run(Services s, Security x) {
-            long now = s.market.nowMs();
-            List<MarketEvent.Point> points = new ArrayList<>();
-            points.add(new MarketEvent.Point(now, s.market.price(x, now)));
+            List<MarketSandbox.PathStep> steps = new ArrayList<>();
             if (path != null) {
                 for (String part : path.split(",")) {
                     String[] pd = part.trim().split("@");
                     if (pd.length != 2) {
                         throw new IllegalArgumentException("path points are PRICE@OFFSET, got '" + part + "'");
                     }
-                    points.add(new MarketEvent.Point(now + duration(pd[1]).toMillis(), price(pd[0])));
+                    steps.add(new MarketSandbox.PathStep(price(pd[0]), duration(pd[1])));
                 }
             } else if (to != null && over != null) {
-                points.add(new MarketEvent.Point(now + duration(over).toMillis(), price(to)));
+                steps.add(new MarketSandbox.PathStep(price(to), duration(over)));
             } else {
                 throw new IllegalArgumentException("give --to and --over, or --path");
             }
-            if (points.size() > MarketEvent.POINTS_MAX) {
-                throw new IllegalArgumentException("a path has at most " + MarketEvent.POINTS_MAX + " points");
-            }
-            for (int i = 1; i < points.size(); i++) {
-                if (points.get(i).atMs() <= points.get(i - 1).atMs()) {
-                    throw new IllegalArgumentException("path offsets must be positive and increasing");
-                }
-            }
-            s.marketControl.add(new MarketEvent(0, x.id(), MarketEvent.Kind.PATH, now, null, null, points), now);
+            List<MarketEvent.Point> points = s.sandbox.move(AuditLog.Actor.CLI, x, steps);
             System.out.println(x.symbol() + " moves along " + (points.size() - 1) + " point(s) from "
-                    + Instant.ofEpochMilli(now));
+                    + Instant.ofEpochMilli(points.getFirst().atMs()));
             return 0;
         }
     }
 
     @Command(name = "halt", mixinStandardHelpOptions = true, description = "Halt trading in a security (price stands still).")
     static final class MarketHalt extends SecurityCommand {
+        @Override
+        boolean audited() {
+            return false; // MarketSandbox records the change (MARKET_*)
+        }
+
 
         @Override
         int run(Services s, Security x) {
-            long now = s.market.nowMs();
-            if (s.market.halted(x, now)) {
-                throw new IllegalArgumentException(x.symbol() + " is halted already");
-            }
-            s.marketControl.add(new MarketEvent(0, x.id(), MarketEvent.Kind.HALT, now, null, null, List.of()), now);
+            long now = s.sandbox.halt(AuditLog.Actor.CLI, x);
             System.out.println(x.symbol() + " halted at market time " + Instant.ofEpochMilli(now));
             return 0;
         }
@@ -342,12 +321,15 @@ final class MarketCommands {
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a halted security.")
     static final class MarketResume extends SecurityCommand {
+        @Override
+        boolean audited() {
+            return false; // MarketSandbox records the change (MARKET_*)
+        }
+
 
         @Override
         int run(Services s, Security x) {
-            if (!s.marketControl.resume(x.id(), s.market.nowMs())) {
-                throw new IllegalArgumentException(x.symbol() + " is not halted");
-            }
+            s.sandbox.resume(AuditLog.Actor.CLI, x);
             System.out.println(x.symbol() + " resumed");
             return 0;
         }
@@ -356,10 +338,15 @@ final class MarketCommands {
     @Command(name = "clear", mixinStandardHelpOptions = true,
             description = "Forget every sandbox event of a security: it follows its plain simulated path again.")
     static final class MarketClear extends SecurityCommand {
+        @Override
+        boolean audited() {
+            return false; // MarketSandbox records the change (MARKET_*)
+        }
+
 
         @Override
         int run(Services s, Security x) {
-            System.out.println("Removed " + s.marketControl.clear(x.id()) + " event(s) of " + x.symbol());
+            System.out.println("Removed " + s.sandbox.clear(AuditLog.Actor.CLI, x) + " event(s) of " + x.symbol());
             return 0;
         }
     }
@@ -370,7 +357,7 @@ final class MarketCommands {
     static final class MarketClock extends AdminCommand.StoreCommand {
         @Override
         boolean audited() {
-            return reset || set != null || jump != null || toOpen;
+            return false; // MarketSandbox records the change (MARKET_*)
         }
 
         @Option(names = "--jump", description = "Move market time by this much (e.g. 2h, -1d).")
@@ -385,45 +372,26 @@ final class MarketCommands {
 
         @Override
         int run(Services s) {
-            long offset = s.marketControl.clockOffset();
-            long real = s.clock.millis();
+            MarketSandbox.ClockState c;
             if (reset) {
-                offset = 0;
+                c = s.sandbox.clock(AuditLog.Actor.CLI, new MarketSandbox.ClockChange.Reset());
             } else if (set != null) {
-                try {
-                    offset = Instant.parse(set.trim()).toEpochMilli() - real;
-                } catch (java.time.format.DateTimeParseException e) {
-                    throw new IllegalArgumentException("--set takes an ISO-8601 instant, e.g. 2026-11-23T14:30:00Z");
-                }
+                c = s.sandbox.clock(AuditLog.Actor.CLI, new MarketSandbox.ClockChange.SetTo(MarketSandbox.instant(set)));
             } else if (jump != null) {
-                offset += duration(jump).toMillis();
+                c = s.sandbox.clock(AuditLog.Actor.CLI, new MarketSandbox.ClockChange.Jump(duration(jump)));
             } else if (toOpen) {
-                long now = real + offset;
-                if (s.market.session(now) != dev.crater.market.Session.REGULAR) {
-                    offset = nextRegularOpen(s.market.calendar(), now).toEpochMilli() - real;
-                }
+                c = s.sandbox.clock(AuditLog.Actor.CLI, new MarketSandbox.ClockChange.ToOpen());
+            } else {
+                c = s.sandbox.clock();
             }
-            if (reset || set != null || jump != null || toOpen) {
-                s.marketControl.setClockOffset(offset);
-            }
-            long market = real + offset;
-            System.out.println("market time " + Instant.ofEpochMilli(market) + " (" + newYork(market) + " New York, "
-                    + s.market.session(market) + "), offset " + Duration.ofMillis(offset));
-            if (s.market.session(market) != dev.crater.market.Session.REGULAR) {
-                System.out.println("the regular session opens " + newYork(nextRegularOpen(s.market.calendar(), market)
-                        .toEpochMilli()) + " New York (market clock --to-open moves there)");
+            System.out.println("market time " + Instant.ofEpochMilli(c.marketMs()) + " (" + newYork(c.marketMs())
+                    + " New York, " + c.session() + "), offset " + Duration.ofMillis(c.offsetMs()));
+            if (c.session() != dev.crater.market.Session.REGULAR) {
+                System.out.println("the regular session opens " + newYork(s.market.calendar()
+                        .nextRegularOpen(Instant.ofEpochMilli(c.marketMs())).toEpochMilli())
+                        + " New York (market clock --to-open moves there)");
             }
             return 0;
-        }
-
-        /** The first regular-session open after market time {@code ms}. */
-        static Instant nextRegularOpen(dev.crater.market.TradingCalendar calendar, long ms) {
-            Instant t = Instant.ofEpochMilli(ms);
-            for (java.time.LocalDate d = calendar.tradingDate(t); ; d = d.plusDays(1)) {
-                if (calendar.isTradingDay(d) && calendar.regularOpen(d).toInstant().isAfter(t)) {
-                    return calendar.regularOpen(d).toInstant();
-                }
-            }
         }
 
         private static String newYork(long ms) {

@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every authentication event and every operator change (companies, policies, users, accounts,
- * funding, the market sandbox), with time, user, company, client address and user agent. Callers
- * pass no secrets; the {@code detail} field is for names of steps, methods, reasons and the
+ * funding, operator keys, the market sandbox), with time, user, company, client address and user
+ * agent; an action taken with an operator key also names the key. Callers pass no secrets; the
+ * {@code detail} field is for names of steps, methods, reasons, what an operator changed and the
  * operator's command with secret values masked.
  */
 public final class AuditLog {
@@ -24,13 +25,33 @@ public final class AuditLog {
         LOGIN_SUCCEEDED, LOGIN_FAILED, LOGIN_EXPECTING, LOGIN_THROTTLED, ACCOUNT_LOCKED, ACCOUNT_UNLOCKED,
         TOKEN_REVOKED, TOKENS_REVOKED, PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED, PASSWORD_RESET, PASSWORD_EXPIRED,
         PIN_SET, TWO_FACTOR_CHANGED, PHONE_BOUND, USER_DISABLED, USER_ENABLED, RATE_LIMITED,
-        /** An operator changed something from the command line: companies, policies, users, accounts, cash, the sandbox. */
-        OPERATOR_COMMAND
+        /** An operator changed something from the command line: companies, policies, users, accounts, securities. */
+        OPERATOR_COMMAND,
+        /** Operator keys: created or revoked (CLI), and a revoked key presented to the API. */
+        OPERATOR_KEY_CREATED, OPERATOR_KEY_REVOKED, OPERATOR_KEY_REFUSED,
+        /** Sandbox control of the simulated market. */
+        MARKET_PRICE_SET, MARKET_MOVED, MARKET_HALTED, MARKET_RESUMED, MARKET_CLEARED, MARKET_CLOCK_SET,
+        /** An operator's deposit or withdrawal, recorded for the trading engine. */
+        CASH_REQUESTED
     }
 
-    /** One stored event. */
+    /**
+     * Who took an operator action: an operator key (its id, name and company) over the API, or
+     * {@link #CLI} ({@code crater admin}, no key), and from which client.
+     */
+    public record Actor(Long operatorKeyId, String keyName, Long companyId, ClientInfo client) {
+        /** {@code crater admin} on the operator's machine. */
+        public static final Actor CLI = new Actor(null, null, null, ClientInfo.operator());
+
+        /** How the audit detail names the actor: {@code key 3 'ci-bot'}, or nothing for the CLI. */
+        String describe() {
+            return operatorKeyId == null ? "" : "key " + operatorKeyId + " '" + keyName + "': ";
+        }
+    }
+
+    /** One stored event; {@code operatorKeyId} names the operator key that acted, if one did. */
     public record Entry(long id, long atMs, Long companyId, Long userId, String username, Event event, String step,
-                        String clientAddress, String userAgent, String detail) {
+                        String clientAddress, String userAgent, String detail, Long operatorKeyId) {
     }
 
     private final Jdbi jdbi;
@@ -47,17 +68,31 @@ public final class AuditLog {
      */
     public void record(Long companyId, Long userId, String username, Event event, String step, ClientInfo client,
                        String detail) {
+        insert(companyId, userId, username, event, step, client, detail, null);
+    }
+
+    /**
+     * Records an operator action by {@code actor} concerning {@code companyId} (null when it concerns
+     * no one company). Like {@link #record}, a failure to record is logged, never thrown.
+     */
+    public void record(Long companyId, Actor actor, Event event, String detail) {
+        insert(companyId, null, null, event, null, actor.client(), actor.describe() + detail, actor.operatorKeyId());
+    }
+
+    private void insert(Long companyId, Long userId, String username, Event event, String step, ClientInfo client,
+                        String detail, Long operatorKeyId) {
         try {
             jdbi.useHandle(h -> h.createUpdate("""
                             INSERT INTO audit_events (at_ms, company_id, user_id, username, event, step, client_address,
-                                user_agent, detail)
-                            VALUES (:at, :c, :u, :name, :event, :step, :addr, :agent, :detail)""")
+                                user_agent, detail, operator_key_id)
+                            VALUES (:at, :c, :u, :name, :event, :step, :addr, :agent, :detail, :key)""")
                     .bind("at", clock.millis()).bind("c", companyId).bind("u", userId)
                     .bind("name", username == null ? null : cut(username, 100))
                     .bind("event", event.name()).bind("step", step)
                     .bind("addr", client == null ? null : client.address())
                     .bind("agent", client == null ? null : client.userAgent())
                     .bind("detail", detail == null ? null : cut(detail, DETAIL_CHARS_MAX))
+                    .bind("key", operatorKeyId)
                     .execute());
         } catch (RuntimeException e) {
             LOG.error("audit event {} for user {} could not be stored", event, userId, e);
@@ -82,7 +117,8 @@ public final class AuditLog {
                 .map((rs, ctx) -> new Entry(rs.getLong("id"), rs.getLong("at_ms"),
                         nullableLong(rs, "company_id"), nullableLong(rs, "user_id"),
                         rs.getString("username"), Event.valueOf(rs.getString("event")), rs.getString("step"),
-                        rs.getString("client_address"), rs.getString("user_agent"), rs.getString("detail")))
+                        rs.getString("client_address"), rs.getString("user_agent"), rs.getString("detail"),
+                        nullableLong(rs, "operator_key_id")))
                 .list()).reversed();
     }
 }

@@ -22,6 +22,11 @@ public final class MarketClock {
         return base.millis() + offsetMs.getAsLong();
     }
 
+    /** How far market time runs ahead of the server's clock (negative: behind), in milliseconds. */
+    public long offsetMs() {
+        return offsetMs.getAsLong();
+    }
+
     public InstantSource base() {
         return base;
     }

@@ -257,6 +257,18 @@ public final class TradingCalendar {
         }
     }
 
+    /** The first regular-session open strictly after {@code t}. */
+    public Instant nextRegularOpen(Instant t) {
+        LocalDate d = tradingDate(t);
+        if (isTradingDay(d)) {
+            Instant open = regularOpen(d).toInstant();
+            if (open.isAfter(t)) {
+                return open;
+            }
+        }
+        return regularOpen(nextTradingDay(d)).toInstant();
+    }
+
     // ---------------------------------------------------------------- session clock
 
     /**

@@ -73,7 +73,7 @@ public final class SecretsLedger {
     private static final Pattern TOKEN_SHAPE = Pattern.compile("[A-Za-z0-9_-]{20,}");
     /** Request headers that carry secrets. */
     private static final List<String> SECRET_HEADERS = List.of("Password", "PinCode", "VerificationCode",
-            "Authorization", "Token");
+            "Authorization", "Token", "X-Crater-Operator-Key");
     /** Request body fields that carry secrets (matched without regard to case, like the server does). */
     private static final Set<String> SECRET_BODY_FIELDS = Set.of("password", "oldpassword", "passwordconfirm",
             "passwordconfirmation", "pin", "oldpin", "code", "verificationcode", "token");
