@@ -43,7 +43,11 @@ public final class App implements AutoCloseable {
         this.housekeeping = housekeeping;
     }
 
-    /** Opens the store, builds every service and starts listening. */
+    /**
+     * Starts listening and only then starts the market, the trading shards and the alert monitor.
+     *
+     * @throws IllegalStateException if the server cannot listen (nothing is left running)
+     */
     public static App start(Services services) {
         WebServer server = WebServer.builder()
                 .host(services.config.host())
@@ -65,6 +69,13 @@ public final class App implements AutoCloseable {
                 .routing(r -> routing(r, services))
                 .build()
                 .start();
+        if (!server.isRunning() || server.port() <= 0) {
+            // Helidon logs the cause (a BindException: the port is taken, or the address is not this
+            // machine's) and returns a server that is not listening. Nothing else has started yet.
+            server.stop();
+            throw new IllegalStateException("could not listen on " + services.config.host() + ":"
+                    + services.config.port() + " (is the port in use, or the address not this machine's?)");
+        }
         services.market.start();
         services.trading.start();
         services.alerts.monitor().start();

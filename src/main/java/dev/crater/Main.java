@@ -3,6 +3,7 @@ package dev.crater;
 import dev.crater.admin.AdminCommand;
 import dev.crater.config.CraterConfig;
 import dev.crater.demo.DemoData;
+import dev.crater.store.StoreLock;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.concurrent.CountDownLatch;
@@ -98,12 +99,42 @@ public final class Main implements Runnable {
             if (noDemo) {
                 c = c.withDemo(false);
             }
-            Services services = Services.open(c, clock(spec));
-            boolean created = c.demo() && DemoData.createIfEmpty(services);
-            App app = App.start(services);
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            StoreLock lock;
+            try {
+                lock = StoreLock.acquire(c, clock(spec).instant());
+            } catch (StoreLock.InUseException e) {
+                err.println("error: " + e.getMessage());
+                return 2;
+            }
+            Services services = null;
+            App app;
+            boolean created;
+            try {
+                services = Services.open(c, clock(spec));
+                created = c.demo() && DemoData.createIfEmpty(services);
+                app = App.start(services);
+            } catch (RuntimeException e) {
+                // Any start-up failure ends the process with its reason, before an engine thread runs.
+                err.println("error: Crater could not start: " + e.getMessage());
+                if (services != null) {
+                    services.close();
+                }
+                if (lock != null) {
+                    lock.close();
+                }
+                return 1;
+            }
+            if (lock != null) {
+                lock.describe("pid " + ProcessHandle.current().pid() + ", listening on " + c.host() + ":" + app.port()
+                        + " since " + clock(spec).instant());
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 app.close();
+                if (lock != null) {
+                    lock.close();
+                }
                 stopped.countDown();
             }, "crater-shutdown"));
             String base = "http://localhost:" + app.port() + "/api/";
