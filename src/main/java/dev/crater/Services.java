@@ -164,6 +164,7 @@ public final class Services implements AutoCloseable {
     public void close() {
         trading.close();
         alerts.monitor().close();
+        passwords.close();
         market.close();
         database.close();
     }

@@ -56,6 +56,22 @@ public final class LoginGuard {
         return true;
     }
 
+    /**
+     * For a password-reset code: true while the account waits after failures, and the caller
+     * answers as for a wrong code. A lock alone does not refuse: a reset by the owner is how a lock
+     * is lifted, and the code's own limits bound the guessing. Spends no time (checking a code
+     * costs no hash either); records the refusal.
+     */
+    public boolean refuseResetCode(Company company, User user, ClientInfo client) {
+        if (clock.millis() >= user.blockedUntilMs()) {
+            return false;
+        }
+        audit.record(company.id(), user.id(), user.username(), AuditLog.Event.LOGIN_THROTTLED,
+                Step.VerificationCode.name(), client,
+                "password reset code: waiting after failures until " + Dates.iso(user.blockedUntilMs()));
+        return true;
+    }
+
     /** Counts a failed step; may start a wait or lock the account (and tell the owner). */
     public void failed(Company company, User user, Step step, ClientInfo client) {
         CompanyPolicy policy = companies.policy(company.id());

@@ -218,10 +218,11 @@ class SecureDefaultsTest {
     /** The documented four-step reset, driven over HTTP. */
     void resetPassword(User u, String newPassword) {
         server.clock.advance(Duration.ofMinutes(1));
+        int seen = Mailbox.to(mail, u.email()).size();
         Http.Response step1 = send("POST", "v1.0/users/password/reset", null, "{\"User\":\"" + u.username() + "\"}");
         assertThat(step1.body()).isEqualTo("{\"Errors\":[],\"IsSucceed\":false}");
-        String code = codeIn(lastMail(u.email()));
-        assertThat(code).hasSize(8);
+        // The code is e-mailed after the answer (the answer must not wait for the mail server).
+        String code = Mailbox.resetCode(Mailbox.nextBody(mail, u.email(), seen));
         Http.Response step2 = send("GET", "v1.0/users/password/secret-question?username=" + u.username(), null, null);
         assertThat(step2.body()).isEqualTo("{\"Model\":\"\",\"Errors\":[],\"IsSucceed\":true}");
         Http.Response step3 = send("POST", "v1.0/users/identifiers/reset/code", null,
