@@ -10,8 +10,10 @@ import dev.crater.subscriptions.SubscriptionRoutes;
 import dev.crater.http.ApiError;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Limits;
+import dev.crater.http.PublicUrl;
 import dev.crater.http.RateLimiter;
 import dev.crater.users.UserRoutes;
+import io.helidon.common.context.Context;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
@@ -45,7 +47,12 @@ public final class App implements AutoCloseable {
 
     /** Opens the store, builds every service and starts listening. */
     public static App start(Services services) {
+        // Links and URIs in answers are built from this, never from the request's Host header.
+        PublicUrl publicUrl = new PublicUrl(services.config.publicBaseUrl(), services.config.host());
+        Context serverContext = Context.create();
+        publicUrl.register(serverContext);
         WebServer server = WebServer.builder()
+                .serverContext(serverContext)
                 .host(services.config.host())
                 .port(services.config.port())
                 .maxPayloadSize(Limits.BODY_BYTES_MAX)
@@ -65,6 +72,7 @@ public final class App implements AutoCloseable {
                 .routing(r -> routing(r, services))
                 .build()
                 .start();
+        publicUrl.bound(server.port());
         services.market.start();
         services.trading.start();
         services.alerts.monitor().start();
@@ -89,19 +97,18 @@ public final class App implements AutoCloseable {
         SecurityRoutes security = new SecurityRoutes(s.twoFactor, s.users);
         SubscriptionRoutes subscriptions = new SubscriptionRoutes(s.phones, s.users, s.database.jdbi());
         dev.crater.securities.SecurityRoutes securities = new dev.crater.securities.SecurityRoutes(s.securities,
-                s.options, s.market, s.config.publicBaseUrl());
+                s.options, s.market);
         dev.crater.accounts.AccountRoutes accounts = new dev.crater.accounts.AccountRoutes(s.accounts);
         dev.crater.accounts.TransactionRoutes transactions = new dev.crater.accounts.TransactionRoutes(s.accounts,
-                s.database, s.config.publicBaseUrl());
+                s.database);
         dev.crater.orders.OrderRoutes orders = new dev.crater.orders.OrderRoutes(s.accounts, s.trading,
-                new dev.crater.orders.OrderReads(s.database, s.market), s.securities, s.options,
-                s.config.publicBaseUrl());
+                new dev.crater.orders.OrderReads(s.database, s.market), s.securities, s.options);
         dev.crater.orders.PositionRoutes positions = new dev.crater.orders.PositionRoutes(s.accounts, s.trading,
                 s.securities, s.options);
         dev.crater.history.HistoryRoutes history = new dev.crater.history.HistoryRoutes(s.securities, s.options,
                 s.market);
         dev.crater.watchlists.WatchlistRoutes watchlists = new dev.crater.watchlists.WatchlistRoutes(s.watchlists);
-        dev.crater.alerts.AlertRoutes alerts = new dev.crater.alerts.AlertRoutes(s.alerts, s.config.publicBaseUrl());
+        dev.crater.alerts.AlertRoutes alerts = new dev.crater.alerts.AlertRoutes(s.alerts);
         for (String prefix : VERSION_PREFIXES) {
             // Open routes (app key only), then the PIN set-up calls (which admit set-up tokens),
             // then the guard: everything after it needs an app key and a full bearer token.
@@ -113,7 +120,7 @@ public final class App implements AutoCloseable {
                     history, accounts, transactions, watchlists, alerts);
         }
         routing.any((req, res) -> HttpSupport.json(res, 404,
-                ApiError.Message.noRoute(req.requestedUri().toUri().toString())));
+                ApiError.Message.noRoute(PublicUrl.of(req).requestUri(req))));
     }
 
     /** A per-address limiter at the configured {@code /token} rate (one per route group). */

@@ -56,17 +56,15 @@ public final class OrderRoutes implements HttpService {
     private final Securities securities;
     private final OptionChains options;
     private final Market market;
-    private final String publicBaseUrl;
 
     public OrderRoutes(AccountService accounts, TradingService trading, OrderReads reads, Securities securities,
-            OptionChains options, String publicBaseUrl) {
+            OptionChains options) {
         this.accounts = accounts;
         this.trading = trading;
         this.reads = reads;
         this.securities = securities;
         this.options = options;
         this.market = trading.market();
-        this.publicBaseUrl = publicBaseUrl;
     }
 
     @Override
@@ -402,7 +400,7 @@ public final class OrderRoutes implements HttpService {
         } catch (FilterException e) {
             throw Paging.invalidFilter(e);
         }
-        HttpSupport.json(res, 200, paging.result(page.orders(), page.total(), req, publicBaseUrl));
+        HttpSupport.json(res, 200, paging.result(page.orders(), page.total(), req));
     }
 
     private void cancel(ServerRequest req, ServerResponse res) {
