@@ -269,7 +269,7 @@ public final class AuthService {
      * in which case the token opens only that call.
      */
     private Outcome complete(Company company, User user, ClientInfo client) {
-        guard.succeeded(user);
+        guard.succeeded(user, client);
         CompanyPolicy policy = companies.policy(company.id());
         long now = clock.millis();
         if (policy.passwordExpired(user.passwordChangedAtMs(), now)) {

@@ -162,6 +162,8 @@ public final class UserStore {
                 .bind("id", id).execute();
         h.createUpdate("UPDATE login_challenges SET state = 'DEAD' WHERE user_id = :id AND state = 'OPEN'")
                 .bind("id", id).execute();
+        // Whoever knew the old password may have made their address known: every address is new again.
+        h.createUpdate("DELETE FROM login_origins WHERE user_id = :id").bind("id", id).execute();
     }
 
     /** Stores a new password hash, records when, and voids every earlier token and login in progress. */
