@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Per-account guessing protection across every login step (password, PIN, code). After the
  * company's free failures each further failure adds a wait, up to a ceiling; attempts during a
  * wait, or on a locked account, are refused without evaluating anything and answered exactly like
- * a wrong password (after about as long as a real check would take). Enough consecutive failures lock the account until an operator unlocks
+ * a wrong secret; a refused password or PIN still spends one hash of the same cost
+ * ({@link #refuseSecret}), so every refusal costs and takes what a real check does. Enough consecutive failures lock the account until an operator unlocks
  * it or the owner resets the password; the owner is e-mailed when that happens. A completed login
  * resets the count (not a lock); new codes never do.
  *
@@ -58,8 +59,9 @@ public final class LoginGuard {
 
     /**
      * True when this attempt must be refused unread: from a known address, while that address
-     * waits; from any other, while the account waits or is locked. The caller answers as for a
-     * wrong secret; this method has already spent the time a real check takes and recorded the event.
+     * waits; from any other, while the account waits or is locked. Records the refusal and spends
+     * nothing: for a step whose real check costs a hash use {@link #refuseSecret}; a code's check
+     * costs none, so a refused code takes what a wrong one takes.
      */
     public boolean refuse(Company company, User user, Step step, ClientInfo client) {
         long now = clock.millis();
@@ -77,8 +79,22 @@ public final class LoginGuard {
             why = user.locked() ? "account locked for new addresses"
                     : "waiting after failures until " + Dates.iso(user.blockedUntilMs());
         }
-        hasher.waitLikeAVerification();
         audit.record(company.id(), user.id(), user.username(), AuditLog.Event.LOGIN_THROTTLED, step.name(), client, why);
+        return true;
+    }
+
+    /**
+     * {@link #refuse} for a password or PIN: a refused attempt spends one hash of {@code secret}
+     * with the parameters of {@code storedHash} and a salt of its own (evaluating nothing), so every
+     * refusal — unknown user, wrong secret, wait, lock — costs exactly one hash of the same cost and
+     * takes the same time.
+     */
+    public boolean refuseSecret(Company company, User user, Step step, ClientInfo client, String secret,
+                                String storedHash) {
+        if (!refuse(company, user, step, client)) {
+            return false;
+        }
+        hasher.spendLike(secret == null ? "" : secret, storedHash);
         return true;
     }
 
@@ -108,12 +124,12 @@ public final class LoginGuard {
     public void failed(Company company, User user, Step step, ClientInfo client) {
         CompanyPolicy policy = companies.policy(company.id());
         long now = clock.millis();
-        Optional<LoginOrigins.Origin> known = known(user, client, now);
         User after = users.recordFailure(user, policy);
-        known.ifPresent(o -> origins.failed(o, now, policy));
+        Optional<Integer> fromKnown = client == null ? Optional.empty()
+                : origins.failed(user.id(), LoginOrigins.originOf(client.address()), now, policy);
         audit.record(company.id(), user.id(), user.username(), AuditLog.Event.LOGIN_FAILED, step.name(), client,
-                "consecutive failures: " + after.failedAttempts() + (known.isPresent()
-                        ? ", from this known address: " + (known.get().failedAttempts() + 1) : ""));
+                "consecutive failures: " + after.failedAttempts()
+                        + fromKnown.map(n -> ", from this known address: " + n).orElse(""));
         if (after.locked() && !user.locked()) {
             audit.record(company.id(), user.id(), user.username(), AuditLog.Event.ACCOUNT_LOCKED, step.name(), client,
                     "after " + after.failedAttempts() + " consecutive failures");

@@ -102,7 +102,7 @@ public final class PasswordService {
         if (!password.equals(confirm)) {
             throw invalid("userPassword.PasswordConfirm", "Passwords do not match");
         }
-        if (guard.refuse(company, user, Step.BaseAuthentication, client)) {
+        if (guard.refuseSecret(company, user, Step.BaseAuthentication, client, oldPassword, user.passwordHash())) {
             throw invalid("userPassword.OldPassword", "Password is incorrect");
         }
         if (!hasher.verify(oldPassword, user.passwordHash())) {
