@@ -11,6 +11,7 @@ import dev.crater.http.ApiError;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Limits;
 import dev.crater.http.PublicUrl;
+import dev.crater.http.ReadDeadlines;
 import dev.crater.http.RateLimiter;
 import dev.crater.users.UserRoutes;
 import io.helidon.common.context.Context;
@@ -38,17 +39,20 @@ public final class App implements AutoCloseable {
     private final Services services;
     private final WebServer server;
     private final ScheduledExecutorService housekeeping;
+    private final ReadDeadlines deadlines;
 
-    private App(Services services, WebServer server, ScheduledExecutorService housekeeping) {
+    private App(Services services, WebServer server, ScheduledExecutorService housekeeping, ReadDeadlines deadlines) {
         this.services = services;
         this.server = server;
         this.housekeeping = housekeeping;
+        this.deadlines = deadlines;
     }
 
     /** Opens the store, builds every service and starts listening. */
     public static App start(Services services) {
         // Links and URIs in answers are built from this, never from the request's Host header.
         PublicUrl publicUrl = new PublicUrl(services.config.publicBaseUrl(), services.config.host());
+        ReadDeadlines deadlines = new ReadDeadlines();
         Context serverContext = Context.create();
         publicUrl.register(serverContext);
         WebServer server = WebServer.builder()
@@ -58,6 +62,8 @@ public final class App implements AutoCloseable {
                 .maxPayloadSize(Limits.BODY_BYTES_MAX)
                 .maxConcurrentRequests(Limits.CONCURRENT_REQUESTS_MAX)
                 .maxTcpConnections(Limits.TCP_CONNECTIONS_MAX)
+                .idleConnectionTimeout(Limits.IDLE_CONNECTION_TIMEOUT)
+                .idleConnectionPeriod(Limits.IDLE_CONNECTION_CHECK)
                 // Without TCP_NODELAY an answer larger than one write buffer waits for the client's
                 // delayed ACK (about 40 ms) before its last segment goes out: measured here, 8 KiB
                 // equity pages fell from 27,000 to 350 requests a second.
@@ -66,10 +72,11 @@ public final class App implements AutoCloseable {
                         // Helidon refuses a request line whose length reaches this value; +1 serves exactly the limit.
                         .maxPrologueLength(Limits.REQUEST_LINE_BYTES_MAX + 1)
                         .maxHeadersSize(Limits.HEADERS_TRANSPORT_BYTES_MAX)
+                        .addReceiveListener(deadlines.headerListener())
                         .build())
                 .directHandlers(HttpSupport.directHandlers())
                 .shutdownHook(false)
-                .routing(r -> routing(r, services))
+                .routing(r -> routing(r, services, deadlines))
                 .build()
                 .start();
         publicUrl.bound(server.port());
@@ -80,13 +87,14 @@ public final class App implements AutoCloseable {
                 Thread.ofVirtual().name("crater-housekeeping").factory());
         housekeeping.scheduleAtFixedRate(() -> sweep(services), HOUSEKEEPING_PERIOD_MINUTES,
                 HOUSEKEEPING_PERIOD_MINUTES, TimeUnit.MINUTES);
-        return new App(services, server, housekeeping);
+        return new App(services, server, housekeeping, deadlines);
     }
 
     /** The routing table: every route of the API, in match order. */
-    static void routing(HttpRouting.Builder routing, Services s) {
+    static void routing(HttpRouting.Builder routing, Services s, ReadDeadlines deadlines) {
         HttpSupport.errorHandling(routing);
         routing.addFilter(HeaderCountFilter.INSTANCE);
+        routing.addFilter(HttpSupport.bodyFilter(deadlines));
         routing.register("/api", new AuthRoutes(s.auth, s.sessions, s.companies, tokenRate(s), s.audit));
         ApiGuard guard = new ApiGuard(s.companies, s.sessions);
         PasswordResetRoutes passwordReset = new PasswordResetRoutes(s.passwords, s.companies, tokenRate(s));
@@ -151,6 +159,7 @@ public final class App implements AutoCloseable {
     public void close() {
         housekeeping.shutdownNow();
         server.stop();
+        deadlines.close();
         services.close();
     }
 }
