@@ -10,8 +10,11 @@ import dev.crater.subscriptions.SubscriptionRoutes;
 import dev.crater.http.ApiError;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Limits;
+import dev.crater.http.PublicUrl;
+import dev.crater.http.ReadDeadlines;
 import dev.crater.http.RateLimiter;
 import dev.crater.users.UserRoutes;
+import io.helidon.common.context.Context;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
@@ -36,11 +39,13 @@ public final class App implements AutoCloseable {
     private final Services services;
     private final WebServer server;
     private final ScheduledExecutorService housekeeping;
+    private final ReadDeadlines deadlines;
 
-    private App(Services services, WebServer server, ScheduledExecutorService housekeeping) {
+    private App(Services services, WebServer server, ScheduledExecutorService housekeeping, ReadDeadlines deadlines) {
         this.services = services;
         this.server = server;
         this.housekeeping = housekeeping;
+        this.deadlines = deadlines;
     }
 
     /**
@@ -49,12 +54,20 @@ public final class App implements AutoCloseable {
      * @throws IllegalStateException if the server cannot listen (nothing is left running)
      */
     public static App start(Services services) {
+        // Links and URIs in answers are built from this, never from the request's Host header.
+        PublicUrl publicUrl = new PublicUrl(services.config.publicBaseUrl(), services.config.host());
+        ReadDeadlines deadlines = new ReadDeadlines();
+        Context serverContext = Context.create();
+        publicUrl.register(serverContext);
         WebServer server = WebServer.builder()
+                .serverContext(serverContext)
                 .host(services.config.host())
                 .port(services.config.port())
                 .maxPayloadSize(Limits.BODY_BYTES_MAX)
                 .maxConcurrentRequests(Limits.CONCURRENT_REQUESTS_MAX)
                 .maxTcpConnections(Limits.TCP_CONNECTIONS_MAX)
+                .idleConnectionTimeout(Limits.IDLE_CONNECTION_TIMEOUT)
+                .idleConnectionPeriod(Limits.IDLE_CONNECTION_CHECK)
                 // Without TCP_NODELAY an answer larger than one write buffer waits for the client's
                 // delayed ACK (about 40 ms) before its last segment goes out: measured here, 8 KiB
                 // equity pages fell from 27,000 to 350 requests a second.
@@ -63,10 +76,11 @@ public final class App implements AutoCloseable {
                         // Helidon refuses a request line whose length reaches this value; +1 serves exactly the limit.
                         .maxPrologueLength(Limits.REQUEST_LINE_BYTES_MAX + 1)
                         .maxHeadersSize(Limits.HEADERS_TRANSPORT_BYTES_MAX)
+                        .addReceiveListener(deadlines.headerListener())
                         .build())
                 .directHandlers(HttpSupport.directHandlers())
                 .shutdownHook(false)
-                .routing(r -> routing(r, services))
+                .routing(r -> routing(r, services, deadlines))
                 .build()
                 .start();
         if (!server.isRunning() || server.port() <= 0) {
@@ -76,6 +90,7 @@ public final class App implements AutoCloseable {
             throw new IllegalStateException("could not listen on " + services.config.host() + ":"
                     + services.config.port() + " (is the port in use, or the address not this machine's?)");
         }
+        publicUrl.bound(server.port());
         services.market.start();
         services.trading.start();
         services.alerts.monitor().start();
@@ -83,13 +98,14 @@ public final class App implements AutoCloseable {
                 Thread.ofVirtual().name("crater-housekeeping").factory());
         housekeeping.scheduleAtFixedRate(() -> sweep(services), HOUSEKEEPING_PERIOD_MINUTES,
                 HOUSEKEEPING_PERIOD_MINUTES, TimeUnit.MINUTES);
-        return new App(services, server, housekeeping);
+        return new App(services, server, housekeeping, deadlines);
     }
 
     /** The routing table: every route of the API, in match order. */
-    static void routing(HttpRouting.Builder routing, Services s) {
+    static void routing(HttpRouting.Builder routing, Services s, ReadDeadlines deadlines) {
         HttpSupport.errorHandling(routing);
         routing.addFilter(HeaderCountFilter.INSTANCE);
+        routing.addFilter(HttpSupport.bodyFilter(deadlines));
         routing.register("/api", new AuthRoutes(s.auth, s.sessions, s.companies, tokenRate(s), s.audit));
         ApiGuard guard = new ApiGuard(s.companies, s.sessions);
         PasswordResetRoutes passwordReset = new PasswordResetRoutes(s.passwords, s.companies, tokenRate(s));
@@ -100,19 +116,18 @@ public final class App implements AutoCloseable {
         SecurityRoutes security = new SecurityRoutes(s.twoFactor, s.users);
         SubscriptionRoutes subscriptions = new SubscriptionRoutes(s.phones, s.users, s.database.jdbi());
         dev.crater.securities.SecurityRoutes securities = new dev.crater.securities.SecurityRoutes(s.securities,
-                s.options, s.market, s.config.publicBaseUrl());
+                s.options, s.market);
         dev.crater.accounts.AccountRoutes accounts = new dev.crater.accounts.AccountRoutes(s.accounts);
         dev.crater.accounts.TransactionRoutes transactions = new dev.crater.accounts.TransactionRoutes(s.accounts,
-                s.database, s.config.publicBaseUrl());
+                s.database);
         dev.crater.orders.OrderRoutes orders = new dev.crater.orders.OrderRoutes(s.accounts, s.trading,
-                new dev.crater.orders.OrderReads(s.database, s.market), s.securities, s.options,
-                s.config.publicBaseUrl());
+                new dev.crater.orders.OrderReads(s.database, s.market), s.securities, s.options);
         dev.crater.orders.PositionRoutes positions = new dev.crater.orders.PositionRoutes(s.accounts, s.trading,
                 s.securities, s.options);
         dev.crater.history.HistoryRoutes history = new dev.crater.history.HistoryRoutes(s.securities, s.options,
                 s.market);
         dev.crater.watchlists.WatchlistRoutes watchlists = new dev.crater.watchlists.WatchlistRoutes(s.watchlists);
-        dev.crater.alerts.AlertRoutes alerts = new dev.crater.alerts.AlertRoutes(s.alerts, s.config.publicBaseUrl());
+        dev.crater.alerts.AlertRoutes alerts = new dev.crater.alerts.AlertRoutes(s.alerts);
         // Crater additions: market status and calendar for traders; sandbox control for operator keys.
         dev.crater.market.MarketStatusRoutes marketStatus = new dev.crater.market.MarketStatusRoutes(
                 new dev.crater.market.MarketStatus(s.market));
@@ -138,7 +153,7 @@ public final class App implements AutoCloseable {
     }
 
     private static void noRoute(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
-        HttpSupport.json(res, 404, ApiError.Message.noRoute(req.requestedUri().toUri().toString()));
+        HttpSupport.json(res, 404, ApiError.Message.noRoute(PublicUrl.of(req).requestUri(req)));
     }
 
     /** A per-address limiter at the configured {@code /token} rate (one per route group). */
@@ -169,6 +184,7 @@ public final class App implements AutoCloseable {
     public void close() {
         housekeeping.shutdownNow();
         server.stop();
+        deadlines.close();
         services.close();
     }
 }

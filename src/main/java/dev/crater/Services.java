@@ -111,7 +111,8 @@ public final class Services implements AutoCloseable {
         this.recoveryCodes = new RecoveryCodes(database.jdbi());
         this.codeDelivery = new CodeDelivery(mailer, sms, new CodeThrottle(database.jdbi()), clock, config.interimTtl());
         this.authenticatorCodes = new AuthenticatorCodes(users, secretBox);
-        this.loginGuard = new LoginGuard(users, companies, hasher, mailer, audit, clock);
+        this.loginGuard = new LoginGuard(users, companies, hasher, new dev.crater.auth.LoginOrigins(database.jdbi()), mailer,
+                audit, clock);
         this.auth = new AuthService(companies, users, hasher, tokens, challenges, codeDelivery, recoveryCodes,
                 authenticatorCodes, loginGuard, audit, clock, config.tokenTtl(), config.interimTtl());
         this.twoFactor = new TwoFactorService(users, hasher, codeDelivery, new SettingsCodes(database.jdbi(), secretBox),
@@ -171,6 +172,7 @@ public final class Services implements AutoCloseable {
     public void close() {
         trading.close();
         alerts.monitor().close();
+        passwords.close();
         market.close();
         database.close();
     }

@@ -84,12 +84,10 @@ public final class TransactionRoutes implements HttpService {
 
     private final AccountService accounts;
     private final Database db;
-    private final String publicBaseUrl;
 
-    public TransactionRoutes(AccountService accounts, Database db, String publicBaseUrl) {
+    public TransactionRoutes(AccountService accounts, Database db) {
         this.accounts = accounts;
         this.db = db;
-        this.publicBaseUrl = publicBaseUrl;
     }
 
     @Override
@@ -148,6 +146,6 @@ public final class TransactionRoutes implements HttpService {
                             type, rs.getBoolean("is_day_trade"), rs.getString("description"));
                 })
                 .list());
-        HttpSupport.json(res, 200, paging.result(rows, total, req, publicBaseUrl));
+        HttpSupport.json(res, 200, paging.result(rows, total, req));
     }
 }

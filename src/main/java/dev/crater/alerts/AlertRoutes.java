@@ -31,11 +31,9 @@ public final class AlertRoutes implements HttpService {
     private static final List<String> LIST_PARAMETERS = List.of("pageSize", "pageNumber", "sortBy", "isDesc");
 
     private final AlertService alerts;
-    private final String publicBaseUrl;
 
-    public AlertRoutes(AlertService alerts, String publicBaseUrl) {
+    public AlertRoutes(AlertService alerts) {
         this.alerts = alerts;
-        this.publicBaseUrl = publicBaseUrl;
     }
 
     @Override
@@ -107,6 +105,6 @@ public final class AlertRoutes implements HttpService {
         boolean desc = Paging.bool("isDesc", HttpSupport.query(req, "isDesc").orElseThrow());
         List<PriceAlertInfoModel> all = alerts.list(userId, sortBy, desc);
         Paging paging = new Paging(pageNumber, pageSize, sortBy, desc, Optional.empty());
-        HttpSupport.json(res, 200, paging.page(all, req, publicBaseUrl));
+        HttpSupport.json(res, 200, paging.page(all, req));
     }
 }

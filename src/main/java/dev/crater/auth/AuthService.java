@@ -129,7 +129,8 @@ public final class AuthService {
             return invalidCredentials();
         }
         User user = found.get();
-        if (guard.refuse(company, user, Step.BaseAuthentication, req.client())) {
+        if (guard.refuseSecret(company, user, Step.BaseAuthentication, req.client(), req.password(),
+                user.passwordHash())) {
             return invalidCredentials();
         }
         boolean passwordOk = hasher.verify(req.password(), user.passwordHash());
@@ -215,10 +216,18 @@ public final class AuthService {
         if (req.pin() == null) {
             return answer(new TokenResponse.Expecting(Step.SecutityPin, TokenResponse.INVALID_PIN, req.bearer()));
         }
-        if (guard.refuse(company, user, Step.SecutityPin, req.client())) {
+        if (guard.refuseSecret(company, user, Step.SecutityPin, req.client(), tooLong(req.pin()) ? "" : req.pin(),
+                user.pinHash())) {
             return answer(new TokenResponse.Failed(Step.SecutityPin, TokenResponse.INVALID_PIN));
         }
-        if (tooLong(req.pin()) || !hasher.verify(req.pin(), user.pinHash())) {
+        boolean pinOk;
+        if (tooLong(req.pin())) {
+            hasher.spendLike("", user.pinHash()); // a wrong PIN costs one hash, whatever its length
+            pinOk = false;
+        } else {
+            pinOk = hasher.verify(req.pin(), user.pinHash());
+        }
+        if (!pinOk) {
             guard.failed(company, user, Step.SecutityPin, req.client());
             int failures = challenges.pinFailed(c.id(), PIN_FAILURES_MAX);
             if (failures >= PIN_FAILURES_MAX) {
@@ -269,7 +278,7 @@ public final class AuthService {
      * in which case the token opens only that call.
      */
     private Outcome complete(Company company, User user, ClientInfo client) {
-        guard.succeeded(user);
+        guard.succeeded(user, client);
         CompanyPolicy policy = companies.policy(company.id());
         long now = clock.millis();
         if (policy.passwordExpired(user.passwordChangedAtMs(), now)) {

@@ -67,10 +67,13 @@ public final class PasswordHasher {
     private final SecureRandom random = new SecureRandom();
     /** A hash of a random secret, verified in place of a missing user's so both take equal time. */
     private final String dummyHash;
-    /** Moving average of how long a verification takes, for refusals that must take as long. */
-    private volatile long typicalVerifyNanos;
-    /** Verifications done (real or dummy): lets tests prove that refused attempts cost no hash. */
+    /** Verifications done (real or dummy). */
     private final java.util.concurrent.atomic.AtomicLong verifications = new java.util.concurrent.atomic.AtomicLong();
+    /** Secrets checked against a stored hash: lets tests prove that refused attempts evaluate nothing. */
+    private final java.util.concurrent.atomic.AtomicLong evaluations = new java.util.concurrent.atomic.AtomicLong();
+    /** Argon2 runs of any kind, and their work (KiB × passes × lanes): every refusal must cost one run alike. */
+    private final java.util.concurrent.atomic.AtomicLong hashes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong work = new java.util.concurrent.atomic.AtomicLong();
 
     public PasswordHasher(int memoryKib, int iterations, int parallelism, int hashesInFlightMax) {
         if (memoryKib < MEMORY_KIB_DEFAULT || iterations < ITERATIONS_DEFAULT || parallelism < 1) {
@@ -87,10 +90,8 @@ public final class PasswordHasher {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         this.dummyHash = hash(B64.encodeToString(secret));
-        long t0 = System.nanoTime();
-        verifyDummy(B64.encodeToString(secret));
-        this.typicalVerifyNanos = System.nanoTime() - t0;
-        verifications.set(0);
+        hashes.set(0);
+        work.set(0);
     }
 
     private static ThreadPoolExecutor newWorkers(int threads) {
@@ -101,21 +102,39 @@ public final class PasswordHasher {
                         .unstarted(r));
     }
 
-    /** How many verifications ran since start-up. */
+    /** How many verifications (real or dummy) ran since start-up. */
     public long verifications() {
         return verifications.get();
     }
 
+    /** How many secrets were checked against a stored hash since start-up (dummies and spends not counted). */
+    public long evaluations() {
+        return evaluations.get();
+    }
+
+    /** Argon2 runs since start-up, of any kind (hashing, verifying, dummies, spends). */
+    public long hashes() {
+        return hashes.get();
+    }
+
+    /** The work of those runs: the sum of memory (KiB) × passes × lanes. */
+    public long work() {
+        return work.get();
+    }
+
     /**
-     * Sleeps about as long as a verification takes, without the work: a refused attempt answers in
-     * the same time as a real one but costs no CPU (the caller is a virtual thread).
+     * Spends exactly the work of verifying {@code secret} against {@code encoded} — the same
+     * parameters, a salt of its own — and evaluates nothing. A refused attempt calls this so it
+     * costs and takes what a real check of that user's secret would, measured rather than imitated
+     * (a sleep of a typical check's length was ~10 % off). A malformed or missing hash spends the
+     * dummy's work, as {@link #verify} does.
      */
-    public void waitLikeAVerification() {
-        try {
-            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(typicalVerifyNanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    public void spendLike(String secret, String encoded) {
+        Parsed parsed = encoded == null ? null : parse(encoded);
+        Parsed like = parsed == null ? parse(dummyHash) : parsed;
+        byte[] salt = new byte[like.salt.length];
+        random.nextBytes(salt);
+        derive(secret, salt, like.memoryKib, like.iterations, like.parallelism, like.hash.length);
     }
 
     /** Defaults: OWASP parameters, one hash in flight per available core. */
@@ -143,24 +162,14 @@ public final class PasswordHasher {
      * does not reveal whether a user or a secret exists.
      */
     public boolean verify(String secret, String encoded) {
-        long t0 = System.nanoTime();
-        try {
-            return verifyTimed(secret, encoded);
-        } finally {
-            verifications.incrementAndGet();
-            // Exponential moving average, weight 1/8: follows load changes within a few logins.
-            long took = System.nanoTime() - t0;
-            typicalVerifyNanos += (took - typicalVerifyNanos) / 8;
-        }
-    }
-
-    private boolean verifyTimed(String secret, String encoded) {
+        verifications.incrementAndGet();
         Parsed parsed = encoded == null ? null : parse(encoded);
         if (parsed == null) {
             Parsed dummy = parse(dummyHash);
             derive(secret, dummy.salt, dummy.memoryKib, dummy.iterations, dummy.parallelism, dummy.hash.length);
             return false;
         }
+        evaluations.incrementAndGet();
         byte[] actual = derive(secret, parsed.salt, parsed.memoryKib, parsed.iterations, parsed.parallelism, parsed.hash.length);
         return MessageDigest.isEqual(actual, parsed.hash);
     }
@@ -171,6 +180,8 @@ public final class PasswordHasher {
     }
 
     private byte[] derive(String secret, byte[] salt, int memory, int iters, int lanes, int length) {
+        hashes.incrementAndGet();
+        work.addAndGet((long) memory * iters * lanes);
         Future<byte[]> result;
         try {
             result = workers.submit(() -> compute(secret, salt, memory, iters, lanes, length));

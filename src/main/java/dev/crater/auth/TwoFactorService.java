@@ -120,10 +120,17 @@ public final class TwoFactorService {
      * @throws ApiException 409 envelope naming what was wrong
      */
     void prove(Company company, User user, String password, String code, ClientInfo client) {
-        if (guard.refuse(company, user, Step.BaseAuthentication, client)) {
+        if (guard.refuseSecret(company, user, Step.BaseAuthentication, client, password, user.passwordHash())) {
             throw Envelope.error(409, "InvalidPassword", "The password is incorrect.");
         }
-        if (password == null || !hasher.verify(password, user.passwordHash())) {
+        boolean passwordOk;
+        if (password == null) {
+            hasher.spendLike("", user.passwordHash()); // a missing password costs what a wrong one does
+            passwordOk = false;
+        } else {
+            passwordOk = hasher.verify(password, user.passwordHash());
+        }
+        if (!passwordOk) {
             guard.failed(company, user, Step.BaseAuthentication, client);
             throw Envelope.error(409, "InvalidPassword", "The password is incorrect.");
         }

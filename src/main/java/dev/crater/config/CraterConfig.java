@@ -21,7 +21,9 @@ import java.util.Optional;
  * @param smtp           outgoing mail settings; empty means the development outbox
  * @param tokenTtl       lifetime of a final bearer token, {@code CRATER_TOKEN_TTL_MINUTES}
  * @param interimTtl     lifetime of an interim token and its code, at most 10 minutes
- * @param publicBaseUrl  absolute base used in links the API returns, {@code CRATER_PUBLIC_URL}
+ * @param publicBaseUrl  absolute base of every link the API returns, {@code CRATER_PUBLIC_URL}; empty
+ *                       means {@code http://<host>:<port>} ({@code localhost} for a wildcard bind).
+ *                       Links are never built from the request's {@code Host} header
  * @param sms            SMS gateway settings; empty means SMS go to the development outbox
  * @param masterKeyText  base64 master key from {@code CRATER_MASTER_KEY}; empty means a key file
  *                       in the data directory
@@ -73,6 +75,7 @@ public record CraterConfig(
         Objects.requireNonNull(tokenRate, "tokenRate");
         market = market == null ? MarketConfig.DEFAULT : market;
         dbUrl = dbUrl == null ? "" : dbUrl.trim();
+        publicBaseUrl = dev.crater.http.PublicUrl.normalize(publicBaseUrl);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }

@@ -53,34 +53,115 @@ public final class HttpSupport {
     }
 
     /**
-     * Reads the whole request body, at most {@link Limits#BODY_BYTES_MAX} bytes (the listener
-     * refuses larger bodies before this point; the check here keeps the bound local and explicit).
+     * The whole request body, at most {@link Limits#BODY_BYTES_MAX} bytes: as {@link #bodyFilter}
+     * read it before routing (every server route has it), or read now.
      */
     public static byte[] body(ServerRequest req) {
+        Optional<ReadBody> read = req.context().get(ReadBody.class);
+        if (read.isPresent()) {
+            return read.get().bytes();
+        }
+        return readBody(req, null);
+    }
+
+    /** A body read before routing, kept in the request's context. */
+    record ReadBody(byte[] bytes) {
+    }
+
+    /**
+     * Reads the body; with {@code deadlines}, within {@link Limits#BODY_READ_TIMEOUT}. Every way a
+     * body can be wrong is the client's and answers a 4xx: 400 for broken chunked framing (a chunk
+     * size that is not hex, or too large, a missing CRLF) or a body shorter than its
+     * Content-Length, 413 over the limit, 408 past the deadline. Helidon reports broken framing as
+     * a {@code NumberFormatException} or another runtime exception of its parser: everything thrown
+     * while reading is about the bytes the client sent.
+     */
+    static byte[] readBody(ServerRequest req, ReadDeadlines deadlines) {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
-        try (InputStream in = req.content().inputStream()) {
-            // With a Content-Length the body is read into an array of exactly that size (readNBytes
-            // allocates 16 KiB chunks: a third of all bytes an order placement allocated).
-            java.util.OptionalLong declared = req.headers().contentLength();
-            if (declared.isPresent() && declared.getAsLong() <= Limits.BODY_BYTES_MAX) {
-                byte[] bytes = new byte[(int) declared.getAsLong()];
-                int n = in.readNBytes(bytes, 0, bytes.length);
-                if (n < bytes.length) {
-                    throw new ApiException(400, new ApiError.Message("The request body does not match its Content-Length."));
-                }
-                return bytes;
+        ReadDeadlines.Deadline deadline = deadlines == null ? null : deadlines.arm(Limits.BODY_READ_TIMEOUT);
+        ApiException failure = null;
+        byte[] bytes = null;
+        // Not closed after a failure: closing drains the rest, which re-enters the chunk parser that
+        // just failed (and waits for a line that may never come). The answer closes the connection.
+        try {
+            InputStream in = req.content().inputStream();
+            bytes = readAll(req, in);
+            in.close();
+        } catch (ApiException e) {
+            failure = e;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            failure = new ApiException(400, new ApiError.Message("The request body could not be read."));
+        } catch (io.helidon.http.RequestException e) {
+            int status = e.status().code() >= 400 && e.status().code() < 500 ? e.status().code() : 400;
+            failure = status == 413 ? tooLarge() : new ApiException(status, new ApiError.Message(BAD_FRAMING));
+        } catch (RuntimeException e) {
+            failure = new ApiException(400, new ApiError.Message(BAD_FRAMING));
+        } finally {
+            if (deadline != null && !deadlines.disarm(deadline)) {
+                failure = new ApiException(408, new ApiError.Message("The request body did not arrive within "
+                        + Limits.BODY_READ_TIMEOUT.toSeconds() + " seconds."));
             }
-            byte[] bytes = in.readNBytes((int) Limits.BODY_BYTES_MAX + 1);
-            if (bytes.length > Limits.BODY_BYTES_MAX) {
-                throw new ApiException(413, new ApiError.Message("The request body is larger than "
-                        + Limits.BODY_BYTES_MAX + " bytes."));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return bytes;
+    }
+
+    static final String BAD_FRAMING = "The request body is not validly framed (chunked encoding or Content-Length).";
+
+    private static ApiException tooLarge() {
+        return new ApiException(413, new ApiError.Message("The request body is larger than "
+                + Limits.BODY_BYTES_MAX + " bytes."));
+    }
+
+    private static byte[] readAll(ServerRequest req, InputStream in) throws IOException {
+        // With a Content-Length the body is read into an array of exactly that size (readNBytes
+        // allocates 16 KiB chunks: a third of all bytes an order placement allocated).
+        java.util.OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() <= Limits.BODY_BYTES_MAX) {
+            byte[] bytes = new byte[(int) declared.getAsLong()];
+            int n = in.readNBytes(bytes, 0, bytes.length);
+            if (n < bytes.length) {
+                throw new ApiException(400, new ApiError.Message("The request body does not match its Content-Length."));
             }
             return bytes;
-        } catch (IOException e) {
-            throw new ApiException(400, new ApiError.Message("The request body could not be read."));
         }
+        byte[] bytes = in.readNBytes((int) Limits.BODY_BYTES_MAX + 1);
+        if (bytes.length > Limits.BODY_BYTES_MAX) {
+            throw tooLarge();
+        }
+        return bytes;
+    }
+
+    /**
+     * The routing filter that reads every request body before any route runs, within
+     * {@link Limits#BODY_READ_TIMEOUT} ({@link ReadDeadlines}). Routes that never look at the body
+     * are covered too: a broken, oversized or slow body is refused here, and the connection closed
+     * after the answer (the rest of its bytes cannot be trusted to start a request), instead of
+     * failing in Helidon's drain after the answer.
+     */
+    public static io.helidon.webserver.http.Filter bodyFilter(ReadDeadlines deadlines) {
+        return (chain, req, res) -> {
+            if (!req.content().hasEntity()) {
+                chain.proceed();
+                return;
+            }
+            byte[] bytes;
+            try {
+                bytes = readBody(req, deadlines);
+            } catch (ApiException e) {
+                res.header(HeaderValues.CONNECTION_CLOSE);
+                json(res, e.status(), e.body());
+                // Helidon would read on after this answer and take the body's remains for the next
+                // request; this ends the connection once the answer is written (logged at TRACE).
+                throw new io.helidon.webserver.CloseConnectionException("request body refused: " + e.status());
+            }
+            req.context().register(new ReadBody(bytes));
+            chain.proceed();
+        };
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.crater.http;
 
 /**
- * Every size limit the HTTP edge enforces, in one place. Each is tested at N and N+1.
+ * Every size and time limit the HTTP edge enforces, in one place. Each size is tested at N and N+1.
  */
 public final class Limits {
     private Limits() {
@@ -29,4 +29,20 @@ public final class Limits {
     public static final int CONCURRENT_REQUESTS_MAX = 4096;
     /** Open TCP connections per listener. */
     public static final int TCP_CONNECTIONS_MAX = 8192;
+    /**
+     * From the end of the request line to the end of the headers. A client still sending headers
+     * then is cut off (the connection is closed; there is no point answering it).
+     */
+    public static final java.time.Duration HEADERS_READ_TIMEOUT = java.time.Duration.ofSeconds(10);
+    /**
+     * From the start of reading a body to its end (a 1 MiB body needs 52 KiB/s). Later → 408 and the
+     * connection is closed.
+     */
+    public static final java.time.Duration BODY_READ_TIMEOUT = java.time.Duration.ofSeconds(20);
+    /**
+     * A connection waiting this long for the next request line (a kept-alive connection left idle,
+     * or a request line sent byte by byte) is closed; checked every {@link #IDLE_CONNECTION_CHECK}.
+     */
+    public static final java.time.Duration IDLE_CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(60);
+    public static final java.time.Duration IDLE_CONNECTION_CHECK = java.time.Duration.ofSeconds(10);
 }

@@ -77,7 +77,7 @@ public record Paging(int pageNumber, int pageSize, String sortField, boolean des
     }
 
     public static ApiException noRoute(ServerRequest req) {
-        return new ApiException(404, ApiError.Message.noRoute(req.requestedUri().toUri().toString()));
+        return new ApiException(404, ApiError.Message.noRoute(PublicUrl.of(req).requestUri(req)));
     }
 
     public static int integer(String name, String text, int min, int max) {
@@ -102,31 +102,29 @@ public record Paging(int pageNumber, int pageSize, String sortField, boolean des
     }
 
     /** The page of {@code all} this request asks for, with links to its neighbours. */
-    public <T> Result<T> page(List<T> all, ServerRequest req, String publicBaseUrl) {
+    public <T> Result<T> page(List<T> all, ServerRequest req) {
         int total = all.size();
         long from = (long) pageNumber * pageSize;
         List<T> page = from >= total ? List.of()
                 : new ArrayList<>(all.subList((int) from, (int) Math.min(total, from + pageSize)));
-        return result(page, total, req, publicBaseUrl);
+        return result(page, total, req);
     }
 
     /** A result for a page already cut, with {@code total} matching items in all. */
-    public <T> Result<T> result(List<T> page, int total, ServerRequest req, String publicBaseUrl) {
+    public <T> Result<T> result(List<T> page, int total, ServerRequest req) {
         boolean hasNext = (long) (pageNumber + 1) * pageSize < total;
         boolean hasPrevious = pageNumber > 0 && total > 0;
-        return new Result<>(page, hasNext ? link(req, publicBaseUrl, pageNumber + 1) : "",
-                hasPrevious ? link(req, publicBaseUrl, Math.min(pageNumber - 1, (total - 1) / pageSize)) : "",
+        return new Result<>(page, hasNext ? link(req, pageNumber + 1) : "",
+                hasPrevious ? link(req, Math.min(pageNumber - 1, (total - 1) / pageSize)) : "",
                 total);
     }
 
-    /** The request's absolute URL with another {@code pageNumber}. */
-    static String link(ServerRequest req, String publicBaseUrl, int page) {
-        String base = publicBaseUrl;
-        if (base == null || base.isBlank()) {
-            String host = req.headers().first(io.helidon.http.HeaderNames.HOST).orElse("localhost");
-            base = "http://" + host;
-        }
-        base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    /**
+     * The request's absolute URL with another {@code pageNumber}, under the server's public base
+     * ({@link PublicUrl}; never the request's {@code Host} header).
+     */
+    static String link(ServerRequest req, int page) {
+        String base = PublicUrl.of(req).base();
         StringBuilder query = new StringBuilder();
         boolean seenPage = false;
         for (String name : req.query().names()) {

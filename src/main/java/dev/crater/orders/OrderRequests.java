@@ -291,4 +291,93 @@ public final class OrderRequests {
         }
         return Fixed.NONE;
     }
+
+    /**
+     * What a {@code CreateOrderResource} asks for, in normal form: the fields read the way a
+     * placement reads them (enum names, aliases and numbers; decimals by value; absent, empty and
+     * default values alike; symbols and venues without regard to case), so that two bodies are equal
+     * exactly when they place the same order. {@code ClientId} is left out (it is the key), and so
+     * are {@code Token} and {@code ValidationsToBypass}, which Crater does not act on. A retry under
+     * one ClientId answers the original order only when its normal form equals the original's.
+     *
+     * @throws dev.crater.http.ApiException 422 ModelState for a body a placement would refuse the same way
+     */
+    public record NormalOrder(String symbol, OrderType type, Side side, long quantity, long price, long stopPrice,
+            TimeInForce timeInForce, long expireAtMs, boolean allOrNone, Set<Session> sessions, String exchange,
+            String comment, String trailingStopAmount, TrailType trailingStopType, String trailingLimitAmount,
+            TrailType trailingLimitType, Map<String, String> executionInstructions, List<NormalOrder> legs) {
+
+        public static NormalOrder of(CreateOrderResource r, String arg) {
+            return of(r, arg, 0, false);
+        }
+
+        private static NormalOrder of(CreateOrderResource r, String arg, int depth, boolean spreadLeg) {
+            OrderType type = spreadLeg && (r.type() == null || r.type().isBlank()) ? OrderType.Market
+                    : OrderRequests.type(r.type(), arg);
+            List<CreateOrderResource> legs = r.legs() == null ? List.of() : r.legs();
+            if (legs.size() > LEGS_MAX) {
+                throw OrderRequests.invalid(arg, "Legs", "At most " + LEGS_MAX + " legs.");
+            }
+            List<NormalOrder> normalLegs = new java.util.ArrayList<>();
+            for (int i = 0; i < legs.size(); i++) {
+                if (legs.get(i) == null) {
+                    throw OrderRequests.invalid(arg, "Legs[" + i + "]", "A leg is required.");
+                }
+                normalLegs.add(of(legs.get(i), arg + ".Legs[" + i + "]", depth + 1, !type.conditional()));
+            }
+            boolean root = !type.conditional() && legs.isEmpty();
+            String trail = amount(r.trailingStopAmount());
+            String trailLimit = amount(r.trailingLimitAmount());
+            return new NormalOrder(
+                    r.symbol() == null || r.symbol().isBlank() ? "" : r.symbol().trim().toUpperCase(Locale.ROOT),
+                    type,
+                    r.side() != null || root || depth > 0 ? OrderRequests.side(r.side(), arg) : null,
+                    r.quantity() != null || !type.conditional() ? OrderRequests.quantity(r.quantity(), arg, "Quantity")
+                            : Fixed.NONE,
+                    OrderRequests.price(r.price(), arg, "Price"),
+                    OrderRequests.price(r.stopPrice(), arg, "StopPrice"),
+                    OrderRequests.tif(r.timeInforce(), arg),
+                    OrderRequests.expireDate(r.expireDate(), arg),
+                    OrderRequests.allOrNone(r.execInst(), arg),
+                    OrderRequests.sessions(r.extendedHours(), arg),
+                    depth > 0 ? "" : r.exchange() == null || r.exchange().isBlank() ? "AUTO"
+                            : r.exchange().trim().toUpperCase(Locale.ROOT),
+                    depth > 0 || r.comment() == null ? "" : r.comment(),
+                    trail,
+                    trail == null ? null
+                            : OrderRequests.trailType(r.trailingStopAmountType(), arg, "TrailingStopAmountType"),
+                    trailLimit,
+                    trailLimit == null ? null
+                            : OrderRequests.trailType(r.trailingLimitAmountType(), arg, "TrailingLimitAmountType"),
+                    instructions(r.executionInstructions(), arg),
+                    List.copyOf(normalLegs));
+        }
+
+        /** A trailing amount by value; absent and 0 (the docs' "not used") alike. */
+        private static String amount(BigDecimal a) {
+            return a == null || a.signum() == 0 ? null : a.stripTrailingZeros().toString();
+        }
+
+        /** Keys without regard to case, values trimmed; numeric values by value. */
+        private static Map<String, String> instructions(Map<String, String> given, String arg) {
+            OrderRequests.instruction(given, "PerTradeCommission", arg); // the same limits and 422s as a placement
+            OrderRequests.instruction(given, "PerContractCommission", arg);
+            Map<String, String> out = new java.util.TreeMap<>();
+            if (given != null) {
+                for (Map.Entry<String, String> e : given.entrySet()) {
+                    if (e.getKey() == null || e.getValue() == null) {
+                        continue;
+                    }
+                    String v = e.getValue().trim();
+                    try {
+                        v = new BigDecimal(v).stripTrailingZeros().toString(); // bounded, even for 1e999999999
+                    } catch (NumberFormatException notANumber) {
+                        // kept as text
+                    }
+                    out.put(e.getKey().trim().toLowerCase(Locale.ROOT), v);
+                }
+            }
+            return out;
+        }
+    }
 }

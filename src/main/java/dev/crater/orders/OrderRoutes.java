@@ -43,7 +43,8 @@ import java.util.Optional;
  * list and validate-by-id, each also under {@code syncorders}. Malformed bodies are 422 ModelState
  * under {@code placeParams}/{@code modifyParams}; a well-formed order the engine refuses answers the
  * documented VerifyOrderModel shape ({@code IsSuccessful: false} with the {@code ErrorDescription}
- * code); a retried ClientId answers the original order.
+ * code); a retried ClientId answers the original order, and a ClientId reused for another order is a
+ * 409 in that shape ({@code DuplicateClientId}).
  */
 public final class OrderRoutes implements HttpService {
 
@@ -56,17 +57,15 @@ public final class OrderRoutes implements HttpService {
     private final Securities securities;
     private final OptionChains options;
     private final Market market;
-    private final String publicBaseUrl;
 
     public OrderRoutes(AccountService accounts, TradingService trading, OrderReads reads, Securities securities,
-            OptionChains options, String publicBaseUrl) {
+            OptionChains options) {
         this.accounts = accounts;
         this.trading = trading;
         this.reads = reads;
         this.securities = securities;
         this.options = options;
         this.market = trading.market();
-        this.publicBaseUrl = publicBaseUrl;
     }
 
     @Override
@@ -349,9 +348,9 @@ public final class OrderRoutes implements HttpService {
         byte[] raw = HttpSupport.body(req);
         OrderRequests.CreateOrderResource r = parse(req, raw, OrderRequests.CreateOrderResource.class, "placeParams");
         if (r.clientId() != null && !r.clientId().isBlank()) {
-            Optional<Long> existing = trading.store().orderByClientId(account, r.clientId().trim());
+            Optional<TradingStore.ClientOrder> existing = trading.store().orderByClientId(account, r.clientId().trim());
             if (existing.isPresent()) {
-                HttpSupport.json(res, 200, reads.byId(account, existing.get()).orElseThrow());
+                answerRetry(res, account, r, existing.get());
                 return;
             }
         }
@@ -366,10 +365,10 @@ public final class OrderRoutes implements HttpService {
         }
         boolean accepted = events.stream().anyMatch(e -> e instanceof Event.Accepted a && a.orderId() == rootId);
         if (!accepted && p.context().clientId() != null) {
-            // A concurrent retry with the same ClientId won: answer the original order.
-            Optional<Long> original = trading.store().orderByClientId(account, p.context().clientId());
+            // A concurrent placement with the same ClientId won: a retry gets its order, another order a 409.
+            Optional<TradingStore.ClientOrder> original = trading.store().orderByClientId(account, p.context().clientId());
             if (original.isPresent()) {
-                HttpSupport.json(res, 200, reads.byId(account, original.get()).orElseThrow());
+                answerRetry(res, account, r, original.get());
                 return;
             }
         }
@@ -383,6 +382,38 @@ public final class OrderRoutes implements HttpService {
         }
         HttpSupport.json(res, 200, reads.byId(account, rootId).orElseThrow(() -> new IllegalStateException(
                 "order " + rootId + " was accepted but is not stored")));
+    }
+
+    /** The ErrorDescription of a ClientId reused for another order. */
+    static final String DUPLICATE_CLIENT_ID = "DuplicateClientId";
+
+    /**
+     * A placement under a ClientId the account has used: the same order (equal normal forms, see
+     * {@link OrderRequests.NormalOrder}) is a retry and answers the original order; any other order
+     * is a 409 in the refusal shape of the orders API, and nothing is placed.
+     */
+    private void answerRetry(ServerResponse res, long account, OrderRequests.CreateOrderResource r,
+                             TradingStore.ClientOrder original) {
+        OrderRequests.NormalOrder asked = OrderRequests.NormalOrder.of(r, "placeParams");
+        OrderRequests.NormalOrder placed;
+        try {
+            placed = OrderRequests.NormalOrder.of(
+                    Json.read(original.requestJson().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            OrderRequests.CreateOrderResource.class), "placeParams");
+        } catch (java.io.IOException | ApiException e) {
+            // A stored body this version cannot read the same way: it cannot be shown to be the same order.
+            placed = null;
+        }
+        if (asked.equals(placed)) {
+            HttpSupport.json(res, 200, reads.byId(account, original.orderId()).orElseThrow());
+            return;
+        }
+        String clientId = r.clientId().trim();
+        HttpSupport.json(res, 409, new VerifyOrderModel(false, DUPLICATE_CLIENT_ID,
+                "ClientId '" + clientId + "' is already used by order " + original.orderId()
+                        + ", placed with other parameters.",
+                List.of(clientId, String.valueOf(original.orderId())), BigDecimal.ZERO, Map.of(), BigDecimal.ZERO,
+                BigDecimal.ZERO, null, null, BigDecimal.ZERO));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
@@ -402,7 +433,7 @@ public final class OrderRoutes implements HttpService {
         } catch (FilterException e) {
             throw Paging.invalidFilter(e);
         }
-        HttpSupport.json(res, 200, paging.result(page.orders(), page.total(), req, publicBaseUrl));
+        HttpSupport.json(res, 200, paging.result(page.orders(), page.total(), req));
     }
 
     private void cancel(ServerRequest req, ServerResponse res) {

@@ -93,10 +93,15 @@ public final class TradingStore {
         });
     }
 
+    /** An order placed under a ClientId: its id and the request body that placed it. */
+    public record ClientOrder(long orderId, String requestJson) {
+    }
+
     /** The order an account already has under this ClientId, if any. */
-    public Optional<Long> orderByClientId(long accountId, String clientId) {
+    public Optional<ClientOrder> orderByClientId(long accountId, String clientId) {
         return db.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT id FROM orders WHERE account_id = :a AND client_id = :c")
-                .bind("a", accountId).bind("c", clientId).mapTo(Long.class).findOne());
+                        "SELECT id, request_json FROM orders WHERE account_id = :a AND client_id = :c")
+                .bind("a", accountId).bind("c", clientId)
+                .map((rs, ctx) -> new ClientOrder(rs.getLong(1), rs.getString(2))).findOne());
     }
 }

@@ -94,14 +94,12 @@ public final class SecurityRoutes implements HttpService {
     private final Securities securities;
     private final OptionChains options;
     private final Market market;
-    private final String publicBaseUrl;
     private final Logos logos = new Logos();
 
-    public SecurityRoutes(Securities securities, OptionChains options, Market market, String publicBaseUrl) {
+    public SecurityRoutes(Securities securities, OptionChains options, Market market) {
         this.securities = securities;
         this.options = options;
         this.market = market;
-        this.publicBaseUrl = publicBaseUrl;
     }
 
     @Override
@@ -236,7 +234,7 @@ public final class SecurityRoutes implements HttpService {
             }
         }
         matches.sort(order.thenComparingInt(Security::id));
-        Paging.Result<Security> page = paging.page(matches, req, publicBaseUrl);
+        Paging.Result<Security> page = paging.page(matches, req);
         HttpSupport.json(res, 200, new Paging.Result<>(page.result().stream().map(EquityResource::of).toList(),
                 page.nextPageLink(), page.previousPageLink(), page.totalCount()));
     }
@@ -428,7 +426,7 @@ public final class SecurityRoutes implements HttpService {
             long total = options.listedCount();
             List<OptionResource> rows = options.listedPage((long) paging.pageNumber() * paging.pageSize(),
                     paging.pageSize(), paging.desc()).stream().map(OptionResource::of).toList();
-            HttpSupport.json(res, 200, paging.result(rows, (int) Math.min(Integer.MAX_VALUE, total), req, publicBaseUrl));
+            HttpSupport.json(res, 200, paging.result(rows, (int) Math.min(Integer.MAX_VALUE, total), req));
             return;
         }
         Predicate<OptionResource> test = filter;
@@ -464,10 +462,10 @@ public final class SecurityRoutes implements HttpService {
         }
         Paging.Result<OptionResource> result;
         if (byId && !paging.desc()) {
-            result = paging.result(page, total[0], req, publicBaseUrl);
+            result = paging.result(page, total[0], req);
         } else {
             matches.sort(order.thenComparingInt(OptionResource::id));
-            result = paging.page(matches, req, publicBaseUrl);
+            result = paging.page(matches, req);
         }
         HttpSupport.json(res, 200, result);
     }

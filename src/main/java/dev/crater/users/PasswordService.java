@@ -12,6 +12,7 @@ import dev.crater.auth.TokenStore;
 import dev.crater.companies.Company;
 import dev.crater.http.ApiError;
 import dev.crater.http.ApiException;
+import dev.crater.http.Busy;
 import dev.crater.http.ClientInfo;
 import dev.crater.http.Dates;
 import dev.crater.http.Envelope;
@@ -33,9 +34,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class PasswordService {
     private static final Logger LOG = LoggerFactory.getLogger(PasswordService.class);
-    /** Digits of a reset code: the reset step takes the code alone, so it must be hard to hit blindly. */
-    public static final int RESET_CODE_DIGITS = 8;
-    static final int RESET_CODE_ATTEMPTS_MAX = 10;
+    /** Digits of a reset code that name its request (not secret; unique among a company's open requests). */
+    public static final int RESET_HANDLE_DIGITS = 6;
+    /** Secret digits of a reset code: five tries at 10^8 values per request. */
+    public static final int RESET_SECRET_DIGITS = 8;
+    /** Wrong tries one reset request takes; the last one kills it. */
+    public static final int RESET_CODE_FAILURES_MAX = 5;
+    /** Every refused reset code is answered no sooner than this after the call arrived. */
+    public static final Duration RESET_REFUSAL_FLOOR = Duration.ofMillis(50);
+    /** A code longer than this (as sent) is refused unread. */
+    static final int RESET_CODE_CHARS_MAX = 32;
+    /** Random handles tried before a request gives up (each collides with n open requests in 10^6). */
+    static final int RESET_HANDLE_ATTEMPTS_MAX = 10;
+    /** Reset requests being worked on after their answer, at most; beyond it step 1 answers 503. */
+    public static final int RESET_TASKS_MAX = 1024;
 
     private final UserService users;
     private final PasswordHasher hasher;
@@ -50,6 +62,10 @@ public final class PasswordService {
     private final InstantSource clock;
     private final Duration codeTtl;
     private final SecureRandom random = new SecureRandom();
+    /** Step 1's work after its answer: one virtual thread per request, at most {@link #RESET_TASKS_MAX}. */
+    private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("crater-password-reset-", 0).factory());
+    private final java.util.concurrent.Semaphore resetTasks = new java.util.concurrent.Semaphore(RESET_TASKS_MAX);
 
     public PasswordService(UserService users, PasswordHasher hasher, LoginGuard guard, CodeThrottle throttle,
                            SecretBox box, TokenStore tokens, SessionService sessions, Mailer mailer, AuditLog audit,
@@ -86,7 +102,7 @@ public final class PasswordService {
         if (!password.equals(confirm)) {
             throw invalid("userPassword.PasswordConfirm", "Passwords do not match");
         }
-        if (guard.refuse(company, user, Step.BaseAuthentication, client)) {
+        if (guard.refuseSecret(company, user, Step.BaseAuthentication, client, oldPassword, user.passwordHash())) {
             throw invalid("userPassword.OldPassword", "Password is incorrect");
         }
         if (!hasher.verify(oldPassword, user.passwordHash())) {
@@ -103,10 +119,34 @@ public final class PasswordService {
     }
 
     /**
-     * Step 1 of a reset: e-mails a code to a known, enabled user. Answers the same whether or not
-     * the user exists, and silently sends nothing when codes were asked for too often.
+     * Step 1 of a reset: e-mails a code to a known, enabled user. The answer does not wait for any
+     * of it: the lookup, the throttle, the stored request and the e-mail all run after the caller
+     * has been answered, so neither the answer nor its timing shows whether the user exists, was
+     * throttled, or how long the mail server took.
+     *
+     * @throws Busy when {@link #RESET_TASKS_MAX} requests are already being worked on
      */
     public void requestReset(Company company, String login, ClientInfo client) {
+        if (!resetTasks.tryAcquire()) {
+            throw new Busy("more than " + RESET_TASKS_MAX + " password-reset requests in progress");
+        }
+        try {
+            background.execute(() -> {
+                try {
+                    sendResetCode(company, login, client);
+                } catch (RuntimeException e) {
+                    LOG.warn("password reset request not completed: {}", e.toString());
+                } finally {
+                    resetTasks.release();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            resetTasks.release();
+            throw new Busy("shutting down");
+        }
+    }
+
+    private void sendResetCode(Company company, String login, ClientInfo client) {
         Optional<User> found = login == null ? Optional.empty() : users.byUsername(company.id(), login.trim());
         if (found.isEmpty() || !found.get().enabled()) {
             audit.record(company.id(), null, login, AuditLog.Event.PASSWORD_RESET_REQUESTED, null, client, "no such user");
@@ -119,32 +159,47 @@ public final class PasswordService {
                     "throttled: no code sent");
             return;
         }
-        String code = jdbi.inTransaction(h -> {
+        Optional<ResetCode> code = jdbi.inTransaction(h -> {
             h.createUpdate("UPDATE password_resets SET state = 'DEAD' WHERE user_id = :u AND state = 'OPEN'")
                     .bind("u", user.id()).execute();
-            for (int attempt = 0; attempt < RESET_CODE_ATTEMPTS_MAX; attempt++) {
-                String candidate = newResetCode();
-                String mac = resetMac(company.id(), candidate);
+            for (int attempt = 0; attempt < RESET_HANDLE_ATTEMPTS_MAX; attempt++) {
+                ResetCode candidate = ResetCode.random(random);
+                String handleMac = handleMac(company.id(), candidate.handle());
+                // An expired request no longer holds its handle.
+                h.createUpdate("""
+                                UPDATE password_resets SET state = 'DEAD'
+                                WHERE company_id = :c AND handle_mac = :h AND state = 'OPEN' AND expires_at_ms <= :now""")
+                        .bind("c", company.id()).bind("h", handleMac).bind("now", now).execute();
                 boolean taken = h.createQuery("""
                                 SELECT COUNT(*) FROM password_resets
-                                WHERE company_id = :c AND code_mac = :m AND state = 'OPEN' AND expires_at_ms > :now""")
-                        .bind("c", company.id()).bind("m", mac).bind("now", now).mapTo(Integer.class).one() > 0;
+                                WHERE company_id = :c AND handle_mac = :h AND state = 'OPEN'""")
+                        .bind("c", company.id()).bind("h", handleMac).mapTo(Integer.class).one() > 0;
                 if (!taken) {
                     h.createUpdate("""
-                                    INSERT INTO password_resets (company_id, user_id, purpose, code_mac, failures, state,
-                                        created_at_ms, expires_at_ms)
-                                    VALUES (:c, :u, 'ResetPassword', :m, 0, 'OPEN', :now, :exp)""")
-                            .bind("c", company.id()).bind("u", user.id()).bind("m", mac).bind("now", now)
+                                    INSERT INTO password_resets (company_id, user_id, purpose, handle_mac, code_mac, failures,
+                                        state, created_at_ms, expires_at_ms)
+                                    VALUES (:c, :u, 'ResetPassword', :h, :m, 0, 'OPEN', :now, :exp)""")
+                            .bind("c", company.id()).bind("u", user.id()).bind("h", handleMac)
+                            .bind("m", codeMac(company.id(), candidate)).bind("now", now)
                             .bind("exp", now + codeTtl.toMillis()).execute();
-                    return candidate;
+                    return Optional.of(candidate);
                 }
             }
-            throw new IllegalStateException("no free reset code after " + RESET_CODE_ATTEMPTS_MAX + " tries");
+            return Optional.<ResetCode>empty();
         });
+        if (code.isEmpty()) {
+            throttle.release(user.id(), now);
+            LOG.warn("no free password-reset handle after {} tries in company {}: no code sent to user {}",
+                    RESET_HANDLE_ATTEMPTS_MAX, company.id(), user.id());
+            audit.record(company.id(), user.id(), user.username(), AuditLog.Event.PASSWORD_RESET_REQUESTED, null, client,
+                    "no free request handle: no code sent");
+            return;
+        }
         try {
             mailer.send(new Mail(user.email(), company.name() + " password reset code",
-                    "Your " + company.name() + " password reset code is " + code + ".\n"
-                            + "It expires in " + Math.max(1, codeTtl.toMinutes()) + " minutes and works once.\n"
+                    "Your " + company.name() + " password reset code is " + code.get().shown() + ".\n"
+                            + "Enter it as shown (with or without the dash). It expires in "
+                            + Math.max(1, codeTtl.toMinutes()) + " minutes and works once.\n"
                             + "If you did not ask for it, ignore this message: your password is unchanged."));
         } catch (Mailer.DeliveryException e) {
             throttle.release(user.id(), now);
@@ -153,49 +208,146 @@ public final class PasswordService {
         audit.record(company.id(), user.id(), user.username(), AuditLog.Event.PASSWORD_RESET_REQUESTED, null, client, "code sent");
     }
 
-    private String newResetCode() {
-        int bound = (int) Math.pow(10, RESET_CODE_DIGITS);
-        return String.format("%0" + RESET_CODE_DIGITS + "d", random.nextInt(bound));
+    /**
+     * A reset code: {@link #RESET_HANDLE_DIGITS} digits that name the request (unique among the
+     * company's open requests) and {@link #RESET_SECRET_DIGITS} secret digits. The reference's step 3
+     * sends the code alone, so the code itself must say which request it answers; wrong tries then
+     * count against that request and its account instead of being free guesses at every open code.
+     */
+    record ResetCode(String handle, String secret) {
+        static ResetCode random(SecureRandom random) {
+            return new ResetCode(digits(random, RESET_HANDLE_DIGITS), digits(random, RESET_SECRET_DIGITS));
+        }
+
+        private static String digits(SecureRandom random, int n) {
+            StringBuilder b = new StringBuilder(n);
+            for (int i = 0; i < n; i++) {
+                b.append((char) ('0' + random.nextInt(10)));
+            }
+            return b.toString();
+        }
+
+        /** What the e-mail shows: handle, dash, secret. */
+        String shown() {
+            return handle + "-" + secret;
+        }
+
+        /** The code as a client sent it, spaces and dashes ignored; empty when it cannot be one. */
+        static Optional<ResetCode> parse(String text) {
+            if (text == null || text.length() > RESET_CODE_CHARS_MAX) {
+                return Optional.empty();
+            }
+            StringBuilder digits = new StringBuilder(RESET_HANDLE_DIGITS + RESET_SECRET_DIGITS);
+            for (int i = 0; i < text.length(); i++) {
+                char ch = text.charAt(i);
+                if (ch >= '0' && ch <= '9') {
+                    digits.append(ch);
+                } else if (ch != '-' && ch != ' ') {
+                    return Optional.empty();
+                }
+            }
+            if (digits.length() != RESET_HANDLE_DIGITS + RESET_SECRET_DIGITS) {
+                return Optional.empty();
+            }
+            return Optional.of(new ResetCode(digits.substring(0, RESET_HANDLE_DIGITS), digits.substring(RESET_HANDLE_DIGITS)));
+        }
     }
 
-    private String resetMac(long companyId, String code) {
-        return box.mac("reset:" + companyId + ":" + code.trim());
+    private String handleMac(long companyId, String handle) {
+        return box.mac("reset-handle:" + companyId + ":" + handle);
+    }
+
+    private String codeMac(long companyId, ResetCode code) {
+        return box.mac("reset:" + companyId + ":" + code.handle() + ":" + code.secret());
+    }
+
+    private record OpenReset(long id, long userId, String codeMac) {
     }
 
     /**
-     * Step 3: trades a reset code for a token that opens only the password update (step 4).
+     * Step 3: trades a reset code for a token that opens only the password update (step 4). The
+     * code's handle finds its request; a wrong secret uses up one of the request's
+     * {@link #RESET_CODE_FAILURES_MAX} tries (the last one kills it) and counts as a failed login
+     * step of the account, whose waits refuse codes unread. Every refusal — no such request, a dead,
+     * used or expired one, a wrong secret, a waiting account, a malformed code — is the same 409 and
+     * answers no sooner than {@link #RESET_REFUSAL_FLOOR} after the call arrived.
      *
      * @return the token text
-     * @throws ApiException 409 envelope for an unknown, expired or used code
+     * @throws ApiException 409 envelope {@code InvalidCode}
      */
     public String redeemCode(Company company, String code, ClientInfo client) {
-        long now = clock.millis();
-        if (code == null || code.isBlank() || code.length() > 32) {
-            throw Envelope.error(409, "InvalidCode", "The code is incorrect or expired.");
+        long arrived = System.nanoTime();
+        Optional<String> token = redeem(company, code, client);
+        if (token.isPresent()) {
+            return token.get();
         }
-        String mac = resetMac(company.id(), code);
-        Optional<long[]> hit = jdbi.inTransaction(h -> {
-            Optional<long[]> row = h.createQuery("""
-                            SELECT id, user_id FROM password_resets
-                            WHERE company_id = :c AND code_mac = :m AND state = 'OPEN' AND expires_at_ms > :now""")
-                    .bind("c", company.id()).bind("m", mac).bind("now", now)
-                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).findFirst();
-            if (row.isPresent()) {
-                int won = h.createUpdate("UPDATE password_resets SET state = 'DONE' WHERE id = :id AND state = 'OPEN'")
-                        .bind("id", row.get()[0]).execute();
-                return won == 1 ? row : Optional.<long[]>empty();
+        long left = arrived + RESET_REFUSAL_FLOOR.toNanos() - System.nanoTime();
+        if (left > 0) {
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            return row;
-        });
-        if (hit.isEmpty()) {
-            audit.record(company.id(), null, null, AuditLog.Event.LOGIN_FAILED, "ResetCode", client, "unknown reset code");
-            throw Envelope.error(409, "InvalidCode", "The code is incorrect or expired.");
         }
-        User user = users.byId(hit.get()[1]).orElseThrow(() -> Envelope.error(409, "InvalidCode", "The code is incorrect or expired."));
+        throw Envelope.error(409, "InvalidCode", "The code is incorrect or expired.");
+    }
+
+    private Optional<String> redeem(Company company, String text, ClientInfo client) {
+        long now = clock.millis();
+        Optional<ResetCode> code = ResetCode.parse(text);
+        Optional<OpenReset> open = code.flatMap(c -> jdbi.withHandle(h -> h.createQuery("""
+                        SELECT id, user_id, code_mac FROM password_resets
+                        WHERE company_id = :c AND handle_mac = :h AND state = 'OPEN' AND expires_at_ms > :now
+                            AND failures < :max""")
+                .bind("c", company.id()).bind("h", handleMac(company.id(), c.handle())).bind("now", now)
+                .bind("max", RESET_CODE_FAILURES_MAX)
+                .map((rs, ctx) -> new OpenReset(rs.getLong(1), rs.getLong(2), rs.getString(3))).findFirst()));
+        Optional<User> user = open.flatMap(r -> users.byId(r.userId())).filter(User::enabled);
+        if (code.isEmpty() || open.isEmpty() || user.isEmpty()) {
+            audit.record(company.id(), null, null, AuditLog.Event.LOGIN_FAILED, Step.VerificationCode.name(), client,
+                    "password reset code: no open request");
+            return Optional.empty();
+        }
+        if (guard.refuseResetCode(company, user.get(), client)) {
+            return Optional.empty();
+        }
+        long id = open.get().id();
+        boolean right = Secrets.equal(codeMac(company.id(), code.get()), open.get().codeMac());
+        // The try is taken before the answer is decided, so parallel guesses cannot share one.
+        boolean won = jdbi.inTransaction(h -> {
+            int taken = h.createUpdate("""
+                            UPDATE password_resets SET failures = failures + 1,
+                                state = CASE WHEN :right THEN 'DONE' WHEN failures + 1 >= :max THEN 'DEAD' ELSE state END
+                            WHERE id = :id AND state = 'OPEN' AND failures < :max""")
+                    .bind("right", right).bind("max", RESET_CODE_FAILURES_MAX).bind("id", id).execute();
+            return taken == 1;
+        });
+        if (!won) {
+            audit.record(company.id(), user.get().id(), user.get().username(), AuditLog.Event.LOGIN_FAILED,
+                    Step.VerificationCode.name(), client, "password reset code: request closed meanwhile");
+            return Optional.empty();
+        }
+        if (!right) {
+            guard.failed(company, user.get(), Step.VerificationCode, client);
+            return Optional.empty();
+        }
         String token = Secrets.newToken();
-        tokens.insert(Secrets.sha256(token), user.id(), company.id(), now, now + codeTtl.toMillis(),
+        tokens.insert(Secrets.sha256(token), user.get().id(), company.id(), now, now + codeTtl.toMillis(),
                 TokenStore.Scope.PASSWORD_CHANGE);
-        return token;
+        return Optional.of(token);
+    }
+
+    /** Waits briefly for reset requests still being worked on; used when the server stops. */
+    public void close() {
+        background.shutdown();
+        try {
+            if (!background.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                background.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            background.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

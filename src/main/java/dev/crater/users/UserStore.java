@@ -119,20 +119,19 @@ public final class UserStore {
      * stored afterwards.
      */
     public User recordFailure(long id, long nowMs, int freeFailures, long delayMs, long delayMaxMs, int lockAfter) {
-        return jdbi.inTransaction(h -> {
-            h.createUpdate("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = :id").bind("id", id).execute();
-            int failures = h.createQuery("SELECT failed_attempts FROM users WHERE id = :id").bind("id", id)
-                    .mapTo(Integer.class).one();
-            long over = failures - (long) freeFailures;
-            long blockedUntil = over > 0 ? nowMs + Math.min(over * delayMs, delayMaxMs) : 0;
-            h.createUpdate("""
-                            UPDATE users SET blocked_until_ms = :until,
-                                locked = CASE WHEN :failures >= :lockAfter THEN TRUE ELSE locked END
-                            WHERE id = :id""")
-                    .bind("until", blockedUntil).bind("failures", failures).bind("lockAfter", lockAfter).bind("id", id)
-                    .execute();
-            return h.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id).map(MAPPER).one();
-        });
+        // One statement (every refused login costs the same store work, and this is the most a refusal does).
+        return jdbi.withHandle(h -> h.createQuery("""
+                        UPDATE users SET failed_attempts = failed_attempts + 1,
+                            blocked_until_ms = CASE
+                                WHEN failed_attempts + 1 - :free <= 0 THEN 0
+                                WHEN (failed_attempts + 1 - :free) * :delay >= :delayMax THEN :now + :delayMax
+                                ELSE :now + (failed_attempts + 1 - :free) * :delay END,
+                            locked = CASE WHEN failed_attempts + 1 >= :lockAfter THEN TRUE ELSE locked END
+                        WHERE id = :id
+                        RETURNING *""")
+                .bind("free", (long) freeFailures).bind("delay", delayMs).bind("delayMax", delayMaxMs)
+                .bind("now", nowMs).bind("lockAfter", (long) lockAfter).bind("id", id)
+                .map(MAPPER).one());
     }
 
     /** A completed login: the failure count starts again. */
@@ -162,6 +161,8 @@ public final class UserStore {
                 .bind("id", id).execute();
         h.createUpdate("UPDATE login_challenges SET state = 'DEAD' WHERE user_id = :id AND state = 'OPEN'")
                 .bind("id", id).execute();
+        // Whoever knew the old password may have made their address known: every address is new again.
+        h.createUpdate("DELETE FROM login_origins WHERE user_id = :id").bind("id", id).execute();
     }
 
     /** Stores a new password hash, records when, and voids every earlier token and login in progress. */

@@ -1154,10 +1154,10 @@ abstract class OrdersApiContract {
         assertThat(first.get("OrigClientId").asText()).isEqualTo("cl-retry-1");
         JsonNode again = t.place(limit("AAPL", "Buy", 1, rest, "ClientId", "cl-retry-1"));
         assertThat(again).isEqualTo(first);
-        // Even with another body: the first order stands.
-        JsonNode different = t.place(limit("AAPL", "Buy", 7, plus(rest, "-1"), "ClientId", "cl-retry-1"));
-        assertThat(id(different)).isEqualTo(id(first));
-        assertThat(dec(different.get("Quantity"))).isEqualByComparingTo("1");
+        // Another order under the same ClientId is a conflict, not a retry: 409, nothing placed.
+        Http.Response different = t.post("orders", limit("AAPL", "Buy", 7, plus(rest, "-1"), "ClientId", "cl-retry-1"));
+        assertThat(different.status()).as(different.body()).isEqualTo(409);
+        assertThat(different.body()).isEqualTo(clientIdConflict("cl-retry-1", id(first)));
         // ClientIds are per account.
         Trader other = h.trader();
         JsonNode elsewhere = other.place(limit("AAPL", "Buy", 1, rest, "ClientId", "cl-retry-1"));
@@ -1168,6 +1168,115 @@ abstract class OrdersApiContract {
         t.refused(limit("AAPL", "Buy", 1, new BigDecimal("1.001"), "ClientId", "cl-retry-2"), "PriceNotOnTick");
         assertThat(t.place(limit("AAPL", "Buy", 1, rest, "ClientId", "cl-retry-2")).get("Status").asText())
                 .isEqualTo("New");
+    }
+
+    static String clientIdConflict(String clientId, long orderId) {
+        return "{\"IsSuccessful\":false,\"ErrorDescription\":\"DuplicateClientId\",\"ErrorDescriptionText\":"
+                + "\"ClientId '" + clientId + "' is already used by order " + orderId + ", placed with other parameters.\","
+                + "\"ErrorDescriptionArgs\":[\"" + clientId + "\",\"" + orderId + "\"],\"Commission\":0,\"Commissions\":{},"
+                + "\"Cost\":0,\"NetCost\":0,\"MarginChange\":0}";
+    }
+
+    @Test
+    void aClientIdReusedForAnyOtherOrderIsAConflictAndPlacesNothing() {
+        Trader t = h.trader();
+        BigDecimal rest = plus(last("AAPL"), "-40");
+        String clientId = "cl-conflict";
+        JsonNode first = t.place(limit("AAPL", "Buy", 2, rest, "ClientId", clientId, "TimeInforce", "GTC",
+                "Comment", "first"));
+        List<String> others = List.of(
+                limit("AAPL", "Buy", 3, rest, "ClientId", clientId, "TimeInforce", "GTC", "Comment", "first"),
+                limit("AAPL", "Sell", 2, rest, "ClientId", clientId, "TimeInforce", "GTC", "Comment", "first"),
+                limit("AAPL", "Buy", 2, plus(rest, "-1"), "ClientId", clientId, "TimeInforce", "GTC", "Comment", "first"),
+                limit("MSFT", "Buy", 2, rest, "ClientId", clientId, "TimeInforce", "GTC", "Comment", "first"),
+                limit("AAPL", "Buy", 2, rest, "ClientId", clientId, "TimeInforce", "Day", "Comment", "first"),
+                limit("AAPL", "Buy", 2, rest, "ClientId", clientId, "TimeInforce", "GTC", "Comment", "second"),
+                limit("AAPL", "Buy", 2, rest, "ClientId", clientId, "TimeInforce", "GTC", "Comment", "first",
+                        "ExecInst", "AllOrNone"),
+                limit("AAPL", "Buy", 2, rest, "ClientId", clientId, "TimeInforce", "GTC", "Comment", "first",
+                        "ExtendedHours", "REGPOST"),
+                json("Symbol", "AAPL", "Type", "Stop", "Side", "Buy", "Quantity", 2, "StopPrice", plus(last("AAPL"), "40"),
+                        "ClientId", clientId, "TimeInforce", "GTC", "Comment", "first"));
+        for (String body : others) {
+            Http.Response r = t.post("orders", body);
+            assertThat(r.status()).as(body + " → " + r.body()).isEqualTo(409);
+            assertThat(r.body()).as(body).isEqualTo(clientIdConflict(clientId, id(first)));
+            // The same answer on the syncorders twin.
+            assertThat(t.post("syncorders", body).body()).isEqualTo(clientIdConflict(clientId, id(first)));
+        }
+        JsonNode list = t.get("orders?pageNumber=0&pageSize=100").json();
+        assertThat(list.get("TotalCount").asInt()).as("nothing else was placed").isEqualTo(1);
+        // A malformed body is a malformed body first, whatever its ClientId.
+        Http.Response malformed = t.post("orders", json("Symbol", "AAPL", "Type", "Limit", "Side", "Buy", "Quantity", -1,
+                "Price", rest, "ClientId", clientId));
+        assertThat(malformed.status()).isEqualTo(422);
+    }
+
+    @Test
+    void aRetryOfTheSameOrderInOtherSpellingsAnswersTheOriginal() {
+        Trader t = h.trader();
+        BigDecimal rest = plus(last("AAPL"), "-40");
+        String clientId = "cl-spelling";
+        JsonNode first = t.place(json("Symbol", "AAPL", "ClientId", clientId, "Type", "Limit", "Side", "Buy",
+                "Quantity", 2, "Price", rest, "TimeInforce", "GTC"));
+        // Key case, enum case and aliases, number forms, defaults written out, white space: the same order.
+        String same = "{\"clientid\":\" " + clientId + " \",\"symbol\":\"AAPL\",\"TYPE\":\"limit\",\"side\":\"buy\","
+                + "\"quantity\":2.000,\"price\":" + rest.setScale(6, RoundingMode.UNNECESSARY).toPlainString() + ","
+                + "\"TimeInForce\":\"GoodTillCancel\",\"ExecInst\":\"0\",\"Exchange\":\"Auto\",\"ExtendedHours\":\"\","
+                + "\"StopPrice\":0,\"Comment\":\"\"}";
+        Http.Response again = t.post("orders", same);
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(id(again.json())).isEqualTo(id(first));
+        // Still a retry after the order was replaced: a retry repeats the placement, not the current state.
+        assertThat(t.put("orders/" + id(first), json("Quantity", 3)).status()).isEqualTo(200);
+        Http.Response afterReplace = t.post("orders", same);
+        assertThat(afterReplace.status()).as(afterReplace.body()).isEqualTo(200);
+        assertThat(id(afterReplace.json())).isEqualTo(id(first));
+        assertThat(dec(afterReplace.json().get("Quantity"))).isEqualByComparingTo("3");
+    }
+
+    @Test
+    void concurrentPlacementsOfTwoOrdersUnderOneClientIdMakeOneAndRefuseTheOther() throws Exception {
+        Trader t = h.trader();
+        BigDecimal rest = plus(last("AAPL"), "-40");
+        int threads = 12;
+        String clientId = "cl-race-mixed";
+        String one = limit("AAPL", "Buy", 1, rest, "ClientId", clientId);
+        String two = limit("AAPL", "Buy", 2, rest, "ClientId", clientId);
+        CyclicBarrier barrier = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Http.Response>> answers = new ArrayList<>();
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                String body = i % 2 == 0 ? one : two;
+                bodies.add(body);
+                answers.add(pool.submit(() -> {
+                    barrier.await(10, TimeUnit.SECONDS);
+                    return t.post("orders", body);
+                }));
+            }
+            List<Http.Response> got = new ArrayList<>();
+            for (Future<Http.Response> f : answers) {
+                got.add(f.get(30, TimeUnit.SECONDS));
+            }
+            JsonNode list = t.get("orders?pageNumber=0&pageSize=10&filter=" + enc("ClientId = '" + clientId + "'")).json();
+            assertThat(list.get("TotalCount").asInt()).isEqualTo(1);
+            JsonNode order = list.get("Result").get(0);
+            String winner = dec(order.get("Quantity")).intValue() == 1 ? one : two;
+            for (int i = 0; i < threads; i++) {
+                Http.Response r = got.get(i);
+                if (bodies.get(i).equals(winner)) {
+                    assertThat(r.status()).as(r.body()).isEqualTo(200);
+                    assertThat(r.json().get("Id").asLong()).isEqualTo(order.get("Id").asLong());
+                } else {
+                    assertThat(r.status()).as(r.body()).isEqualTo(409);
+                    assertThat(r.body()).isEqualTo(clientIdConflict(clientId, order.get("Id").asLong()));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

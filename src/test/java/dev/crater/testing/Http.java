@@ -42,8 +42,31 @@ public final class Http {
     private Http() {
     }
 
+    /** Clients whose connections come from another local address, by that address. */
+    private static final java.util.Map<String, HttpClient> FROM = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Sends {@code method url} with headers given as name, value pairs and an optional body. */
     public static Response send(String method, String url, String body, String... headerPairs) {
+        return send(CLIENT, method, url, body, headerPairs);
+    }
+
+    /**
+     * As {@link #send}, over a connection from {@code localAddress}: on Linux every address of
+     * 127.0.0.0/8 is the loopback, so a test can be several clients with different addresses.
+     */
+    public static Response sendFrom(String localAddress, String method, String url, String body, String... headerPairs) {
+        HttpClient client = FROM.computeIfAbsent(localAddress, a -> {
+            try {
+                return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                        .version(HttpClient.Version.HTTP_1_1).localAddress(java.net.InetAddress.getByName(a)).build();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException(a, e);
+            }
+        });
+        return send(client, method, url, body, headerPairs);
+    }
+
+    private static Response send(HttpClient client, String method, String url, String body, String... headerPairs) {
         // Every secret a test sends or receives goes into the ledger the final secrets scan reads.
         SecretsLedger.recordRequestHeaders(headerPairs);
         SecretsLedger.recordRequestBody(body);
@@ -55,7 +78,7 @@ public final class Http {
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
-            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             SecretsLedger.recordResponseBody(r.body());
             return new Response(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {

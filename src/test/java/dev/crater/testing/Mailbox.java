@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 /** Reading what a GreenMail SMTP server received, per recipient. */
 public final class Mailbox {
     private static final Pattern CODE = Pattern.compile("\\b(\\d{6,8})\\b");
+    /** A password-reset code as the e-mail shows it: the request's 6 digits, a dash, 8 secret digits. */
+    private static final Pattern RESET_CODE = Pattern.compile("\\b(\\d{6}-\\d{8})\\b");
     static final long WAIT_MS = 10_000;
 
     private Mailbox() {
@@ -45,6 +47,15 @@ public final class Mailbox {
             mail.waitForIncomingEmail(200, 1);
         }
         throw new AssertionError("no new e-mail to " + address + " within " + WAIT_MS + " ms");
+    }
+
+    /** The password-reset code in {@code body}, exactly as shown. */
+    public static String resetCode(String body) {
+        Matcher m = RESET_CODE.matcher(body);
+        if (!m.find()) {
+            throw new AssertionError("no reset code in: " + body);
+        }
+        return m.group(1);
     }
 
     /** The first 6-8 digit code in {@code body}. */
