@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.crater.Main;
 import dev.crater.companies.Company;
 import dev.crater.config.SmtpConfig;
 import dev.crater.market.Market;
@@ -16,15 +15,12 @@ import dev.crater.testing.Http;
 import dev.crater.testing.Mailbox;
 import dev.crater.testing.SmsRecorder;
 import dev.crater.testing.StoreKind;
+import dev.crater.testing.CliRun;
 import dev.crater.testing.TestServer;
 import dev.crater.users.User;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,11 +35,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /**
  * Goal: price alerts really fire. An alert is evaluated against the simulator's quotes, moves to
@@ -111,23 +105,9 @@ class AlertFiringTest {
     }
 
     /** Runs {@code crater …} in-process against the server's data directory. */
-    synchronized Cli cli(String... args) {
-        PrintStream originalOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (PrintStream capturedOut = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            System.setOut(capturedOut);
-            CommandLine cmd = new CommandLine(new Main(server.clock));
-            cmd.setOut(new PrintWriter(capturedOut, true));
-            cmd.setErr(new PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true));
-            String[] all = java.util.Arrays.copyOf(args, args.length + 2);
-            all[args.length] = "--data-dir";
-            all[args.length + 1] = server.dataDir().toString();
-            int code = cmd.execute(all);
-            return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-        }
+    Cli cli(String... args) {
+        CliRun.Result r = CliRun.against(server, args);
+        return new Cli(r.code(), r.out(), r.err());
     }
 
     void setPrice(String symbol, BigDecimal price) {

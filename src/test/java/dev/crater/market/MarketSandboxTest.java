@@ -2,18 +2,14 @@ package dev.crater.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crater.Main;
 import dev.crater.companies.Company;
 import dev.crater.securities.Security;
 import dev.crater.testing.Http;
 import dev.crater.testing.StoreKind;
+import dev.crater.testing.CliRun;
 import dev.crater.testing.TestServer;
 import dev.crater.users.User;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,9 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * Sandbox control of a running server through {@code crater admin market …} and
@@ -52,23 +46,9 @@ class MarketSandboxTest {
     record Cli(int code, String out, String err) {
     }
 
-    private static synchronized Cli cli(String... args) {
-        PrintStream originalOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (PrintStream capturedOut = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            System.setOut(capturedOut);
-            CommandLine cmd = new CommandLine(new Main(server.clock));
-            cmd.setOut(new PrintWriter(capturedOut, true));
-            cmd.setErr(new PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true));
-            String[] all = java.util.Arrays.copyOf(args, args.length + 2);
-            all[args.length] = "--data-dir";
-            all[args.length + 1] = server.dataDir().toString();
-            int code = cmd.execute(all);
-            return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-        }
+    private static Cli cli(String... args) {
+        CliRun.Result r = CliRun.against(server, args);
+        return new Cli(r.code(), r.out(), r.err());
     }
 
     private static void eventually(BooleanSupplier condition) {

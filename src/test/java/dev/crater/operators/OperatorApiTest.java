@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.crater.Main;
 import dev.crater.accounts.Account;
 import dev.crater.audit.AuditLog;
 import dev.crater.auth.Secrets;
@@ -13,13 +12,10 @@ import dev.crater.market.TradingCalendar;
 import dev.crater.testing.Http;
 import dev.crater.testing.SecretsLedger;
 import dev.crater.testing.StoreKind;
+import dev.crater.testing.CliRun;
 import dev.crater.testing.TestServer;
 import dev.crater.users.User;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -35,7 +31,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /**
  * Goal: operators control the sandbox over HTTP (Crater additions under {@code /v1.0/crater/sandbox/})
@@ -117,23 +112,9 @@ class OperatorApiTest {
 
     // ---- helpers ---------------------------------------------------------------------------------
 
-    private static synchronized Cli cli(String... args) {
-        PrintStream originalOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (PrintStream capturedOut = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            System.setOut(capturedOut);
-            CommandLine cmd = new CommandLine(new Main());
-            cmd.setOut(new PrintWriter(capturedOut, true));
-            cmd.setErr(new PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true));
-            String[] all = java.util.Arrays.copyOf(args, args.length + 2);
-            all[args.length] = "--data-dir";
-            all[args.length + 1] = server.dataDir().toString();
-            int code = cmd.execute(all);
-            return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-        }
+    private static Cli cli(String... args) {
+        CliRun.Result r = CliRun.against(server, args);
+        return new Cli(r.code(), r.out(), r.err());
     }
 
     /** The key a {@code create} printed (recorded for the suite's secrets scan). */

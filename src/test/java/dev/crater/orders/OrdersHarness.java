@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.crater.Main;
 import dev.crater.accounts.Account;
 import dev.crater.companies.Company;
 import dev.crater.market.Market;
@@ -13,11 +12,9 @@ import dev.crater.market.MarketEvent;
 import dev.crater.market.Quote;
 import dev.crater.securities.Security;
 import dev.crater.testing.Http;
+import dev.crater.testing.CliRun;
 import dev.crater.testing.TestServer;
 import dev.crater.users.User;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 
 /**
  * What the order, position and balance tests share: traders with funded accounts on a
@@ -331,23 +327,9 @@ final class OrdersHarness {
     record Cli(int code, String out, String err) {
     }
 
-    static synchronized Cli cli(TestServer server, String... args) {
-        PrintStream originalOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (PrintStream capturedOut = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            System.setOut(capturedOut);
-            CommandLine cmd = new CommandLine(new Main(server.clock));
-            cmd.setOut(new PrintWriter(capturedOut, true));
-            cmd.setErr(new PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true));
-            String[] all = java.util.Arrays.copyOf(args, args.length + 2);
-            all[args.length] = "--data-dir";
-            all[args.length + 1] = server.dataDir().toString();
-            int code = cmd.execute(all);
-            return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-        }
+    static Cli cli(TestServer server, String... args) {
+        CliRun.Result r = CliRun.against(server, args);
+        return new Cli(r.code(), r.out(), r.err());
     }
 
     // ---- waiting -------------------------------------------------------------------------------
