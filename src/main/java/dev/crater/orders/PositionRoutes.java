@@ -301,13 +301,9 @@ public final class PositionRoutes implements HttpService {
         map.put("stockBuyingPower", m(b.stockBuyingPower()));
         map.put("optionBuyingPower", m(b.optionBuyingPower()));
         map.put("forexBuyingPower", BigDecimal.ZERO);
-        // The documented meaning (and the demo example: 400000 for a $100,000 margin account): four times
-        // the excess for margin accounts; cash and IRA accounts cannot day-trade on margin.
-        boolean marginAccount = a.account().marginType() == dev.crater.accounts.Account.MarginType.Margin
-                || a.account().marginType() == dev.crater.accounts.Account.MarginType.DayTrader;
-        map.put("dayTradingBuyingPower", marginAccount
-                ? m(Math.max(0, b.excess() - b.reserved())).multiply(BigDecimal.valueOf(4))
-                : m(b.dayTradingBuyingPower()));
+        // The engine's figures, the limits it enforces: 4 × for DayTrader accounts (the demo example's 400000 on
+        // $100,000 of a DayTrader account), the Reg T figure for Margin accounts, settled cash for Cash accounts.
+        map.put("dayTradingBuyingPower", m(b.dayTradingBuyingPower()));
         map.put("pendingCash", m(b.pendingCash()));
         map.put("maintenanceMargin", m(b.maintenanceMargin()));
         map.put("optionMaintenanceMargin", optionMaintenance);

@@ -382,15 +382,16 @@ abstract class PositionsApiContract {
         close(dec(info.get("maintenanceMargin")), maintenance, "maintenanceMargin");
         close(dec(info.get("excess")), dec(info.get("equityTotal")).subtract(dec(info.get("maintenanceMargin"))),
                 "excess = equity − maintenance");
-        // Buying power after the resting order's reservation (half its value plus its commissions).
+        // Buying power (Reg T): equity − 50 % of every stock position held − the resting order's reservation
+        // (half its value plus its commissions).
         BigDecimal reserved = restPrice.multiply(new BigDecimal("5")).add(new BigDecimal("1.1"));
-        close(dec(info.get("optionBuyingPower")), dec(info.get("excess")).subtract(reserved), "optionBuyingPower");
+        BigDecimal regT = dec(info.get("equityTotal"))
+                .subtract(longValue.add(shortValue.abs()).multiply(new BigDecimal("0.5")));
+        close(dec(info.get("optionBuyingPower")), regT.subtract(reserved), "optionBuyingPower");
         close(dec(info.get("stockBuyingPower")), dec(info.get("optionBuyingPower")).multiply(new BigDecimal("2")),
                 "stockBuyingPower");
-        // Day-trading buying power: four times the excess left after reservations (03 §1.1 demo example).
-        assertThat(dec(info.get("dayTradingBuyingPower")).subtract(dec(info.get("optionBuyingPower"))
-                .multiply(new BigDecimal("4"))).abs()).as("dayTradingBuyingPower (rounding of 4 × cents)")
-                .isLessThanOrEqualTo(new BigDecimal("0.03"));
+        // A Margin account's day-trading buying power is its Reg T figure: the engine lets it use no more.
+        assertThat(dec(info.get("dayTradingBuyingPower"))).isEqualByComparingTo(dec(info.get("stockBuyingPower")));
         assertThat(info.get("pendingOrdersCount").asInt()).isEqualTo(1);
         assertThat(dec(info.get("pendingCash"))).isEqualByComparingTo("0");
         assertThat(info.get("dayTrades").asInt()).isEqualTo(1);
@@ -415,6 +416,22 @@ abstract class PositionsApiContract {
     }
 
     @Test
+    void cashInTheBalanceMapIsExactlyTheLedgerSumWithSubCentCommissions() {
+        Trader t = h.trader(new OrdersHarness.Spec(Account.MarginType.Margin, new BigDecimal("1.005"),
+                new BigDecimal("0.005"), new BigDecimal("0.65")));
+        t.place(market("AAPL", "Buy", 205));
+        t.place(market("MSFT", "Buy", 3));
+        t.place(market("AAPL", "Sell", 41));
+        BigDecimal ledger = BigDecimal.ZERO;
+        for (JsonNode x : t.transactions()) {
+            BigDecimal v = dec(x.get("Value"));
+            assertThat(v.stripTrailingZeros().scale()).as("%s books whole cents", x).isLessThanOrEqualTo(2);
+            ledger = ledger.add(v);
+        }
+        assertThat(dec(t.info().get("cash"))).as("cash = Σ ledger, exactly").isEqualByComparingTo(ledger);
+    }
+
+    @Test
     void buyingPowerFiguresPerMarginType() {
         JsonNode dayTrader = h.trader(OrdersHarness.plain(Account.MarginType.DayTrader)).info();
         assertThat(dec(dayTrader.get("stockBuyingPower"))).isEqualByComparingTo("400000");
@@ -425,8 +442,8 @@ abstract class PositionsApiContract {
     }
 
     @Test
-    void demoMarginAccountShowsFourTimesExcessAsDayTradingBuyingPower() {
-        assertThat(dec(h.trader().info().get("dayTradingBuyingPower"))).isEqualByComparingTo("400000");
+    void marginAccountsShowTheirRegTFigureAsDayTradingBuyingPower() {
+        assertThat(dec(h.trader().info().get("dayTradingBuyingPower"))).as("2 × $100,000").isEqualByComparingTo("200000");
     }
 
     @Test

@@ -113,16 +113,24 @@ import java.util.TreeSet;
  * <li>Cash: settled cash − reservations. Sale proceeds settle at the next {@link Command.Settle} whose
  * {@code tradesBeforeMs} passes the trade (T+1 by the caller's calendar) and cannot be spent before. At fill time a
  * cash-account buy is capped to what settled cash can pay (remainder canceled), so settled cash never goes negative.</li>
- * <li>Margin/DayTrader/MarginIra: excess − reservations, excess = equity − maintenance (long stock 25 %, short stock
- * 30 %, long options and non-marginable stock 100 %, short options 150 % — a stand-in, the engine knows no
- * underlying). An opening order reserves its initial requirement: stock value ÷ multiplier (2 Margin, i.e. 2 × excess
- * buying power; 4 DayTrader; 1 MarginIra), options paid in full, short options 150 %; plus its commissions.</li>
+ * <li>Margin/DayTrader/MarginIra: margin excess − reservations. An opening order reserves its initial requirement:
+ * marginable stock value ÷ multiplier (Reg T 50 % for Margin, i.e. 2 × buying power; 25 % DayTrader, the documented
+ * 4 × day-trading buying power; 100 % MarginIra, which never borrows), long options and non-marginable stock in full,
+ * short options 150 % (a stand-in, the engine knows no underlying); plus its commissions. Margin excess charges every
+ * held position the same initial rate at its mark: equity − Σ initial requirement, and never more than equity −
+ * maintenance (long stock 25 %, short stock 30 %, long options and non-marginable stock 100 %, short options
+ * 150 %). So held + open never exceeds equity whatever the order of fills.</li>
  * </ul>
  * Reservation price: limit (Limit/StopLimit), stop (Stop), initial stop/limit (trailing), the ask (market buy) or bid
- * (market sell). Closing orders reserve nothing and are not checked against buying power. Margin accounts are not
- * re-checked at fill time (no margin calls or liquidation here).
+ * (market sell). Closing orders reserve nothing and are not checked against buying power. Every opening fill is
+ * checked again at its own price: what it takes plus what its remainder reserves must fit the account's buying power
+ * (its own reservation counted back); otherwise it fills what fits and the remainder is canceled ("insufficient
+ * settled funds" / "insufficient buying power"). There are no margin calls or liquidation when prices move.
  *
  * <h2>Money</h2>
+ * Every booked amount is in whole cents ({@link Fixed#toCents}, half away from zero): a fill's principal, the
+ * per-trade commission, and an order's per-share/per-contract commission rounded on its cumulative quantity (each
+ * fill books the increase, so fills never change the total). Deposits and withdrawals must be whole cents.
  * Each fill posts ledger entries: OrderExecution (−value for buys, +value for sells) and one Commission entry per fee
  * ("Per Trade Commission" once per order with its first fill; "Per Contract Commission" per share/contract). The
  * account plan's rates apply unless the order overrides them (ExecutionInstructions PerTradeCommission in dollars,
@@ -223,7 +231,7 @@ public final class Engine {
             return;
         }
         long amount = d.amount();
-        if (amount == 0 || amount == NONE) {
+        if (amount == 0 || amount == NONE || !Fixed.isCents(amount)) {
             reject(a.id, d.requestId(), RejectCode.AmountInvalid, null);
             return;
         }
@@ -237,10 +245,13 @@ public final class Engine {
         out.add(new Event.CashMoved(t, a.id, e, a.cash, a.settled));
     }
 
-    /** Cash accounts: settled − reservations; margin accounts: min(cash, excess) − reservations (never below 0). */
+    /**
+     * Cash accounts: settled − reservations; margin accounts: min(cash, margin excess) − reservations, never below 0
+     * (a withdrawal never takes what held positions and open orders need, see {@link #marginExcess}).
+     */
     private long withdrawable(Account a) {
-        long w = a.cashAccount() ? a.settled - a.reserved : Math.min(a.cash, excess(a)) - a.reserved;
-        return Math.max(0, w);
+        long w = a.cashAccount() ? a.settled - a.reserved : Math.min(a.cash, marginExcess(a)) - a.reserved;
+        return Math.max(0, Fixed.floorTo(w, Fixed.CENT));
     }
 
     private void onSettle(Command.Settle s) {
@@ -396,7 +407,7 @@ public final class Engine {
         o.aon = s.allOrNone();
         o.sessions = mask(s.sessions());
         o.reduceOnly = reduceOnly;
-        o.perTrade = s.perTradeCommission() != NONE ? s.perTradeCommission() : a.plan.perTrade();
+        o.perTrade = Fixed.toCents(s.perTradeCommission() != NONE ? s.perTradeCommission() : a.plan.perTrade());
         boolean option = o.inst != null && o.inst.isOption();
         o.perUnit = s.perContractCommissionCents() != NONE ? Fixed.divRound(s.perContractCommissionCents(), 100)
                 : option ? a.plan.perContract() : a.plan.perShare();
@@ -883,7 +894,7 @@ public final class Engine {
         root.aon = s.allOrNone();
         root.sessions = mask(s.sessions());
         root.reduceOnly = p.reduceOnly();
-        root.perTrade = s.perTradeCommission() != NONE ? s.perTradeCommission() : a.plan.perTrade();
+        root.perTrade = Fixed.toCents(s.perTradeCommission() != NONE ? s.perTradeCommission() : a.plan.perTrade());
         root.status = OrderStatus.New;
         if (root.type == OrderType.Limit && root.limit == NONE) {
             return r.fail(RejectCode.LimitPriceUndefined, null);
@@ -1030,27 +1041,27 @@ public final class Engine {
             n = capN;
             cancelWhy = "Canceled: remainder exceeds the position";
         }
-        if (a.cashAccount()) {
-            long avail = a.settled - (a.reserved - r.reserved);
-            long fixed = r.perTradeCharged ? 0 : r.perTrade;
-            long perSpread = 0;
-            for (Order leg : r.legs) {
-                long ratioU = leg.ratio / SCALE;
-                perSpread += Math.multiplyExact(leg.perUnit, ratioU);
-                if (leg.isBuy()) {
-                    perSpread += Math.multiplyExact(Math.multiplyExact(leg.book.ask, ratioU), leg.inst.contractSize());
+        long avail = available(a) + r.reserved;
+        long after = cancelWhy != null ? 0 : requirement(r, (leavesN - n) * SCALE, true);
+        if (spreadNeed(r, n) + after > avail) {
+            long lo = 0;
+            long hi = n;
+            while (lo < hi) {
+                long mid = (lo + hi + 1) >>> 1;
+                if (spreadNeed(r, mid) <= avail) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
                 }
             }
-            long after = cancelWhy != null ? 0 : requirement(r, (leavesN - n) * SCALE, true);
-            if (Math.multiplyExact(n, perSpread) + fixed + after > avail) {
-                long maxN = perSpread <= 0 ? n : Math.max(0, (avail - fixed) / perSpread);
-                if (maxN <= 0 || aon) {
-                    terminate(r, OrderStatus.Canceled, null, "Canceled: insufficient settled funds");
-                    return;
-                }
-                n = Math.min(n, maxN);
-                cancelWhy = "Canceled: insufficient settled funds for the remainder";
+            if (lo <= 0 || aon) {
+                terminate(r, OrderStatus.Canceled, null, a.cashAccount() ? "Canceled: insufficient settled funds"
+                        : "Canceled: insufficient buying power");
+                return;
             }
+            n = lo;
+            cancelWhy = a.cashAccount() ? "Canceled: insufficient settled funds for the remainder"
+                    : "Canceled: insufficient buying power for the remainder";
         }
         long feeTrade = r.perTradeCharged ? 0 : r.perTrade;
         r.perTradeCharged = true;
@@ -1594,26 +1605,26 @@ public final class Engine {
                 cancelWhy = "Canceled: remainder exceeds the position";
             }
         }
-        int cs = o.inst.contractSize();
         long units = qty / SCALE;
-        if (a.cashAccount()) {
-            long avail = a.settled - (a.reserved - o.reserved);
-            long fixed = o.perTradeCharged ? 0 : o.perTrade;
-            long fees = fixed + Math.multiplyExact(o.perUnit, units);
-            long value = Math.multiplyExact(Math.multiplyExact(px, units), cs);
-            if (buy) {
-                long after = cancelWhy != null ? 0 : requirement(o, leaves - qty, true);
-                if (value + fees + after > avail) {
-                    long unitCost = Math.multiplyExact(px, cs) + o.perUnit;
-                    long maxUnits = unitCost <= 0 ? units : Math.max(0, (avail - fixed) / unitCost);
-                    if (maxUnits <= 0 || aon) {
-                        terminate(o, OrderStatus.Canceled, null, "Canceled: insufficient settled funds");
-                        return;
-                    }
-                    qty = Math.min(qty, maxUnits * SCALE);
-                    cancelWhy = "Canceled: insufficient settled funds for the remainder";
+        if (o.opens()) {
+            long avail = available(a) + o.reserved;
+            long rest = cancelWhy != null ? 0 : (leaves - qty) / SCALE;
+            if (openingNeed(o, px, units, rest) > avail) {
+                long max = affordableUnits(o, px, units, avail);
+                if (max <= 0 || aon) {
+                    terminate(o, OrderStatus.Canceled, null, a.cashAccount() ? "Canceled: insufficient settled funds"
+                            : "Canceled: insufficient buying power");
+                    return;
                 }
-            } else if (fees - value > 0 && fees - value > avail) {
+                qty = max * SCALE;
+                cancelWhy = a.cashAccount() ? "Canceled: insufficient settled funds for the remainder"
+                        : "Canceled: insufficient buying power for the remainder";
+            }
+        } else if (a.cashAccount()) {
+            long avail = a.settled - (a.reserved - o.reserved);
+            long fees = (o.perTradeCharged ? 0 : o.perTrade) + unitFee(o.perUnit, o.executed / SCALE, units);
+            long value = principal(px, units, o.inst.contractSize());
+            if (fees - value > 0 && fees - value > avail) {
                 terminate(o, OrderStatus.Canceled, null, "Canceled: insufficient settled funds for the commission");
                 return;
             }
@@ -1639,13 +1650,13 @@ public final class Engine {
             a.positions.put(o.securityId, p);
         }
         long units = qty / SCALE;
-        long notional = Math.multiplyExact(Math.multiplyExact(px, units), o.inst.contractSize());
+        long notional = principal(px, units, o.inst.contractSize());
         long feeTrade = 0;
         if (chargePerTrade && !o.perTradeCharged) {
             feeTrade = o.perTrade;
             o.perTradeCharged = true;
         }
-        long feeUnit = Math.multiplyExact(o.perUnit, units);
+        long feeUnit = unitFee(o.perUnit, o.executed / SCALE, units);
         long fees = feeTrade + feeUnit;
         boolean buy = o.isBuy();
         long signed = buy ? qty : -qty;
@@ -1900,9 +1911,8 @@ public final class Engine {
                     return 0;
                 }
                 long units = leaves / SCALE;
-                long fees = (perTradeCharged ? 0 : o.perTrade) + Math.multiplyExact(o.perUnit, units);
-                long value = Math.multiplyExact(Math.multiplyExact(Math.max(0, o.reservePrice), units),
-                        o.inst.contractSize());
+                long fees = (perTradeCharged ? 0 : o.perTrade) + unitFee(o.perUnit, o.executed / SCALE, units);
+                long value = principal(Math.max(0, o.reservePrice), units, o.inst.contractSize());
                 return Math.addExact(initial(a, o.inst, o.side, value), fees);
             }
             case SpreadRoot -> {
@@ -1910,9 +1920,9 @@ public final class Engine {
                 long total = perTradeCharged ? 0 : o.perTrade;
                 for (Order leg : o.legs) {
                     long units = Math.multiplyExact(spreads, leg.ratio / SCALE);
-                    total = Math.addExact(total, Math.multiplyExact(leg.perUnit, units));
+                    total = Math.addExact(total, unitFee(leg.perUnit, leg.executed / SCALE, units));
                     if (leg.opens()) {
-                        long value = Math.multiplyExact(Math.multiplyExact(leg.reservePrice, units), leg.inst.contractSize());
+                        long value = principal(leg.reservePrice, units, leg.inst.contractSize());
                         total = Math.addExact(total, initial(a, leg.inst, leg.side, value));
                     }
                 }
@@ -1935,12 +1945,100 @@ public final class Engine {
         if (side == Side.Buy && !inst.allowMargin()) {
             return value;
         }
-        return Math.ceilDiv(value, a.marginType.multiplier());
+        long rate = Math.ceilDiv(value, a.marginType.multiplier());
+        // a short is never charged less than its maintenance (30 %), so equity − initial ≤ equity − maintenance
+        return side == Side.SellShort ? Math.max(rate, Math.ceilDiv(Math.multiplyExact(value, 30), 100)) : rate;
     }
 
     /** Amount an opening order may still reserve. */
     private long available(Account a) {
-        return a.cashAccount() ? a.settled - a.reserved : excess(a) - a.reserved;
+        return a.cashAccount() ? a.settled - a.reserved : marginExcess(a) - a.reserved;
+    }
+
+    /** The booked principal of {@code units} at {@code px}, rounded to the cent ({@link Fixed#toCents}). */
+    private static long principal(long px, long units, int contractSize) {
+        return Fixed.toCents(Math.multiplyExact(Math.multiplyExact(px, units), contractSize));
+    }
+
+    /**
+     * The per-share/per-contract commission a fill of {@code units} books after {@code doneUnits} of the same order:
+     * the order's commission is rounded to the cent on its cumulative quantity and each fill books the increase, so
+     * splitting an order into fills never changes what it costs in total.
+     */
+    private static long unitFee(long perUnit, long doneUnits, long units) {
+        if (perUnit == 0 || units == 0) {
+            return 0;
+        }
+        return Fixed.toCents(Math.multiplyExact(perUnit, doneUnits + units))
+                - Fixed.toCents(Math.multiplyExact(perUnit, doneUnits));
+    }
+
+
+    /**
+     * What filling {@code units} of opening order {@code o} at {@code px} takes from its account's buying power,
+     * together with what {@code restUnits} still to fill at its reservation price keep reserved: principal plus
+     * commissions in a cash account, the initial requirement plus commissions in a margin account.
+     */
+    private long openingNeed(Order o, long px, long units, long restUnits) {
+        Account a = o.account;
+        int cs = o.inst.contractSize();
+        long done = o.executed / SCALE;
+        long fees = (o.perTradeCharged ? 0 : o.perTrade) + unitFee(o.perUnit, done, units)
+                + unitFee(o.perUnit, done + units, restUnits);
+        if (a.cashAccount()) {
+            long value = Math.addExact(principal(px, units, cs), principal(Math.max(0, o.reservePrice), restUnits, cs));
+            return Math.addExact(value, fees);
+        }
+        long rest = initial(a, o.inst, o.side, principal(Math.max(0, o.reservePrice), restUnits, cs));
+        return Math.addExact(Math.addExact(marginTake(a, o, px, units), rest), fees);
+    }
+
+    /**
+     * How much an opening fill lowers a margin account's margin excess before commissions: the initial requirement
+     * of the new units at the security's mark, plus what the account pays over that mark (a buy at the ask above the
+     * last price, a short sale at the bid below it; a better price counts in the account's favour).
+     */
+    private long marginTake(Account a, Order o, long px, long units) {
+        SecBook b = o.book;
+        long mark = b != null && b.hasQuote && b.last > 0 ? b.last : px;
+        int cs = o.inst.contractSize();
+        long atMark = Math.multiplyExact(Math.multiplyExact(mark, units), cs);
+        long booked = principal(px, units, cs);
+        long overMark = o.isBuy() ? booked - atMark : atMark - booked;
+        return Math.addExact(initial(a, o.inst, o.side, atMark), overMark);
+    }
+
+    /** The most of {@code units} that {@code avail} pays for at {@code px} (the remainder not counted). */
+    private long affordableUnits(Order o, long px, long units, long avail) {
+        Account a = o.account;
+        long fixed = o.perTradeCharged ? 0 : o.perTrade;
+        long each = Math.multiplyExact(px, o.inst.contractSize());
+        long unitCost = (a.cashAccount() ? each : initial(a, o.inst, o.side, each)) + o.perUnit;
+        long n = unitCost <= 0 ? units : Math.min(units, Math.max(0, (avail - fixed) / unitCost));
+        while (n > 0 && openingNeed(o, px, n, 0) > avail) {
+            n--;
+        }
+        return n;
+    }
+
+    /**
+     * What filling {@code spreads} of spread {@code r} at its legs' current quotes takes from buying power: the
+     * commissions, plus the buy legs' principal (cash accounts) or the opening legs' initial requirement (margin
+     * accounts). Credits from sell legs are not counted.
+     */
+    private long spreadNeed(Order r, long spreads) {
+        Account a = r.account;
+        long need = r.perTradeCharged ? 0 : r.perTrade;
+        for (Order leg : r.legs) {
+            long units = Math.multiplyExact(spreads, leg.ratio / SCALE);
+            need = Math.addExact(need, unitFee(leg.perUnit, leg.executed / SCALE, units));
+            long px = leg.isBuy() ? leg.book.ask : leg.book.bid;
+            if (a.cashAccount() ? leg.isBuy() : leg.opens()) {
+                need = Math.addExact(need, a.cashAccount() ? principal(px, units, leg.inst.contractSize())
+                        : marginTake(a, leg, px, units));
+            }
+        }
+        return need;
     }
 
     private long mark(Position p) {
@@ -1967,10 +2065,17 @@ public final class Engine {
         return Math.ceilDiv(Math.multiplyExact(abs, 30), 100);
     }
 
-    /** Equity − maintenance requirement (margin accounts). Allocation-free; O(positions of the account). */
-    private long excess(Account a) {
+    /**
+     * What a margin account's positions leave for new orders and withdrawals before reservations: equity − the
+     * initial requirement of every position at its mark, never more than equity − maintenance. Positions are charged
+     * the same rates {@link #initial} charges an opening order (Reg T 50 % for Margin), so an order's reservation is
+     * exactly what its fill then takes, and splitting, bursts and fills at a later price cannot add leverage.
+     * Allocation-free; O(positions of the account).
+     */
+    private long marginExcess(Account a) {
         long equity = a.cash;
         long maint = 0;
+        long init = 0;
         LongMap<Position> ps = a.positions;
         for (int i = 0, n = ps.capacity(); i < n; i++) {
             Position p = ps.valueAt(i);
@@ -1980,8 +2085,15 @@ public final class Engine {
             long mv = marketValue(p);
             equity += mv;
             maint += maintenance(p, mv);
+            init += heldRequirement(a, p, mv);
         }
-        return equity - maint;
+        return Math.min(equity - init, equity - maint);
+    }
+
+
+    /** Initial requirement of holding a position worth {@code mv}: {@link #initial} of opening it now. */
+    private static long heldRequirement(Account a, Position p, long mv) {
+        return initial(a, p.inst, p.qty > 0 ? Side.Buy : Side.SellShort, Math.abs(mv));
     }
 
     // ------------------------------------------------------------------------------------------------ verify
@@ -2007,8 +2119,8 @@ public final class Engine {
                 case Single -> {
                     long units = r.quantity / SCALE;
                     perTrade = r.perTrade;
-                    perUnit = Math.multiplyExact(r.perUnit, units);
-                    cost = Math.multiplyExact(Math.multiplyExact(r.reservePrice, units), r.inst.contractSize());
+                    perUnit = unitFee(r.perUnit, 0, units);
+                    cost = principal(r.reservePrice, units, r.inst.contractSize());
                     debit = r.isBuy();
                 }
                 case ConditionalRoot -> {
@@ -2018,8 +2130,8 @@ public final class Engine {
                         }
                         long units = leg.quantity / SCALE;
                         perTrade += leg.perTrade;
-                        perUnit += Math.multiplyExact(leg.perUnit, units);
-                        cost += Math.multiplyExact(Math.multiplyExact(leg.reservePrice, units), leg.inst.contractSize());
+                        perUnit += unitFee(leg.perUnit, 0, units);
+                        cost += principal(leg.reservePrice, units, leg.inst.contractSize());
                         debit = leg.isBuy();
                     }
                 }
@@ -2029,8 +2141,8 @@ public final class Engine {
                     perTrade = r.perTrade;
                     for (Order leg : r.legs) {
                         long units = Math.multiplyExact(spreads, leg.ratio / SCALE);
-                        perUnit += Math.multiplyExact(leg.perUnit, units);
-                        long v = Math.multiplyExact(Math.multiplyExact(leg.reservePrice, units), leg.inst.contractSize());
+                        perUnit += unitFee(leg.perUnit, 0, units);
+                        long v = principal(leg.reservePrice, units, leg.inst.contractSize());
                         net += leg.isBuy() ? v : -v;
                     }
                     cost = Math.abs(net);
@@ -2094,7 +2206,7 @@ public final class Engine {
         if (a == null) {
             return null;
         }
-        long sl = 0, ss = 0, ol = 0, os = 0, maint = 0, openPl = 0, closePl = 0;
+        long sl = 0, ss = 0, ol = 0, os = 0, maint = 0, init = 0, openPl = 0, closePl = 0;
         for (Position p : a.positions.values()) {
             closePl += p.dayRealized;
             if (p.qty == 0) {
@@ -2102,6 +2214,7 @@ public final class Engine {
             }
             long mv = marketValue(p);
             maint += maintenance(p, mv);
+            init += heldRequirement(a, p, mv);
             openPl += p.qty > 0 ? mv - p.costBasis : mv + p.costBasis;
             if (p.inst.isOption()) {
                 if (p.qty > 0) {
@@ -2119,7 +2232,7 @@ public final class Engine {
         long equity = a.cash + mv;
         long pending = a.pendingTotal();
         long excess = equity - maint - pending;
-        long free = a.cashAccount() ? a.settled - a.reserved : excess - a.reserved;
+        long free = a.cashAccount() ? a.settled - a.reserved : Math.min(equity - init - pending, excess) - a.reserved;
         long base = Math.max(0, free);
         long stockBp = a.cashAccount() ? base : base * a.marginType.multiplier();
         long dtBp = a.marginType == MarginType.DayTrader ? base * 4 : stockBp;

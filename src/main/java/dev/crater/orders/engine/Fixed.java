@@ -18,7 +18,8 @@ import java.math.RoundingMode;
  * <p>Rounding: {@link #mulDiv} rounds half away from zero. Most engine products are exact anyway: quantities are
  * whole shares/contracts, so {@code price × units × contractSize} never rounds. Rounding only happens for
  * percentage trailing offsets (then rounded to the tick), for cents→dollars commission conversion, for the
- * cost basis removed by a partial close and for displayed averages.
+ * cost basis removed by a partial close and for displayed averages. Booked money is rounded to the cent by
+ * {@link #toCents} (see there).
  *
  * <p>{@link #NONE} ({@code Long.MIN_VALUE}) marks an absent price/amount ("not given"), so that a
  * genuine zero (e.g. an even-money spread limit) stays distinguishable.
@@ -30,6 +31,8 @@ public final class Fixed {
     public static final long SCALE = 1_000_000L;
     /** Sentinel for "no value". */
     public static final long NONE = Long.MIN_VALUE;
+    /** One cent, the minor unit of the account currency (USD): every booked money amount is a multiple of it. */
+    public static final long CENT = SCALE / 100;
 
     private Fixed() {
     }
@@ -94,6 +97,20 @@ public final class Fixed {
             q += Long.signum(x);
         }
         return q;
+    }
+
+    /**
+     * The booking rule for money: {@code v} rounded to the cent, half away from zero ("half-up" on the amount).
+     * Applied to each fill's principal, each per-trade commission and each order's cumulative per-share/per-contract
+     * commission, so the ledger, cash and the balance map hold the same cents.
+     */
+    public static long toCents(long v) {
+        return Math.multiplyExact(divRound(v, CENT), CENT);
+    }
+
+    /** Whether a money amount is a whole number of cents. */
+    public static boolean isCents(long v) {
+        return v % CENT == 0;
     }
 
     /** Largest multiple of {@code tick} ≤ v (v itself when tick ≤ 0). */

@@ -126,13 +126,45 @@ class RiskAndMoneyTest {
         assertThat(b.stockLongMarketValue()).isEqualTo(m("10000"));
         assertThat(b.maintenanceMargin()).isEqualTo(m("2500"));
         assertThat(b.excess()).isEqualTo(m("7500"));
-        assertThat(b.stockBuyingPower()).isEqualTo(m("15000"));
+        assertThat(b.stockBuyingPower()).as("Reg T: 2 × (equity 10000 − 50 % of 10000 held)").isEqualTo(m("10000"));
         h.tick(AAPL, "79.99", 10_000, "80.00", 10_000, "80.00");
         b = h.engine.balances(MARGIN);
         assertThat(b.openPl()).isEqualTo(m("-2000"));
         assertThat(b.excess()).isEqualTo(m("8000") - m("2000"));
-        assertThat(code(MARGIN, limit(11, Side.Buy, 151, "80"))).isEqualTo(RejectCode.DayTradingBuyingPowerExceeded);
+        assertThat(b.stockBuyingPower()).as("2 × (8000 − 4000)").isEqualTo(m("8000"));
+        assertThat(code(MARGIN, limit(11, Side.Buy, 101, "80"))).isEqualTo(RejectCode.DayTradingBuyingPowerExceeded);
         assertThat(b.pendingOrdersCount()).isZero();
+    }
+
+    @Test
+    void everyBookedAmountIsWholeCentsAndSplittingAnOrderKeepsItsCommission() {
+        Harness c = new Harness();
+        c.clock(Session.REGULAR);
+        c.open(1, MarginType.Margin, new CommissionPlan(m("1.005"), m("0.005"), m("0.65")));
+        c.deposit(1, "100000");
+        // a sub-dollar stock on a 0.0001 tick: 41 × 0.5051 = 20.7091 of principal
+        c.tick(AAPL, "0.5049", 41, "0.5051", 41, "0.505");
+        List<Event> ev = c.place(1, market(10, Side.Buy, 205));
+        for (int i = 0; i < 4; i++) {
+            ev.addAll(c.tick(AAPL, "0.5049", 41, "0.5051", 41, "0.505"));
+        }
+        List<Event.Fill> fills = fillsOf(ev, 10);
+        assertThat(fills).hasSize(5);
+        long perShare = 0;
+        for (Event.Fill f : fills) {
+            for (LedgerEntry e : f.entries()) {
+                assertThat(e.value() % Fixed.CENT).as("%s is whole cents", e).isZero();
+            }
+            assertThat(f.entries().get(0).value()).as("principal 20.7091 books as 20.71").isEqualTo(-m("20.71"));
+            perShare += f.perContractCommission();
+        }
+        assertThat(fills.get(0).perTradeCommission()).as("1.005 per trade books as 1.01").isEqualTo(m("1.01"));
+        assertThat(perShare).as("205 × 0.005 = 1.025 → 1.03 once, however it is split (41 shares × 0.005 = 0.205 each)")
+                .isEqualTo(m("1.03"));
+        assertThat(c.engine.cash(1)).isEqualTo(m("100000") - 5 * m("20.71") - m("1.01") - m("1.03"));
+        assertThat(c.engine.balances(1).cash() % Fixed.CENT).isZero();
+        assertThat(one(c.run(new Command.Deposit(c.next(), 1, m("0.001"), "sub-cent", 9)), Event.Rejected.class).code())
+                .isEqualTo(RejectCode.AmountInvalid);
     }
 
     @Test
@@ -255,10 +287,10 @@ class RiskAndMoneyTest {
         Verification v = c.engine.verify(new Command.Place(c.next(), 1, 7, false, market(10, Side.Buy, 100)));
         assertThat(v.successful()).isTrue();
         assertThat(v.cost()).isEqualTo(m("238"));
-        assertThat(v.commission()).isEqualTo(m("1.001"));
-        assertThat(v.commissions()).containsEntry(Fee.PER_TRADE, m("1")).containsEntry(Fee.PER_CONTRACT, m("0.001"));
-        assertThat(v.netCost()).isEqualTo(m("239.001"));
-        assertThat(v.marginChange()).isEqualTo(m("119") + m("1.001"));
+        assertThat(v.commission()).as("0.001 per-share commission books as 0.00 (whole cents)").isEqualTo(m("1"));
+        assertThat(v.commissions()).containsEntry(Fee.PER_TRADE, m("1")).containsEntry(Fee.PER_CONTRACT, 0L);
+        assertThat(v.netCost()).isEqualTo(m("239"));
+        assertThat(v.marginChange()).isEqualTo(m("119") + m("1"));
         Verification bad = c.engine.verify(new Command.Place(c.next(), 1, 7, false, market(10, Side.Sell, 100)));
         assertThat(bad.successful()).isFalse();
         assertThat(bad.code()).isEqualTo(RejectCode.InsufficientPosition);
