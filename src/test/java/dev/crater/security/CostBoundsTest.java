@@ -14,6 +14,7 @@ import dev.crater.testing.Http;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
 import dev.crater.users.User;
+import dev.crater.watchlists.WatchlistService;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +43,12 @@ import org.junit.jupiter.api.Timeout;
  * <li>while every heavy-query permit is held, filtered lists (options, orders, positions,
  * transactions) answer 503 with {@code Retry-After}, and cheap reads (the unfiltered first page of
  * orders, {@code users/@me/info}) do not wait for them;</li>
- * <li>the deadline stops an in-memory scan and a running SQL statement, answered 400, not 5xx.</li>
+ * <li>the deadline stops an in-memory scan and a running SQL statement, answered 400, not 5xx;</li>
+ * <li>{@code watchlists?includeSecurities=true} answers at most
+ * {@link WatchlistService#SECURITIES_INCLUDED_MAX} securities at once (the issue's 29.3 MB answer).</li>
  * </ul>
  *
- * On the code before this change the options requests answered 200 (after seconds of
+ * On the code before this change the options and watchlist requests answered 200 (after seconds of
  * scanning) and nothing answered 503; the permit and deadline tests did not compile (no
  * {@link HeavyQueries}).
  */
@@ -244,5 +247,39 @@ class CostBoundsTest {
         for (int i = 0; i < 10; i++) {
             ok("accounts/" + accountId + "/transactions?pageNumber=0&pageSize=10&sortBy=Value&isDesc=false");
         }
+    }
+
+    // ---- watchlists -----------------------------------------------------------------------------
+
+    @Test
+    void includeSecuritiesIsBoundedAcrossLists() {
+        String name = TestServer.username("wl");
+        User u = server.user(company, name, null, User.TwoFactorMethod.NONE);
+        String t = server.login(company, name);
+        String lists = server.api() + "v1.0/users/@me/watchlists";
+        List<Integer> ids = server.services().securities.snapshot().all().stream().filter(Security::enabled)
+                .map(Security::id).limit(WatchlistService.SECURITIES_PER_LIST_MAX).toList();
+        int full = WatchlistService.SECURITIES_INCLUDED_MAX / ids.size() + 1;
+        long lastId = 0;
+        for (int i = 0; i < full; i++) {
+            Http.Response r = Http.send("POST", lists + "?resultIncludeSecurities=false",
+                    "{\"Name\": \"list " + i + "\", \"Securities\": " + ids + "}", "Et-App-Key", company.appKey(),
+                    "Authorization", "Bearer " + t, "Content-Type", "application/json");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            lastId = r.json().get("Id").asLong();
+        }
+        Http.Response refused = Http.get(lists + "?includeSecurities=true", "Et-App-Key", company.appKey(),
+                "Authorization", "Bearer " + t);
+        assertThat(refused.status()).as(brief(refused)).isEqualTo(409);
+        assertThat(refused.json().get("Message").asText()).contains("at most " + WatchlistService.SECURITIES_INCLUDED_MAX);
+        Http.Response names = Http.get(lists + "?includeSecurities=false", "Et-App-Key", company.appKey(),
+                "Authorization", "Bearer " + t);
+        assertThat(names.status()).isEqualTo(200);
+        assertThat(names.body().length()).isLessThan(100_000);
+        Http.Response one = Http.get(lists + "/" + lastId + "?includeSecurities=true", "Et-App-Key", company.appKey(),
+                "Authorization", "Bearer " + t);
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.json().get("SecurityList")).hasSize(ids.size());
+        assertThat(u.id()).isPositive();
     }
 }
