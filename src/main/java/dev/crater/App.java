@@ -116,14 +116,14 @@ public final class App implements AutoCloseable {
         SecurityRoutes security = new SecurityRoutes(s.twoFactor, s.users);
         SubscriptionRoutes subscriptions = new SubscriptionRoutes(s.phones, s.users, s.database.jdbi());
         dev.crater.securities.SecurityRoutes securities = new dev.crater.securities.SecurityRoutes(s.securities,
-                s.options, s.market);
+                s.options, s.market, s.heavyQueries);
         dev.crater.accounts.AccountRoutes accounts = new dev.crater.accounts.AccountRoutes(s.accounts);
         dev.crater.accounts.TransactionRoutes transactions = new dev.crater.accounts.TransactionRoutes(s.accounts,
-                s.database);
+                s.database, s.heavyQueries);
         dev.crater.orders.OrderRoutes orders = new dev.crater.orders.OrderRoutes(s.accounts, s.trading,
-                new dev.crater.orders.OrderReads(s.database, s.market), s.securities, s.options);
+                new dev.crater.orders.OrderReads(s.database, s.market, s.heavyQueries), s.securities, s.options);
         dev.crater.orders.PositionRoutes positions = new dev.crater.orders.PositionRoutes(s.accounts, s.trading,
-                s.securities, s.options);
+                s.securities, s.options, s.heavyQueries);
         dev.crater.history.HistoryRoutes history = new dev.crater.history.HistoryRoutes(s.securities, s.options,
                 s.market);
         dev.crater.watchlists.WatchlistRoutes watchlists = new dev.crater.watchlists.WatchlistRoutes(s.watchlists);

@@ -91,6 +91,8 @@ public final class Services implements AutoCloseable {
     public final dev.crater.orders.TradingService trading;
     public final WatchlistService watchlists;
     public final AlertService alerts;
+    /** The cost bound of expensive reads (permits, deadline, rows examined); see docs/security.md. */
+    public final dev.crater.http.HeavyQueries heavyQueries = dev.crater.http.HeavyQueries.defaults();
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -170,6 +172,7 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        heavyQueries.close();
         trading.close();
         alerts.monitor().close();
         passwords.close();

@@ -6,6 +6,8 @@ import dev.crater.auth.ApiGuard;
 import dev.crater.http.ApiException;
 import dev.crater.http.Dates;
 import dev.crater.http.HttpSupport;
+import dev.crater.http.HeavyQueries;
+import dev.crater.http.Limits;
 import dev.crater.http.Paging;
 import dev.crater.store.Database;
 import dev.crater.store.filter.FilterException;
@@ -84,10 +86,12 @@ public final class TransactionRoutes implements HttpService {
 
     private final AccountService accounts;
     private final Database db;
+    private final HeavyQueries heavy;
 
-    public TransactionRoutes(AccountService accounts, Database db) {
+    public TransactionRoutes(AccountService accounts, Database db, HeavyQueries heavy) {
         this.accounts = accounts;
         this.db = db;
+        this.heavy = heavy;
     }
 
     @Override
@@ -124,28 +128,41 @@ public final class TransactionRoutes implements HttpService {
                 ? "CAST(" + sort.column() + " AS NUMERIC)" : sort.column())
                 + (paging.desc() ? " DESC" : " ASC") + ", id" + (paging.desc() ? " DESC" : " ASC");
         String whereSql = where;
-        int total = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM ledger_entries WHERE " + whereSql)
-                .bindMap(params).mapTo(Integer.class).one());
-        List<TransactionMapModel> rows = db.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT * FROM ledger_entries WHERE " + whereSql + " ORDER BY " + order
-                                + " LIMIT :limit OFFSET :offset")
-                .bindMap(params)
-                .bind("limit", paging.pageSize())
-                .bind("offset", (long) paging.pageNumber() * paging.pageSize())
-                .map((rs, ctx) -> {
-                    String type = rs.getString("type");
-                    BigDecimal value = new BigDecimal(rs.getString("value")).stripTrailingZeros();
-                    FeeModel fee = TransactionType.Commission.name().equals(type)
-                            ? new FeeModel(rs.getLong("id"), rs.getString("commission_id"), value.negate(), "Execution",
-                                    BigDecimal.ONE, "Absolute")
-                            : null;
-                    return new TransactionMapModel(rs.getLong("id"), rs.getInt("security_id"), rs.getLong("order_id"),
-                            rs.getLong("account_id"), Dates.iso(rs.getLong("at_ms")), value,
-                            new BigDecimal(rs.getString("quantity")).stripTrailingZeros(),
-                            new BigDecimal(rs.getString("leaves_quantity")).stripTrailingZeros(), fee,
-                            type, rs.getBoolean("is_day_trade"), rs.getString("description"));
-                })
-                .list());
+        long offset = (long) paging.pageNumber() * paging.pageSize();
+        // Cheap: the account's index in id order, a shallow page. Anything else is a heavy query.
+        boolean cheap = paging.filter().isEmpty() && sort == FIELDS.getFirst() && offset <= Limits.CHEAP_OFFSET_MAX;
+        List<TransactionMapModel> rows = new java.util.ArrayList<>();
+        int total = cheap ? select(whereSql, params, order, paging.pageSize(), offset, null, rows)
+                : heavy.run(budget -> select(whereSql, params, order, paging.pageSize(), offset, budget, rows));
         HttpSupport.json(res, 200, paging.result(rows, total, req));
+    }
+
+    /** Counts the matches and reads one page of them into {@code rows}; under {@code budget} when given. */
+    private int select(String where, Map<String, Object> params, String order, int limit, long offset,
+            HeavyQueries.Budget budget, List<TransactionMapModel> rows) {
+        return db.jdbi().withHandle(h -> {
+            var count = h.createQuery("SELECT COUNT(*) FROM ledger_entries WHERE " + where).bindMap(params);
+            var page = h.createQuery("SELECT * FROM ledger_entries WHERE " + where + " ORDER BY " + order
+                    + " LIMIT :limit OFFSET :offset").bindMap(params).bind("limit", limit).bind("offset", offset);
+            if (budget != null) {
+                count.addCustomizer(budget.statementDeadline());
+                page.addCustomizer(budget.statementDeadline());
+            }
+            int total = count.mapTo(Integer.class).one();
+            page.map((rs, ctx) -> {
+                String type = rs.getString("type");
+                BigDecimal value = new BigDecimal(rs.getString("value")).stripTrailingZeros();
+                FeeModel fee = TransactionType.Commission.name().equals(type)
+                        ? new FeeModel(rs.getLong("id"), rs.getString("commission_id"), value.negate(), "Execution",
+                                BigDecimal.ONE, "Absolute")
+                        : null;
+                return new TransactionMapModel(rs.getLong("id"), rs.getInt("security_id"), rs.getLong("order_id"),
+                        rs.getLong("account_id"), Dates.iso(rs.getLong("at_ms")), value,
+                        new BigDecimal(rs.getString("quantity")).stripTrailingZeros(),
+                        new BigDecimal(rs.getString("leaves_quantity")).stripTrailingZeros(), fee,
+                        type, rs.getBoolean("is_day_trade"), rs.getString("description"));
+            }).forEach(rows::add);
+            return total;
+        });
     }
 }

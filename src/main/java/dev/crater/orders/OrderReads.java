@@ -2,6 +2,8 @@ package dev.crater.orders;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.crater.http.Dates;
+import dev.crater.http.HeavyQueries;
+import dev.crater.http.Limits;
 import dev.crater.market.Market;
 import dev.crater.market.PathModel;
 import dev.crater.orders.engine.OrderStatus;
@@ -72,10 +74,12 @@ public final class OrderReads {
 
     private final Database db;
     private final Market market;
+    private final HeavyQueries heavy;
 
-    public OrderReads(Database db, Market market) {
+    public OrderReads(Database db, Market market, HeavyQueries heavy) {
         this.db = db;
         this.market = market;
+        this.heavy = heavy;
     }
 
     /** One stored order row with what the resource needs. */
@@ -200,18 +204,35 @@ public final class OrderReads {
                 ? "CAST(" + sort.column() + " AS NUMERIC)" : sort.column();
         String order = column + (desc ? " DESC" : " ASC") + ", id" + (desc ? " DESC" : " ASC");
         String w = where;
-        int total = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM orders WHERE " + w)
-                .bindMap(params).mapTo(Integer.class).one());
-        List<Row> rows = db.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT * FROM orders WHERE " + w + " ORDER BY " + order + " LIMIT :limit OFFSET :offset")
-                .bindMap(params).bind("limit", pageSize).bind("offset", (long) pageNumber * pageSize)
-                .map((rs, ctx) -> row(rs)).list());
+        long offset = (long) pageNumber * pageSize;
+        // Cheap: the account's index in id order, a shallow page. Anything else is a heavy query.
+        boolean cheap = filter.isEmpty() && sort == FIELDS.getFirst() && offset <= Limits.CHEAP_OFFSET_MAX;
+        List<Row> rows = new ArrayList<>();
+        int total = cheap ? select(w, params, order, pageSize, offset, null, rows)
+                : heavy.run(budget -> select(w, params, order, pageSize, offset, budget, rows));
         Map<Long, List<OrderResource>> legs = legs(rows.stream().filter(r -> r.securityId() == 0).map(Row::id).toList());
         List<OrderResource> out = new ArrayList<>();
         for (Row r : rows) {
             out.add(resource(r, legs.getOrDefault(r.id(), List.of())));
         }
         return new Page(out, total);
+    }
+
+    /** Counts the matches and reads one page of them into {@code rows}; under {@code budget} when given. */
+    private int select(String where, Map<String, Object> params, String order, int limit, long offset,
+            HeavyQueries.Budget budget, List<Row> rows) {
+        return db.jdbi().withHandle(h -> {
+            var count = h.createQuery("SELECT COUNT(*) FROM orders WHERE " + where).bindMap(params);
+            var page = h.createQuery("SELECT * FROM orders WHERE " + where + " ORDER BY " + order
+                    + " LIMIT :limit OFFSET :offset").bindMap(params).bind("limit", limit).bind("offset", offset);
+            if (budget != null) {
+                count.addCustomizer(budget.statementDeadline());
+                page.addCustomizer(budget.statementDeadline());
+            }
+            int total = count.mapTo(Integer.class).one();
+            page.map((rs, ctx) -> row(rs)).forEach(rows::add);
+            return total;
+        });
     }
 
     private Map<Long, List<OrderResource>> legs(List<Long> parents) {

@@ -6,6 +6,8 @@ import dev.crater.auth.ApiGuard;
 import dev.crater.http.ApiException;
 import dev.crater.http.Dates;
 import dev.crater.http.HttpSupport;
+import dev.crater.http.HeavyQueries;
+import dev.crater.http.Limits;
 import dev.crater.http.Paging;
 import dev.crater.market.Market;
 import dev.crater.market.Quote;
@@ -65,8 +67,11 @@ public final class PositionRoutes implements HttpService {
     private final OptionChains options;
     private final Market market;
 
+    private final HeavyQueries heavy;
+
     public PositionRoutes(AccountService accounts, TradingService trading, Securities securities,
-            OptionChains options) {
+            OptionChains options, HeavyQueries heavy) {
+        this.heavy = heavy;
         this.accounts = accounts;
         this.trading = trading;
         this.db = trading.store().database();
@@ -119,6 +124,12 @@ public final class PositionRoutes implements HttpService {
 
     private List<PositionResource> query(long accountId, String extraWhere, Map<String, Object> extraParams,
             String order, int limit, long offset) {
+        return query(accountId, extraWhere, extraParams, order, limit, offset, null);
+    }
+
+    /** As above; under {@code budget} (its statement deadline) when given. */
+    private List<PositionResource> query(long accountId, String extraWhere, Map<String, Object> extraParams,
+            String order, int limit, long offset, HeavyQueries.Budget budget) {
         Map<String, Object> params = new LinkedHashMap<>(extraParams);
         params.put("account", accountId);
         String sql = "SELECT * FROM positions WHERE account_id = :account AND "
@@ -127,6 +138,8 @@ public final class PositionRoutes implements HttpService {
                 + " LIMIT :limit OFFSET :offset";
         return db.jdbi().withHandle(h -> h.createQuery(sql).bindMap(params).bind("limit", limit)
                 .bind("offset", offset)
+                .addCustomizer(budget == null ? new org.jdbi.v3.core.statement.StatementCustomizer() {
+                } : budget.statementDeadline())
                 .map((rs, ctx) -> {
                     int sec = rs.getInt("security_id");
                     String symbol = rs.getString("symbol");
@@ -172,8 +185,13 @@ public final class PositionRoutes implements HttpService {
         String column = sort.type() == FilterSql.Type.DECIMAL && db.dialect() == Database.Dialect.SQLITE
                 ? "CAST(" + sort.column() + " AS NUMERIC)" : sort.column();
         String dir = paging.desc() ? " DESC" : " ASC";
-        HttpSupport.json(res, 200, query(a.account().id(), where, params, column + dir + ", id" + dir,
-                paging.pageSize(), (long) paging.pageNumber() * paging.pageSize()));
+        String order = column + dir + ", id" + dir;
+        long offset = (long) paging.pageNumber() * paging.pageSize();
+        String w = where;
+        // An account holds one row per security; a filter or a deep page is still a heavy query.
+        boolean cheap = paging.filter().isEmpty() && offset <= Limits.CHEAP_OFFSET_MAX;
+        HttpSupport.json(res, 200, cheap ? query(a.account().id(), w, params, order, paging.pageSize(), offset)
+                : heavy.run(budget -> query(a.account().id(), w, params, order, paging.pageSize(), offset, budget)));
     }
 
     private void bySymbol(ServerRequest req, ServerResponse res) {

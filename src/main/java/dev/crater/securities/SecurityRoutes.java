@@ -2,7 +2,9 @@ package dev.crater.securities;
 
 import dev.crater.http.ApiError;
 import dev.crater.http.ApiException;
+import dev.crater.http.HeavyQueries;
 import dev.crater.http.HttpSupport;
+import dev.crater.http.Limits;
 import dev.crater.http.Paging;
 import dev.crater.market.Market;
 import dev.crater.store.filter.Filter;
@@ -40,8 +42,6 @@ public final class SecurityRoutes implements HttpService {
     public static final int LOOKUP_COUNT_MAX = 1000;
     public static final int MASK_CHARS_MAX = 100;
     public static final int SYMBOL_CHARS_MAX = 64;
-    /** Options matched by a filter that must be sorted by something other than Id. */
-    public static final int OPTIONS_SORT_MAX = 200_000;
 
     static final List<FilterEval.Field<Security>> EQUITY_FIELDS = List.of(
             new FilterEval.Field<>("Id", FilterSql.Type.INTEGER, Security::id),
@@ -95,8 +95,10 @@ public final class SecurityRoutes implements HttpService {
     private final OptionChains options;
     private final Market market;
     private final Logos logos = new Logos();
+    private final HeavyQueries heavy;
 
-    public SecurityRoutes(Securities securities, OptionChains options, Market market) {
+    public SecurityRoutes(Securities securities, OptionChains options, Market market, HeavyQueries heavy) {
+        this.heavy = heavy;
         this.securities = securities;
         this.options = options;
         this.market = market;
@@ -400,28 +402,14 @@ public final class SecurityRoutes implements HttpService {
 
     private void optionList(ServerRequest req, ServerResponse res) {
         Paging paging = Paging.read(req, Paging.Names.LISTS, PAGE_SIZE_MAX);
-        Predicate<OptionResource> filter = s -> true;
-        Optional<Set<Object>> underlyings = Optional.empty();
-        if (paging.filter().isPresent()) {
-            try {
-                filter = FilterEval.compile(paging.filter().get(), OPTION_FIELDS);
-                underlyings = FilterEval.equalityHint(paging.filter().get(), "UnderlyingAssetSymbol", OPTION_FIELDS);
-                if (underlyings.isEmpty()) {
-                    underlyings = underlyingsOfSymbols(
-                            FilterEval.equalityHint(paging.filter().get(), "Symbol", OPTION_FIELDS));
-                }
-            } catch (FilterException e) {
-                throw Paging.invalidFilter(e);
-            }
-        }
         Comparator<OptionResource> order = sort(paging.sortField(), paging.desc(), OPTION_FIELDS);
         boolean byId = paging.sortField().equalsIgnoreCase("Id");
-        if (!byId && paging.filter().isEmpty()) {
-            throw ApiException.modelState("sortField", "Sorting all " + options.listedCount()
-                    + " listed options by " + paging.sortField() + " needs a filter that narrows them to at most "
-                    + OPTIONS_SORT_MAX + " (e.g. UnderlyingAssetSymbol = 'AAPL'); or sort by Id.");
-        }
-        if (byId && paging.filter().isEmpty()) {
+        if (paging.filter().isEmpty()) {
+            if (!byId) {
+                throw ApiException.modelState("sortField", "Sorting all " + options.listedCount()
+                        + " listed options by " + paging.sortField() + " needs a filter that names their scope"
+                        + " (e.g. UnderlyingAssetSymbol = 'AAPL'); or sort by Id.");
+            }
             // The whole listing in id order: count by arithmetic, build only the page.
             long total = options.listedCount();
             List<OptionResource> rows = options.listedPage((long) paging.pageNumber() * paging.pageSize(),
@@ -429,57 +417,65 @@ public final class SecurityRoutes implements HttpService {
             HttpSupport.json(res, 200, paging.result(rows, (int) Math.min(Integer.MAX_VALUE, total), req));
             return;
         }
-        Predicate<OptionResource> test = filter;
+        Predicate<OptionResource> test;
+        OptionScope scope;
+        try {
+            test = FilterEval.compile(paging.filter().get(), OPTION_FIELDS);
+            scope = OptionScope.of(paging.filter().get(), options, securities.snapshot());
+        } catch (FilterException e) {
+            throw Paging.invalidFilter(e);
+        }
+        if (scope == null) {
+            throw unscopedOptionFilter();
+        }
+        long size = scope.size();
+        if (size > Limits.HEAVY_QUERY_ROWS_MAX) {
+            throw HeavyQueries.tooCostly("its scope holds " + size + " contracts and at most "
+                    + Limits.HEAVY_QUERY_ROWS_MAX + " are examined per request");
+        }
+        Paging.Result<OptionResource> result = heavy.run(budget -> scan(scope, test, paging, order, byId, budget, req));
+        HttpSupport.json(res, 200, result);
+    }
+
+    /**
+     * 400: a filter over the whole option universe (about 1.5 million generated contracts) that
+     * names no scope an index answers.
+     */
+    static ApiException unscopedOptionFilter() {
+        return new ApiException(400, new ApiError.Message("An options filter must name its scope: "
+                + "UnderlyingAssetSymbol = 'AAPL' (or in (…)), SeriesId = n (or in (…)), Symbol = '<OSI symbol>' "
+                + "(or in (…)) or Id = n (or in (…)), joined to any other terms with 'and'; at most "
+                + Limits.HEAVY_QUERY_ROWS_MAX + " contracts are examined per request. Without a filter, sort by Id."));
+    }
+
+    /** Tests every contract of the scope (in id order) under the budget; builds the page. */
+    private static Paging.Result<OptionResource> scan(OptionScope scope, Predicate<OptionResource> test, Paging paging,
+            Comparator<OptionResource> order, boolean byId, HeavyQueries.Budget budget, ServerRequest req) {
         List<OptionResource> page = new ArrayList<>();
         List<OptionResource> matches = new ArrayList<>();
         int[] total = {0};
         long from = (long) paging.pageNumber() * paging.pageSize();
-        java.util.function.Consumer<OptionContract> sink = c -> {
+        boolean streamed = byId && !paging.desc();
+        scope.forEach(c -> {
+            budget.examine(1);
             OptionResource o = OptionResource.of(c);
             if (!test.test(o)) {
                 return;
             }
-            if (byId && !paging.desc()) {
+            if (streamed) {
                 if (total[0] >= from && page.size() < paging.pageSize()) {
                     page.add(o);
                 }
             } else {
-                if (matches.size() >= OPTIONS_SORT_MAX) {
-                    throw ApiException.modelState("filter", "More than " + OPTIONS_SORT_MAX
-                            + " options match; narrow the filter (e.g. UnderlyingAssetSymbol = 'AAPL') or sort by Id.");
-                }
                 matches.add(o);
             }
             total[0]++;
-        };
-        if (underlyings.isPresent()) {
-            Securities.Snapshot snap = securities.snapshot();
-            List<Security> us = underlyings.get().stream().map(Object::toString)
-                    .map(snap::bySymbol).flatMap(Optional::stream).toList();
-            options.forEachListed(us, sink);
-        } else {
-            options.forEachListed(sink);
+        });
+        if (streamed) {
+            return paging.result(page, total[0], req);
         }
-        Paging.Result<OptionResource> result;
-        if (byId && !paging.desc()) {
-            result = paging.result(page, total[0], req);
-        } else {
-            matches.sort(order.thenComparingInt(OptionResource::id));
-            result = paging.page(matches, req);
-        }
-        HttpSupport.json(res, 200, result);
-    }
-
-    /** Underlyings named by the OSI symbols a filter asks for (to avoid scanning every chain). */
-    private Optional<Set<Object>> underlyingsOfSymbols(Optional<Set<Object>> symbols) {
-        if (symbols.isEmpty()) {
-            return Optional.empty();
-        }
-        Set<Object> out = new java.util.HashSet<>();
-        for (Object s : symbols.get()) {
-            options.bySymbol(s.toString()).ifPresent(c -> out.add(c.underlying().symbol()));
-        }
-        return Optional.of(out);
+        matches.sort(order.thenComparingInt(OptionResource::id));
+        return paging.page(matches, req);
     }
 
     // ---- legacy /securities --------------------------------------------------------------------

@@ -30,6 +30,12 @@ public final class WatchlistService {
     public static final int LISTS_PER_USER_MAX = 100;
     public static final int SECURITIES_PER_LIST_MAX = 500;
     public static final int NAME_CHARS_MAX = 100;
+    /**
+     * Securities one list-of-lists answer may include ({@code includeSecurities=true}): about 600
+     * bytes each, so at most ~1.2 MB. A user's 100 full lists would be 50,000 (29 MB); beyond this the
+     * answer is a 409 that points at the per-list route (at most {@link #SECURITIES_PER_LIST_MAX} each).
+     */
+    public static final int SECURITIES_INCLUDED_MAX = 2_000;
 
     static final String SECURITY_NOT_FOUND = "Security was not found";
 
@@ -56,11 +62,23 @@ public final class WatchlistService {
 
     /** The user's own lists (oldest first), then the system lists. */
     public List<WatchlistModel> list(long userId, boolean includeSecurities) {
+        List<Watchlist> own = store.ofUser(userId);
+        List<SystemLists.SystemList> system = systemLists.all();
+        if (includeSecurities) {
+            long included = own.stream().mapToLong(w -> w.securityIds().size()).sum()
+                    + system.stream().mapToLong(s -> s.securities().size()).sum();
+            if (included > SECURITIES_INCLUDED_MAX) {
+                throw conflict("These watchlists hold " + included + " securities; with includeSecurities=true at most "
+                        + SECURITIES_INCLUDED_MAX + " are answered at once. Read the lists one by one with "
+                        + "GET /v1.0/users/{userId}/watchlists/{watchlistId}?includeSecurities=true, "
+                        + "or list them with includeSecurities=false.");
+            }
+        }
         List<WatchlistModel> out = new ArrayList<>();
-        for (Watchlist w : store.ofUser(userId)) {
+        for (Watchlist w : own) {
             out.add(model(w, includeSecurities));
         }
-        for (SystemLists.SystemList s : systemLists.all()) {
+        for (SystemLists.SystemList s : system) {
             out.add(model(s, includeSecurities));
         }
         return out;
