@@ -384,6 +384,9 @@ final class MarketCommands {
             } else {
                 c = s.sandbox.clock();
             }
+            if (reset || set != null || jump != null || toOpen) {
+                awaitRunningServer();
+            }
             System.out.println("market time " + Instant.ofEpochMilli(c.marketMs()) + " (" + newYork(c.marketMs())
                     + " New York, " + c.session() + "), offset " + Duration.ofMillis(c.offsetMs()));
             if (c.session() != dev.crater.market.Session.REGULAR) {
@@ -392,6 +395,19 @@ final class MarketCommands {
                         + " New York (market clock --to-open moves there)");
             }
             return 0;
+        }
+
+        /**
+         * A server running on this store sees another process's clock change within
+         * {@link dev.crater.market.Market#STATE_REVALIDATE_MS}; returning only after that window means the next
+         * request (an order placed right after {@code --to-open}) is judged on the new clock, not the old one.
+         */
+        private static void awaitRunningServer() {
+            try {
+                Thread.sleep(dev.crater.market.Market.STATE_REVALIDATE_MS + 200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private static String newYork(long ms) {

@@ -34,7 +34,8 @@ public final class Market implements QuoteSource, AutoCloseable {
     public static final int CANDLES_MAX = 20_000;
     public static final int WATCHED_PER_SUBSCRIPTION_MAX = 100_000;
     public static final int SUBSCRIPTIONS_MAX = 1_000;
-    static final long STATE_REVALIDATE_MS = 1000;
+    /** How long a running server may go on using market control state (clock, overrides) another process changed. */
+    public static final long STATE_REVALIDATE_MS = 1000;
     private static final int CACHE_MAX = 50_000;
     /** Grid depth for a day's high/low in quotes: 1,024 points per trading day. */
     private static final int DAY_STATS_DEPTH = 10;
