@@ -1,22 +1,35 @@
 package dev.crater;
 
-import dev.crater.auth.ApiGuard;
+import dev.crater.accounts.AccountRoutes;
+import dev.crater.accounts.FundingRoutes;
+import dev.crater.accounts.TransactionRoutes;
+import dev.crater.alerts.AlertRoutes;
 import dev.crater.auth.AuthRoutes;
 import dev.crater.auth.PinRoutes;
-import dev.crater.auth.SecurityRoutes;
-import dev.crater.users.PasswordResetRoutes;
-import dev.crater.users.PasswordRoutes;
-import dev.crater.subscriptions.SubscriptionRoutes;
+import dev.crater.history.HistoryRoutes;
 import dev.crater.http.ApiError;
+import dev.crater.http.HeaderCountFilter;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Limits;
 import dev.crater.http.PublicUrl;
 import dev.crater.http.ReadDeadlines;
-import dev.crater.http.RateLimiter;
+import dev.crater.market.MarketStatusRoutes;
+import dev.crater.market.SandboxRoutes;
+import dev.crater.operators.OperatorGuard;
+import dev.crater.orders.OrderRoutes;
+import dev.crater.orders.PositionRoutes;
+import dev.crater.securities.SecurityRoutes;
+import dev.crater.subscriptions.SubscriptionRoutes;
+import dev.crater.users.PasswordResetRoutes;
+import dev.crater.users.PasswordRoutes;
 import dev.crater.users.UserRoutes;
+import dev.crater.watchlists.WatchlistRoutes;
 import io.helidon.common.context.Context;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -101,64 +114,50 @@ public final class App implements AutoCloseable {
         return new App(services, server, housekeeping, deadlines);
     }
 
-    /** The routing table: every route of the API, in match order. */
+    /** The routing table: every route of the API, in match order. Every part comes built from {@link Services}. */
     static void routing(HttpRouting.Builder routing, Services s, ReadDeadlines deadlines) {
         HttpSupport.errorHandling(routing);
         routing.addFilter(HeaderCountFilter.INSTANCE);
         routing.addFilter(HttpSupport.bodyFilter(deadlines));
-        routing.register("/api", new AuthRoutes(s.auth, s.sessions, s.companies, tokenRate(s), s.audit));
-        ApiGuard guard = new ApiGuard(s.companies, s.sessions);
-        PasswordResetRoutes passwordReset = new PasswordResetRoutes(s.passwords, s.companies, tokenRate(s));
-        PinRoutes pin = new PinRoutes(new ApiGuard(s.companies, s.sessions, PinRoutes.SCOPES), s.securityImages, s.users,
-                s.hasher, s.sessions, s.audit);
-        UserRoutes users = new UserRoutes(s.users);
-        PasswordRoutes passwords = new PasswordRoutes(s.passwords, s.users);
-        SecurityRoutes security = new SecurityRoutes(s.twoFactor, s.users);
-        SubscriptionRoutes subscriptions = new SubscriptionRoutes(s.phones, s.users, s.database.jdbi());
-        dev.crater.securities.SecurityRoutes securities = new dev.crater.securities.SecurityRoutes(s.securities,
-                s.options, s.market, s.heavyQueries);
-        dev.crater.accounts.AccountRoutes accounts = new dev.crater.accounts.AccountRoutes(s.accounts);
-        dev.crater.accounts.TransactionRoutes transactions = new dev.crater.accounts.TransactionRoutes(s.accounts,
-                s.database, s.heavyQueries);
-        dev.crater.orders.OrderRoutes orders = new dev.crater.orders.OrderRoutes(s.accounts, s.trading,
-                new dev.crater.orders.OrderReads(s.database, s.market, s.heavyQueries), s.securities, s.options);
-        dev.crater.orders.PositionRoutes positions = new dev.crater.orders.PositionRoutes(s.accounts, s.trading,
-                s.securities, s.options, s.heavyQueries);
-        dev.crater.history.HistoryRoutes history = new dev.crater.history.HistoryRoutes(s.securities, s.options,
-                s.market);
-        dev.crater.watchlists.WatchlistRoutes watchlists = new dev.crater.watchlists.WatchlistRoutes(s.watchlists);
-        dev.crater.alerts.AlertRoutes alerts = new dev.crater.alerts.AlertRoutes(s.alerts);
-        // Crater additions: market status and calendar for traders; sandbox control for operator keys.
-        dev.crater.market.MarketStatusRoutes marketStatus = new dev.crater.market.MarketStatusRoutes(
-                new dev.crater.market.MarketStatus(s.market));
-        dev.crater.operators.OperatorGuard operator = new dev.crater.operators.OperatorGuard(s.operatorKeys);
-        dev.crater.market.SandboxRoutes sandbox = new dev.crater.market.SandboxRoutes(operator, s.sandbox);
-        dev.crater.accounts.FundingRoutes funding = new dev.crater.accounts.FundingRoutes(operator, s.accounts,
-                s.funding);
+        routing.register("/api", new AuthRoutes(s.auth, s.sessions, s.companies, s.loginRate, s.audit));
+        PasswordResetRoutes passwordReset = new PasswordResetRoutes(s.passwords, s.companies, s.passwordResetRate);
+        PinRoutes pin = new PinRoutes(s.pinGuard, s.securityImages, s.users, s.hasher, s.sessions, s.audit);
+        SandboxRoutes sandbox = new SandboxRoutes(s.operatorGuard, s.sandbox);
+        FundingRoutes funding = new FundingRoutes(s.operatorGuard, s.accounts, s.funding);
+        List<HttpService> api = List.of(
+                // Orders first: routes are tried in order, and placing an order is the hot path (no
+                // two services share a path shape, so the order only changes how fast a match is found).
+                new OrderRoutes(s.accounts, s.orders),
+                new PositionRoutes(s.accounts, s.positions),
+                new UserRoutes(s.users),
+                new PasswordRoutes(s.passwords, s.users),
+                new dev.crater.auth.SecurityRoutes(s.twoFactor, s.users),
+                new SubscriptionRoutes(s.phones, s.users, s.database.jdbi()),
+                new SecurityRoutes(s.securities, s.options, s.market, s.heavyQueries),
+                new HistoryRoutes(s.securities, s.options, s.market),
+                new AccountRoutes(s.accounts),
+                new TransactionRoutes(s.accounts, s.transactions),
+                new WatchlistRoutes(s.watchlists),
+                new AlertRoutes(s.alerts),
+                // Crater additions: market status and calendar for traders.
+                new MarketStatusRoutes(s.marketStatus));
+        HttpService[] services = api.toArray(HttpService[]::new);
         for (String prefix : VERSION_PREFIXES) {
             // Open routes (app key only), then the PIN set-up calls (which admit set-up tokens), then
             // the operator routes (an operator key, no app key or bearer token; any other path under
             // them is checked by the operator guard, then 404), then the guard: everything after it
             // needs an app key and a full bearer token.
             routing.register(prefix, passwordReset, pin);
-            routing.register(prefix + dev.crater.operators.OperatorGuard.PATH, sandbox, funding);
-            routing.any(prefix + dev.crater.operators.OperatorGuard.PATH + "/*", operator, App::noRoute);
-            routing.any(prefix + "/*", guard);
-            // Orders first: routes are tried in order, and placing an order is the hot path (no
-            // two services share a path shape, so the order only changes how fast a match is found).
-            routing.register(prefix, orders, positions, users, passwords, security, subscriptions, securities,
-                    history, accounts, transactions, watchlists, alerts, marketStatus);
+            routing.register(prefix + OperatorGuard.PATH, sandbox, funding);
+            routing.any(prefix + OperatorGuard.PATH + "/*", s.operatorGuard, App::noRoute);
+            routing.any(prefix + "/*", s.apiGuard);
+            routing.register(prefix, services);
         }
         routing.any(App::noRoute);
     }
 
-    private static void noRoute(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+    private static void noRoute(ServerRequest req, ServerResponse res) {
         HttpSupport.json(res, 404, ApiError.Message.noRoute(PublicUrl.of(req).requestUri(req)));
-    }
-
-    /** A per-address limiter at the configured {@code /token} rate (one per route group). */
-    private static RateLimiter tokenRate(Services s) {
-        return new RateLimiter(s.clock, s.config.tokenRate().burst(), s.config.tokenRate().perSecond());
     }
 
     private static void sweep(Services s) {

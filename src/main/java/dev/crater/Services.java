@@ -48,6 +48,25 @@ import dev.crater.users.UserStore;
 import dev.crater.watchlists.SystemLists;
 import dev.crater.watchlists.WatchlistService;
 import dev.crater.watchlists.WatchlistStore;
+import dev.crater.accounts.AccountFunding;
+import dev.crater.accounts.TransactionStore;
+import dev.crater.auth.ApiGuard;
+import dev.crater.auth.LoginOrigins;
+import dev.crater.auth.PinRoutes;
+import dev.crater.http.RateLimiter;
+import dev.crater.market.MarketSandbox;
+import dev.crater.market.MarketStatus;
+import dev.crater.operators.OperatorGuard;
+import dev.crater.operators.OperatorKeyStore;
+import dev.crater.operators.OperatorKeys;
+import dev.crater.orders.OrderReads;
+import dev.crater.orders.OrderService;
+import dev.crater.orders.PositionService;
+import dev.crater.orders.PositionStore;
+import dev.crater.orders.TradingService;
+import dev.crater.orders.TradingStore;
+import dev.crater.store.HeavyQueries;
+import java.io.IOException;
 import java.time.InstantSource;
 
 /**
@@ -85,14 +104,26 @@ public final class Services implements AutoCloseable {
     public final Market market;
     public final OptionChains options;
     public final AccountService accounts;
-    public final dev.crater.accounts.AccountFunding funding;
-    public final dev.crater.market.MarketSandbox sandbox;
-    public final dev.crater.operators.OperatorKeys operatorKeys;
-    public final dev.crater.orders.TradingService trading;
+    public final AccountFunding funding;
+    public final TransactionStore transactions;
+    public final MarketSandbox sandbox;
+    public final MarketStatus marketStatus;
+    public final OperatorKeys operatorKeys;
+    public final TradingService trading;
+    public final OrderService orders;
+    public final PositionService positions;
     public final WatchlistService watchlists;
     public final AlertService alerts;
     /** The cost bound of expensive reads (permits, deadline, rows examined); see docs/security.md. */
-    public final dev.crater.http.HeavyQueries heavyQueries = dev.crater.http.HeavyQueries.defaults();
+    public final HeavyQueries heavyQueries = HeavyQueries.defaults();
+    /** The bearer-token guard of the API, and the PIN set-up calls' guard (which admits set-up tokens). */
+    public final ApiGuard apiGuard;
+    public final ApiGuard pinGuard;
+    /** The operator-key guard of Crater's sandbox routes. */
+    public final OperatorGuard operatorGuard;
+    /** Per-address limiters at the configured {@code /token} rate: one for logins, one for password resets. */
+    public final RateLimiter loginRate;
+    public final RateLimiter passwordResetRate;
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -113,7 +144,7 @@ public final class Services implements AutoCloseable {
         this.recoveryCodes = new RecoveryCodes(database.jdbi());
         this.codeDelivery = new CodeDelivery(mailer, sms, new CodeThrottle(database.jdbi()), clock, config.interimTtl());
         this.authenticatorCodes = new AuthenticatorCodes(users, secretBox);
-        this.loginGuard = new LoginGuard(users, companies, hasher, new dev.crater.auth.LoginOrigins(database.jdbi()), mailer,
+        this.loginGuard = new LoginGuard(users, companies, hasher, new LoginOrigins(database.jdbi()), mailer,
                 audit, clock);
         this.auth = new AuthService(companies, users, hasher, tokens, challenges, codeDelivery, recoveryCodes,
                 authenticatorCodes, loginGuard, audit, clock, config.tokenTtl(), config.interimTtl());
@@ -131,18 +162,32 @@ public final class Services implements AutoCloseable {
                 replay(config), clock, config.market().tickMs());
         this.options = new OptionChains(market);
         this.accounts = new AccountService(new AccountStore(database), users, clock);
-        this.funding = new dev.crater.accounts.AccountFunding(accounts, audit);
-        this.sandbox = new dev.crater.market.MarketSandbox(market, marketControl, audit);
-        this.operatorKeys = new dev.crater.operators.OperatorKeys(
-                new dev.crater.operators.OperatorKeyStore(database.jdbi()), audit, clock);
-        this.trading = new dev.crater.orders.TradingService(new dev.crater.orders.TradingStore(database),
-                accounts.store(), market, TRADING_SHARDS);
+        this.funding = new AccountFunding(accounts, audit);
+        this.transactions = new TransactionStore(database, heavyQueries);
+        this.sandbox = new MarketSandbox(market, marketControl, audit);
+        this.marketStatus = new MarketStatus(market);
+        this.operatorKeys = new OperatorKeys(new OperatorKeyStore(database.jdbi()), audit, clock);
+        this.trading = new TradingService(new TradingStore(database), accounts.store(), market, TRADING_SHARDS);
+        this.orders = new OrderService(trading, new OrderReads(database, market, heavyQueries), securities, options,
+                market);
+        this.positions = new PositionService(new PositionStore(database, heavyQueries), trading, securities, options,
+                market);
         this.watchlists = new WatchlistService(new WatchlistStore(database), securities, options,
                 new SystemLists(market, clock), clock);
         AlertStore alertStore = new AlertStore(database);
         AlertNotifier alertNotifier = new AlertNotifier(mailer, sms, users, phones);
         this.alerts = new AlertService(alertStore, new AlertMonitor(alertStore, market, alertNotifier::deliver, clock),
                 securities, options, clock);
+        this.apiGuard = new ApiGuard(companies, sessions);
+        this.pinGuard = new ApiGuard(companies, sessions, PinRoutes.SCOPES);
+        this.operatorGuard = new OperatorGuard(operatorKeys);
+        this.loginRate = tokenRate(config, clock);
+        this.passwordResetRate = tokenRate(config, clock);
+    }
+
+    /** A per-address limiter at the configured {@code /token} rate. */
+    private static RateLimiter tokenRate(CraterConfig config, InstantSource clock) {
+        return new RateLimiter(clock, config.tokenRate().burst(), config.tokenRate().perSecond());
     }
 
     /** Engine shards (threads); accounts are spread over them by id. */
@@ -154,7 +199,7 @@ public final class Services implements AutoCloseable {
         }
         try {
             return ReplayBars.load(config.market().replayFile().get());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot read CRATER_MARKET_REPLAY " + config.market().replayFile().get()
                     + ": " + e.getMessage(), e);
         }

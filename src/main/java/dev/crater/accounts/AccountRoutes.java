@@ -7,6 +7,7 @@ import dev.crater.http.ApiError;
 import dev.crater.http.ApiException;
 import dev.crater.http.Dates;
 import dev.crater.http.HttpSupport;
+import dev.crater.http.PathIds;
 import dev.crater.http.Paging;
 import dev.crater.users.User;
 import dev.crater.users.UserIds;
@@ -110,8 +111,7 @@ public final class AccountRoutes implements HttpService {
     }
 
     private void accountUsers(ServerRequest req, ServerResponse res) {
-        AccountService.AccountAccess a = accounts.access(principal(req), param(req, "accountId"),
-                AccountService.Need.READ);
+        AccountService.AccountAccess a = AccountPaths.access(accounts, req, AccountService.Need.READ);
         HttpSupport.json(res, 200, users(a.account().id()));
     }
 
@@ -126,18 +126,11 @@ public final class AccountRoutes implements HttpService {
     }
 
     private static long userIdSegment(ServerRequest req) {
-        String s = param(req, "userId");
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw ApiException.modelState("userId", "The value '" + (s.length() > 64 ? s.substring(0, 64) : s)
-                    + "' is not valid for Int32.");
-        }
+        return PathIds.int32(req, "userId");
     }
 
     private void addUser(ServerRequest req, ServerResponse res) {
-        AccountService.AccountAccess a = accounts.access(principal(req), param(req, "accountId"),
-                AccountService.Need.MANAGE);
+        AccountService.AccountAccess a = AccountPaths.access(accounts, req, AccountService.Need.MANAGE);
         Account.AccessType type = accessType(req);
         User target = accounts.user(userIdSegment(req)).orElseThrow(() -> new ApiException(404,
                 new ApiError.Message("No such user in this company.")));
@@ -146,8 +139,7 @@ public final class AccountRoutes implements HttpService {
     }
 
     private void addUserByLogin(ServerRequest req, ServerResponse res) {
-        AccountService.AccountAccess a = accounts.access(principal(req), param(req, "accountId"),
-                AccountService.Need.MANAGE);
+        AccountService.AccountAccess a = AccountPaths.access(accounts, req, AccountService.Need.MANAGE);
         Account.AccessType type = accessType(req);
         User target = accounts.userByLogin(a.account().companyId(), param(req, "username"))
                 .orElseThrow(() -> new ApiException(404, new ApiError.Message("No such user in this company.")));
@@ -159,22 +151,19 @@ public final class AccountRoutes implements HttpService {
         long target = userIdSegment(req);
         Principal p = principal(req);
         // Anyone may leave an account; only owners remove others.
-        AccountService.AccountAccess a = accounts.access(p, param(req, "accountId"),
-                target == p.userId() ? AccountService.Need.READ : AccountService.Need.MANAGE);
+        AccountService.AccountAccess a = AccountPaths.access(accounts, req, target == p.userId() ? AccountService.Need.READ : AccountService.Need.MANAGE);
         accounts.unlink(a.account(), target);
         HttpSupport.json(res, 200, users(a.account().id()));
     }
 
     private void alias(ServerRequest req, ServerResponse res) {
-        AccountService.AccountAccess a = accounts.access(principal(req), param(req, "accountId"),
-                AccountService.Need.READ);
+        AccountService.AccountAccess a = AccountPaths.access(accounts, req, AccountService.Need.READ);
         accounts.setAlias(a, param(req, "alias"));
         res.status(200).send();
     }
 
     private void details(ServerRequest req, ServerResponse res) {
-        AccountService.AccountAccess a = accounts.access(principal(req), param(req, "accountId"),
-                AccountService.Need.READ);
+        AccountService.AccountAccess a = AccountPaths.access(accounts, req, AccountService.Need.READ);
         Account acc = a.account();
         HttpSupport.json(res, 200, new Details(acc.openingRequestId(), Dates.iso(acc.createdAtMs()), acc.clearingFirm(),
                 "Direct", String.valueOf(acc.openedByUserId()), acc.clearingAccount(), true, acc.formData(),

@@ -1,8 +1,8 @@
 package dev.crater.accounts;
 
 import dev.crater.auth.Principal;
-import dev.crater.http.ApiError;
-import dev.crater.http.ApiException;
+import dev.crater.common.Refusal;
+import dev.crater.store.Monotonic;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
 import java.math.BigDecimal;
@@ -55,7 +55,7 @@ public final class AccountService {
         this.store = store;
         this.users = users;
         this.clock = clock;
-        InstantSource monotonic = () -> java.time.Instant.ofEpochMilli(System.nanoTime() / 1_000_000);
+        InstantSource monotonic = Monotonic.SOURCE;
         this.links = new dev.crater.store.ReadCache<>(k -> store.link(k.accountId(), k.userId()), monotonic,
                 ACCESS_REVALIDATE_MS, ACCESS_ENTRIES_MAX);
         this.byId = new dev.crater.store.ReadCache<>(store::byId, monotonic, ACCESS_REVALIDATE_MS,
@@ -107,36 +107,18 @@ public final class AccountService {
         return store.requestCash(accountId, amount, description, clock.millis());
     }
 
-    /** Parses the {@code {accountId}} path segment (Int32; {@code @me} is not an account). */
-    public static long accountId(String segment) {
-        if (segment == null || segment.equalsIgnoreCase("@me")) {
-            throw ApiException.invalid();
-        }
-        try {
-            int id = Integer.parseInt(segment.trim());
-            if (id <= 0) {
-                throw ApiException.denied();
-            }
-            return id;
-        } catch (NumberFormatException e) {
-            String shown = segment.length() <= 64 ? segment : segment.substring(0, 64) + "…";
-            throw ApiException.modelState("accountId", "The value '" + shown + "' is not valid for Int32.");
-        }
-    }
-
     /** The caller's link to the account, if it allows {@code need}; otherwise the documented 401. */
-    public AccountAccess access(Principal principal, String accountSegment, Need need) {
-        long id = accountId(accountSegment);
-        AccountLink link = links.get(new LinkKey(id, principal.userId())).orElseThrow(ApiException::denied);
+    public AccountAccess access(Principal principal, long id, Need need) {
+        AccountLink link = links.get(new LinkKey(id, principal.userId())).orElseThrow(Refusal.Denied::new);
         Account account = byId.get(id).filter(a -> a.companyId() == principal.companyId())
-                .orElseThrow(ApiException::denied);
+                .orElseThrow(Refusal.Denied::new);
         boolean allowed = switch (need) {
             case READ -> true;
             case ORDER -> link.accessType().canPlaceOrders() && account.enabled();
             case MANAGE -> link.accessType() == Account.AccessType.Owner;
         };
         if (!allowed) {
-            throw ApiException.denied();
+            throw new Refusal.Denied();
         }
         return new AccountAccess(account, link);
     }
@@ -166,7 +148,7 @@ public final class AccountService {
      */
     public AccountLink link(Account account, User target, Account.AccessType type) {
         if (target.companyId() != account.companyId()) {
-            throw new ApiException(404, new ApiError.Message("No such user in this company."));
+            throw new Refusal.NotFound("No such user in this company.");
         }
         refuse(store.upsertLink(account.id(), target.id(), type, USERS_PER_ACCOUNT_MAX, ACCOUNTS_PER_USER_MAX,
                 clock.millis()));
@@ -184,21 +166,21 @@ public final class AccountService {
         switch (change) {
             case DONE -> {
             }
-            case LAST_OWNER -> throw new ApiException(409, new ApiError.Message(
-                    "The account's last owner cannot be removed or demoted."));
-            case NOT_LINKED -> throw new ApiException(404, new ApiError.Message(
-                    "The user is not linked to this account."));
-            case ACCOUNT_FULL -> throw new ApiException(409, new ApiError.Message(
-                    "An account has at most " + USERS_PER_ACCOUNT_MAX + " users."));
-            case USER_FULL -> throw new ApiException(409, new ApiError.Message(
-                    "A user has at most " + ACCOUNTS_PER_USER_MAX + " accounts."));
+            case LAST_OWNER -> throw new Refusal.Conflict(
+                    "The account's last owner cannot be removed or demoted.");
+            case NOT_LINKED -> throw new Refusal.NotFound(
+                    "The user is not linked to this account.");
+            case ACCOUNT_FULL -> throw new Refusal.Conflict(
+                    "An account has at most " + USERS_PER_ACCOUNT_MAX + " users.");
+            case USER_FULL -> throw new Refusal.Conflict(
+                    "A user has at most " + ACCOUNTS_PER_USER_MAX + " accounts.");
         }
     }
 
     public void setAlias(AccountAccess access, String alias) {
         String a = alias == null ? "" : alias.trim();
         if (a.isEmpty() || a.length() > ALIAS_CHARS_MAX || a.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.modelState("alias", "An alias is 1 to " + ALIAS_CHARS_MAX + " printable characters.");
+            throw Refusal.invalid("alias", "An alias is 1 to " + ALIAS_CHARS_MAX + " printable characters.");
         }
         store.setAlias(access.account().id(), access.link().userId(), a);
         links.invalidate(new LinkKey(access.account().id(), access.link().userId()));

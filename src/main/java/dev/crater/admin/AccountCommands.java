@@ -1,5 +1,6 @@
 package dev.crater.admin;
 
+import dev.crater.common.Refusal;
 import dev.crater.Services;
 import dev.crater.accounts.Account;
 import dev.crater.accounts.AccountLink;
@@ -133,8 +134,8 @@ final class AccountCommands {
             }
             try {
                 s.accounts.link(a, u, type);
-            } catch (dev.crater.http.ApiException e) {
-                throw new IllegalArgumentException(((dev.crater.http.ApiError.Message) e.body()).message());
+            } catch (Refusal e) {
+                throw new IllegalArgumentException(e.getMessage());
             }
             System.out.println(u.username() + " has " + type + " access to account " + a.id());
             return 0;

@@ -5,6 +5,7 @@ import dev.crater.alerts.PriceAlertModels.PriceAlertInfoModel;
 import dev.crater.auth.ApiGuard;
 import dev.crater.http.ApiException;
 import dev.crater.http.HttpSupport;
+import dev.crater.http.PathIds;
 import dev.crater.http.Paging;
 import dev.crater.users.UserIds;
 import io.helidon.webserver.http.HttpRules;
@@ -51,13 +52,7 @@ public final class AlertRoutes implements HttpService {
 
     /** The {@code alertId} segment: an Int32, else 422 ModelState as for any malformed path id. */
     private static long alertId(ServerRequest req) {
-        String raw = req.path().pathParameters().get("alertId").trim();
-        try {
-            return Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            throw ApiException.modelState("alertId", "The value '" + (raw.length() > 64 ? raw.substring(0, 64) : raw)
-                    + "' is not valid for Int32.");
-        }
+        return PathIds.int32(req, "alertId");
     }
 
     /** The body; none at all is read as an empty model, so the missing fields give the documented 409. */

@@ -2,8 +2,7 @@ package dev.crater.alerts;
 
 import dev.crater.alerts.PriceAlertModels.PriceAlertEditableModel;
 import dev.crater.alerts.PriceAlertModels.PriceAlertInfoModel;
-import dev.crater.http.ApiError;
-import dev.crater.http.ApiException;
+import dev.crater.common.Refusal;
 import dev.crater.securities.OptionChains;
 import dev.crater.securities.Securities;
 import dev.crater.securities.Security;
@@ -74,7 +73,7 @@ public final class AlertService {
     /**
      * Creates an alert ({@code State} New unless Stopped is asked for) and arms it.
      *
-     * @throws ApiException 409 for a missing required field, an unknown security or too many
+     * @throws Refusal.Conflict (409) for a missing required field, an unknown security or too many
      *     alerts; 422 for a value out of range
      */
     public PriceAlertInfoModel create(long userId, PriceAlertEditableModel body) {
@@ -90,7 +89,7 @@ public final class AlertService {
                 : settableState(body.state());
         long expiresAtMs = expiration(body.expirationDate(), nowMs, 0);
         if (expiresAtMs > 0 && expiresAtMs <= nowMs) {
-            throw ApiException.modelState("model.ExpirationDate", "ExpirationDate must be in the future.");
+            throw Refusal.invalid("model.ExpirationDate", "ExpirationDate must be in the future.");
         }
         PriceAlert draft = new PriceAlert(0, userId, securityId, field, operator, argument, state, 1, expiresAtMs,
                 nowMs, nowMs, null, null);
@@ -113,12 +112,12 @@ public final class AlertService {
      * Every alert of the user, sorted by {@code sortBy} (a PriceAlertInfoModel field, any case;
      * ties by Id).
      *
-     * @throws ApiException 422 for an unknown {@code sortBy}
+     * @throws Refusal.Invalid (422) for an unknown {@code sortBy}
      */
     public List<PriceAlertInfoModel> list(long userId, String sortBy, boolean desc) {
         Comparator<PriceAlertInfoModel> order = SORTS.get(sortBy.trim().toLowerCase(Locale.ROOT));
         if (order == null) {
-            throw ApiException.modelState("sortBy", "sortBy must be one of Id, State, CreatedDate, Operator, "
+            throw Refusal.invalid("sortBy", "sortBy must be one of Id, State, CreatedDate, Operator, "
                     + "SecurityId, Symbol, Field, Argument, ExpirationDate.");
         }
         monitor.expireUser(userId);
@@ -134,7 +133,7 @@ public final class AlertService {
      * Replaces the fields the body gives ({@code Field} and {@code Operator} are required, the rest
      * keep their values when absent); {@code State} New re-arms a fired, expired or stopped alert.
      *
-     * @throws ApiException 409 for an unknown alert, a missing required field or an unknown
+     * @throws Refusal.Conflict (409) for an unknown alert, a missing required field or an unknown
      *     security; 422 for a value out of range
      */
     public PriceAlertInfoModel modify(long userId, long id, PriceAlertEditableModel body) {
@@ -150,7 +149,7 @@ public final class AlertService {
                 : settableState(body.state());
         long expiresAtMs = expiration(body.expirationDate(), nowMs, current.expiresAtMs());
         if (state == PriceAlert.State.New && expiresAtMs > 0 && expiresAtMs <= nowMs) {
-            throw ApiException.modelState("model.ExpirationDate",
+            throw Refusal.invalid("model.ExpirationDate",
                     "ExpirationDate must be in the future for an alert in State New.");
         }
         PriceAlert changed = new PriceAlert(id, userId, securityId, field, operator, argument, state,
@@ -177,7 +176,7 @@ public final class AlertService {
         return value.trim();
     }
 
-    private static ApiException missing(String name) {
+    private static Refusal missing(String name) {
         return conflict("The request is missing the required parameter '" + name + "'.");
     }
 
@@ -192,7 +191,7 @@ public final class AlertService {
     private static PriceAlert.State settableState(String text) {
         PriceAlert.State state = named(PriceAlert.State.values(), text.trim(), "model.State");
         if (state != PriceAlert.State.New && state != PriceAlert.State.Stopped) {
-            throw ApiException.modelState("model.State", "State can be set to New or Stopped; Expired and Completed "
+            throw Refusal.invalid("model.State", "State can be set to New or Stopped; Expired and Completed "
                     + "are set by the server.");
         }
         return state;
@@ -209,7 +208,7 @@ public final class AlertService {
         for (E e : values) {
             names.add(e.name());
         }
-        throw ApiException.modelState(key, key.substring("model.".length()) + " must be one of "
+        throw Refusal.invalid(key, key.substring("model.".length()) + " must be one of "
                 + String.join(", ", names) + ".");
     }
 
@@ -218,11 +217,11 @@ public final class AlertService {
         try {
             id = Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
-            throw ApiException.modelState("model.SecurityId", "The value '" + abbreviate(text)
+            throw Refusal.invalid("model.SecurityId", "The value '" + abbreviate(text)
                     + "' is not valid for Int32.");
         }
         if (id < 0 || id > Integer.MAX_VALUE) {
-            throw ApiException.modelState("model.SecurityId", "SecurityId must be between 0 and 2147483647.");
+            throw Refusal.invalid("model.SecurityId", "SecurityId must be between 0 and 2147483647.");
         }
         boolean known = OptionChains.isOptionId(id) ? options.byId(id).isPresent()
                 : securities.snapshot().byId((int) id).filter(Security::enabled).isPresent();
@@ -234,14 +233,14 @@ public final class AlertService {
 
     private static BigDecimal argument(BigDecimal value) {
         if (value.signum() < 0) {
-            throw ApiException.modelState("model.Argument", "Argument must be at least 0.");
+            throw Refusal.invalid("model.Argument", "Argument must be at least 0.");
         }
         if (value.compareTo(ARGUMENT_MAX) > 0) {
-            throw ApiException.modelState("model.Argument", "Argument must be at most " + ARGUMENT_MAX + ".");
+            throw Refusal.invalid("model.Argument", "Argument must be at most " + ARGUMENT_MAX + ".");
         }
         BigDecimal plain = value.stripTrailingZeros();
         if (plain.scale() > ARGUMENT_SCALE_MAX) {
-            throw ApiException.modelState("model.Argument", "Argument has at most " + ARGUMENT_SCALE_MAX
+            throw Refusal.invalid("model.Argument", "Argument has at most " + ARGUMENT_SCALE_MAX
                     + " decimal places.");
         }
         return plain.scale() < 0 ? plain.setScale(0) : plain;
@@ -259,7 +258,7 @@ public final class AlertService {
         try {
             value = Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
-            throw ApiException.modelState("model.ExpirationDate", "The value '" + abbreviate(text)
+            throw Refusal.invalid("model.ExpirationDate", "The value '" + abbreviate(text)
                     + "' is not valid for Int64.");
         }
         if (value == 0) {
@@ -271,10 +270,10 @@ public final class AlertService {
         } else if (value >= TICKS_AT_EPOCH) {
             ms = (value - TICKS_AT_EPOCH) / TICKS_PER_MS;
         } else {
-            throw ApiException.modelState("model.ExpirationDate", "ExpirationDate must be Unix seconds.");
+            throw Refusal.invalid("model.ExpirationDate", "ExpirationDate must be Unix seconds.");
         }
         if (ms > nowMs + LIFETIME_DAYS_MAX * 86_400_000L) {
-            throw ApiException.modelState("model.ExpirationDate", "ExpirationDate must be at most "
+            throw Refusal.invalid("model.ExpirationDate", "ExpirationDate must be at most "
                     + LIFETIME_DAYS_MAX + " days ahead.");
         }
         return ms;
@@ -299,11 +298,11 @@ public final class AlertService {
         return securities.snapshot().byId(securityId).map(Security::symbol);
     }
 
-    static ApiException conflict(String message) {
-        return new ApiException(409, new ApiError.Message(message));
+    static Refusal conflict(String message) {
+        return new Refusal.Conflict(message);
     }
 
-    static ApiException notFound(long id) {
+    static Refusal notFound(long id) {
         return conflict("Price alert " + id + " does not exist.");
     }
 }

@@ -1,5 +1,8 @@
 package dev.crater.http;
 
+import dev.crater.common.Busy;
+import dev.crater.common.Refusal;
+
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -169,7 +172,15 @@ public final class HttpSupport {
      * body answers 422 with the documented ModelState body under {@code argName}.
      */
     public static <T> T readJson(ServerRequest req, Class<T> type, String argName) {
-        byte[] bytes = body(req);
+        return readJson(body(req), type, argName);
+    }
+
+    /**
+     * The one JSON body reader: {@code bytes} as {@code type} by the lenient rules of {@link Json}.
+     * No body, {@code null}, a value of the wrong type or text that is not JSON is a 422 ModelState
+     * under {@code argName} (with the field, {@code argName.Field}, when the value of one field is wrong).
+     */
+    public static <T> T readJson(byte[] bytes, Class<T> type, String argName) {
         if (bytes.length == 0) {
             throw ApiException.modelState(argName, "A request body is required.");
         }
@@ -179,6 +190,9 @@ public final class HttpSupport {
                 throw ApiException.modelState(argName, "A request body is required.");
             }
             return value;
+        } catch (com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
+            String field = e.getPath().isEmpty() ? "" : "." + e.getPath().getLast().getFieldName();
+            throw ApiException.modelState(argName + field, "The value could not be read.");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr();
@@ -199,6 +213,10 @@ public final class HttpSupport {
      */
     public static void errorHandling(HttpRouting.Builder routing) {
         routing.error(ApiException.class, (req, res, e) -> json(res, e.status(), e.body()));
+        routing.error(Refusal.class, (req, res, e) -> {
+            ApiException answer = answer(e);
+            json(res, answer.status(), answer.body());
+        });
         routing.error(Busy.class, (req, res, e) -> {
             LOG.warn("request {} refused: {}", req.path().path(), e.getMessage());
             res.header(HeaderNames.RETRY_AFTER, String.valueOf(Busy.RETRY_AFTER_SECONDS));
@@ -210,6 +228,18 @@ public final class HttpSupport {
             res.header(REQUEST_ID, requestId);
             json(res, 500, ApiError.Internal.of(requestId));
         });
+    }
+
+    /** The documented status and body of a service's refusal; the one place a {@link Refusal} meets HTTP. */
+    public static ApiException answer(Refusal refusal) {
+        return switch (refusal) {
+            case Refusal.Invalid i -> ApiException.modelState(i.key(), i.getMessage());
+            case Refusal.NotFound n -> new ApiException(404, new ApiError.Message(n.getMessage()));
+            case Refusal.Conflict c -> new ApiException(409, new ApiError.Message(c.getMessage()));
+            case Refusal.Denied d -> ApiException.denied();
+            case Refusal.Unanswerable u -> new ApiException(400, new ApiError.Message(u.getMessage()));
+            case Refusal.Unavailable u -> new ApiException(503, new ApiError.Message(u.getMessage()));
+        };
     }
 
     /**

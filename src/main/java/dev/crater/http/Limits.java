@@ -49,7 +49,7 @@ public final class Limits {
     /**
      * Expensive reads (a filter or sort no index answers, a deep page, a large scope) running at
      * once, server-wide: half the cores, at least one, so the other half stays for logins, orders
-     * and cheap reads. See {@link HeavyQueries}.
+     * and cheap reads. See {@link dev.crater.store.HeavyQueries}.
      */
     public static final int HEAVY_QUERIES_MAX = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     /** How long an expensive read waits for a free permit before it is answered 503 with Retry-After. */

@@ -1,6 +1,7 @@
 package dev.crater.http;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.crater.store.PagedQuery;
 import dev.crater.store.filter.Filter;
 import dev.crater.store.filter.FilterException;
 import dev.crater.store.filter.FilterParser;
@@ -35,6 +36,11 @@ public record Paging(int pageNumber, int pageSize, String sortField, boolean des
     /** {@code {Result, NextPageLink, PreviousPageLink, TotalCount}}. */
     @JsonPropertyOrder({"Result", "NextPageLink", "PreviousPageLink", "TotalCount"})
     public record Result<T>(List<T> result, String nextPageLink, String previousPageLink, int totalCount) {
+    }
+
+    /** The request as the store's paged list query takes it. */
+    public PagedQuery.Request request() {
+        return new PagedQuery.Request(filter, sortField, desc, pageNumber, pageSize);
     }
 
     public static Paging read(ServerRequest req, Names names, int pageSizeMax) {
@@ -85,7 +91,7 @@ public record Paging(int pageNumber, int pageSize, String sortField, boolean des
         try {
             value = Integer.parseInt(text.trim());
         } catch (NumberFormatException e) {
-            throw ApiException.modelState(name, "The value '" + text + "' is not valid for Int32.");
+            throw PathIds.notInt32(text, name);
         }
         if (value < min || value > max) {
             throw ApiException.modelState(name, "The value " + value + " must be between " + min + " and " + max + ".");

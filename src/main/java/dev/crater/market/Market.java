@@ -1,5 +1,6 @@
 package dev.crater.market;
 
+import dev.crater.store.Revalidated;
 import dev.crater.securities.Securities;
 import dev.crater.securities.Security;
 import java.math.BigDecimal;
@@ -54,9 +55,8 @@ public final class Market implements QuoteSource, AutoCloseable {
     private record ControlState(long version, long offsetMs, Map<Integer, List<MarketEvent>> events) {
     }
 
-    private volatile ControlState state;
-    private volatile long stateCheckedAtMs = Long.MIN_VALUE / 2;
-    private final Object stateLock = new Object();
+    /** The sandbox state (clock offset, scheduled events), re-read when its stored version changes. */
+    private final Revalidated<ControlState> state;
     private final ConcurrentHashMap<Integer, Instrument> instruments = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Overrides> overrides = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, long[]> minuteVolumes = new ConcurrentHashMap<>();
@@ -71,6 +71,17 @@ public final class Market implements QuoteSource, AutoCloseable {
             InstantSource serverClock, long tickMs) {
         this.securities = securities;
         this.control = control;
+        this.state = new Revalidated<>(new Revalidated.Source<>() {
+            @Override
+            public long version() {
+                return control.version();
+            }
+
+            @Override
+            public ControlState load(long version) {
+                return loadState(version);
+            }
+        }, STATE_REVALIDATE_MS);
         this.model = model;
         this.replay = replay;
         this.calendar = model.calendar();
@@ -137,36 +148,24 @@ public final class Market implements QuoteSource, AutoCloseable {
     // ---- control state -------------------------------------------------------------------------
 
     private ControlState state() {
-        ControlState s = state;
-        long now = System.nanoTime() / 1_000_000;
-        if (s != null && now - stateCheckedAtMs < STATE_REVALIDATE_MS) {
-            return s;
+        return state.get();
+    }
+
+    /** The sandbox state at {@code version}; a new version drops the price overrides and day statistics built on the old. */
+    private ControlState loadState(long version) {
+        MarketControlStore.State loaded = control.state();
+        Map<Integer, List<MarketEvent>> bySecurity = new HashMap<>();
+        for (MarketEvent e : loaded.events()) {
+            bySecurity.computeIfAbsent(e.securityId(), k -> new ArrayList<>()).add(e);
         }
-        synchronized (stateLock) {
-            s = state;
-            if (s != null && System.nanoTime() / 1_000_000 - stateCheckedAtMs < STATE_REVALIDATE_MS) {
-                return s;
-            }
-            long version = control.version();
-            if (s == null || s.version() != version) {
-                MarketControlStore.State loaded = control.state();
-                Map<Integer, List<MarketEvent>> bySecurity = new HashMap<>();
-                for (MarketEvent e : loaded.events()) {
-                    bySecurity.computeIfAbsent(e.securityId(), k -> new ArrayList<>()).add(e);
-                }
-                s = new ControlState(loaded.version(), loaded.clockOffsetMs(), Map.copyOf(bySecurity));
-                overrides.clear();
-                dayStats.clear();
-                state = s;
-            }
-            stateCheckedAtMs = System.nanoTime() / 1_000_000;
-            return s;
-        }
+        overrides.clear();
+        dayStats.clear();
+        return new ControlState(loaded.version(), loaded.clockOffsetMs(), Map.copyOf(bySecurity));
     }
 
     /** Re-reads the sandbox state now (after this process changed it). */
     public void refresh() {
-        stateCheckedAtMs = Long.MIN_VALUE / 2;
+        state.invalidate();
         securities.invalidate();
         state();
     }

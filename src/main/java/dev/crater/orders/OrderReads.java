@@ -2,14 +2,19 @@ package dev.crater.orders;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.crater.http.Dates;
-import dev.crater.http.HeavyQueries;
-import dev.crater.http.Limits;
+import dev.crater.store.HeavyQueries;
 import dev.crater.market.Market;
 import dev.crater.market.PathModel;
+import dev.crater.orders.engine.Event;
+import dev.crater.orders.engine.Fixed;
+import dev.crater.orders.engine.OrderSnapshot;
 import dev.crater.orders.engine.OrderStatus;
 import dev.crater.store.Database;
+import dev.crater.store.HeavyQueries;
+import dev.crater.store.PagedQuery;
 import dev.crater.store.filter.Filter;
 import dev.crater.store.filter.FilterSql;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -74,12 +79,12 @@ public final class OrderReads {
 
     private final Database db;
     private final Market market;
-    private final HeavyQueries heavy;
+    private final PagedQuery<Row> list;
 
     public OrderReads(Database db, Market market, HeavyQueries heavy) {
         this.db = db;
         this.market = market;
-        this.heavy = heavy;
+        this.list = new PagedQuery<>(db, heavy, "orders", FIELDS, "sortField", true, false, (rs, ctx) -> row(rs));
     }
 
     /** One stored order row with what the resource needs. */
@@ -114,8 +119,8 @@ public final class OrderReads {
     }
 
     private static BigDecimal fx(long v) {
-        return v == dev.crater.orders.engine.Fixed.NONE ? BigDecimal.ZERO
-                : dev.crater.orders.engine.Fixed.toBigDecimal(v).stripTrailingZeros();
+        return v == Fixed.NONE ? BigDecimal.ZERO
+                : Fixed.toBigDecimal(v).stripTrailingZeros();
     }
 
     /**
@@ -123,8 +128,8 @@ public final class OrderReads {
      * command (its fills or cancellation) instead of re-reading the row it was stored in: the answer
      * of a placement. Conditional roots and spreads (with legs) are read from the store.
      */
-    public OrderResource placed(dev.crater.orders.engine.OrderSnapshot o, TradingStore.NewOrderContext ctx,
-            List<dev.crater.orders.engine.Event> events) {
+    public OrderResource placed(OrderSnapshot o, TradingStore.NewOrderContext ctx,
+            List<Event> events) {
         BigDecimal executed = BigDecimal.ZERO;
         BigDecimal leaves = fx(o.quantity());
         BigDecimal average = BigDecimal.ZERO;
@@ -133,9 +138,9 @@ public final class OrderReads {
         String status = "New";
         String description = null;
         long updated = o.createdMs();
-        for (dev.crater.orders.engine.Event e : events) {
+        for (Event e : events) {
             switch (e) {
-                case dev.crater.orders.engine.Event.Fill f when f.orderId() == o.orderId() -> {
+                case Event.Fill f when f.orderId() == o.orderId() -> {
                     executed = fx(f.executed());
                     leaves = fx(f.leaves());
                     average = fx(f.averagePrice());
@@ -144,12 +149,12 @@ public final class OrderReads {
                     status = f.status().name();
                     updated = f.timeMs();
                 }
-                case dev.crater.orders.engine.Event.Canceled c when c.orderId() == o.orderId() -> {
+                case Event.Canceled c when c.orderId() == o.orderId() -> {
                     status = "Canceled";
                     description = c.reason();
                     updated = c.timeMs();
                 }
-                case dev.crater.orders.engine.Event.Expired x when x.orderId() == o.orderId() -> {
+                case Event.Expired x when x.orderId() == o.orderId() -> {
                     status = "Expired";
                     description = x.reason();
                     updated = x.timeMs();
@@ -162,7 +167,7 @@ public final class OrderReads {
                 o.side().name(), o.type().name(), o.type().name(), o.tif().name(), fx(o.quantity()),
                 fx(o.limitPrice()), fx(o.stopPrice()), executed, leaves, average, lastPrice, lastQuantity, status,
                 status, o.allOrNone() ? "AllOrNone" : null,
-                o.expireAtMs() == dev.crater.orders.engine.Fixed.NONE ? null : o.expireAtMs(), ctx.extendedHours(),
+                o.expireAtMs() == Fixed.NONE ? null : o.expireAtMs(), ctx.extendedHours(),
                 ctx.exchange(), fx(o.trailingAmount()), o.trailingAmountType().name(), fx(o.trailingLimitAmount()),
                 o.trailingLimitAmountType().name(), ctx.comment(), description, ctx.executionInstructionsJson(),
                 o.createdMs(), updated, updated);
@@ -185,54 +190,15 @@ public final class OrderReads {
 
     public Page page(long accountId, Optional<Filter> filter, String sortField, boolean desc, int pageNumber,
             int pageSize) {
-        String where = "account_id = :account AND parent_id = -1";
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("account", accountId);
-        if (filter.isPresent()) {
-            FilterSql.Sql sql = FilterSql.compile(filter.get(), FIELDS, db.dialect());
-            where += " AND (" + sql.where() + ")";
-            params.putAll(sql.params());
-        }
-        FilterSql.Field sort = FIELDS.getFirst();
-        if (sortField != null) {
-            sort = FIELDS.stream().filter(f -> f.name().equalsIgnoreCase(sortField)).findFirst()
-                    .orElseThrow(() -> dev.crater.http.ApiException.modelState("sortField", "'" + sortField
-                            + "' cannot be sorted on; fields: " + String.join(", ",
-                                    FIELDS.stream().map(FilterSql.Field::name).toList())));
-        }
-        String column = sort.type() == FilterSql.Type.DECIMAL && db.dialect() == Database.Dialect.SQLITE
-                ? "CAST(" + sort.column() + " AS NUMERIC)" : sort.column();
-        String order = column + (desc ? " DESC" : " ASC") + ", id" + (desc ? " DESC" : " ASC");
-        String w = where;
-        long offset = (long) pageNumber * pageSize;
-        // Cheap: the account's index in id order, a shallow page. Anything else is a heavy query.
-        boolean cheap = filter.isEmpty() && sort == FIELDS.getFirst() && offset <= Limits.CHEAP_OFFSET_MAX;
-        List<Row> rows = new ArrayList<>();
-        int total = cheap ? select(w, params, order, pageSize, offset, null, rows)
-                : heavy.run(budget -> select(w, params, order, pageSize, offset, budget, rows));
-        Map<Long, List<OrderResource>> legs = legs(rows.stream().filter(r -> r.securityId() == 0).map(Row::id).toList());
+        PagedQuery.Page<Row> rows = list.page("account_id = :account AND parent_id = -1", Map.of("account", accountId),
+                new PagedQuery.Request(filter, sortField, desc, pageNumber, pageSize));
+        Map<Long, List<OrderResource>> legs = legs(rows.rows().stream().filter(r -> r.securityId() == 0)
+                .map(Row::id).toList());
         List<OrderResource> out = new ArrayList<>();
-        for (Row r : rows) {
+        for (Row r : rows.rows()) {
             out.add(resource(r, legs.getOrDefault(r.id(), List.of())));
         }
-        return new Page(out, total);
-    }
-
-    /** Counts the matches and reads one page of them into {@code rows}; under {@code budget} when given. */
-    private int select(String where, Map<String, Object> params, String order, int limit, long offset,
-            HeavyQueries.Budget budget, List<Row> rows) {
-        return db.jdbi().withHandle(h -> {
-            var count = h.createQuery("SELECT COUNT(*) FROM orders WHERE " + where).bindMap(params);
-            var page = h.createQuery("SELECT * FROM orders WHERE " + where + " ORDER BY " + order
-                    + " LIMIT :limit OFFSET :offset").bindMap(params).bind("limit", limit).bind("offset", offset);
-            if (budget != null) {
-                count.addCustomizer(budget.statementDeadline());
-                page.addCustomizer(budget.statementDeadline());
-            }
-            int total = count.mapTo(Integer.class).one();
-            page.map((rs, ctx) -> row(rs)).forEach(rows::add);
-            return total;
-        });
+        return new Page(out, rows.total());
     }
 
     private Map<Long, List<OrderResource>> legs(List<Long> parents) {
@@ -281,7 +247,7 @@ public final class OrderReads {
         if (r.instructions() != null) {
             try {
                 instructions.putAll(TradingStore.STATE.readValue(r.instructions(), STRING_MAP));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // Stored by us from a parsed map; unreadable means nothing to show.
             }
         }

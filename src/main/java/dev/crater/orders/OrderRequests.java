@@ -1,6 +1,6 @@
 package dev.crater.orders;
 
-import dev.crater.http.ApiException;
+import dev.crater.common.Refusal;
 import dev.crater.market.Session;
 import dev.crater.orders.engine.Fixed;
 import dev.crater.orders.engine.OrderType;
@@ -54,8 +54,8 @@ public final class OrderRequests {
             String comment, String timeInforce, String extendedHours) {
     }
 
-    static ApiException invalid(String arg, String field, String problem) {
-        return ApiException.modelState(arg + "." + field, problem);
+    static Refusal.Invalid invalid(String arg, String field, String problem) {
+        return Refusal.invalid(arg + "." + field, problem);
     }
 
     private static String norm(String s) {
@@ -300,7 +300,7 @@ public final class OrderRequests {
      * are {@code Token} and {@code ValidationsToBypass}, which Crater does not act on. A retry under
      * one ClientId answers the original order only when its normal form equals the original's.
      *
-     * @throws dev.crater.http.ApiException 422 ModelState for a body a placement would refuse the same way
+     * @throws Refusal.Invalid for a body a placement would refuse the same way
      */
     public record NormalOrder(String symbol, OrderType type, Side side, long quantity, long price, long stopPrice,
             TimeInForce timeInForce, long expireAtMs, boolean allOrNone, Set<Session> sessions, String exchange,

@@ -1,21 +1,23 @@
 package dev.crater.orders;
 
 import dev.crater.accounts.AccountStore;
-import dev.crater.http.ApiError;
-import dev.crater.http.ApiException;
+import dev.crater.common.Refusal;
 import dev.crater.market.Market;
 import dev.crater.market.PathModel;
 import dev.crater.orders.engine.Command;
 import dev.crater.orders.engine.Engine;
 import dev.crater.orders.engine.Event;
+import dev.crater.orders.engine.Verification;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,7 +48,7 @@ public final class TradingService implements AutoCloseable {
     private final Market market;
     private final List<TradingShard> shards = new ArrayList<>();
     private final AtomicLong orderIds = new AtomicLong();
-    private final Set<Long> cashInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Long> cashInFlight = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService housekeeping;
     private volatile LocalDate settledDay;
 
@@ -62,12 +64,9 @@ public final class TradingService implements AutoCloseable {
         }
     }
 
-    public TradingStore store() {
-        return store;
-    }
-
-    public Market market() {
-        return market;
+    /** The order an account placed under a ClientId, if any (ClientIds are unique per account). */
+    public Optional<TradingStore.ClientOrder> orderByClientId(long accountId, String clientId) {
+        return store.orderByClientId(accountId, clientId);
     }
 
     /** Rebuilds every shard from the store (checking its invariants) and starts them. */
@@ -109,16 +108,16 @@ public final class TradingService implements AutoCloseable {
     }
 
     /** Verifies an order against the current quotes (fed to the engine first, as a Place would be). */
-    public dev.crater.orders.engine.Verification verify(long accountId, Command.Place place) {
-        CompletableFuture<dev.crater.orders.engine.Verification> done = new CompletableFuture<>();
+    public Verification verify(long accountId, Command.Place place) {
+        CompletableFuture<Verification> done = new CompletableFuture<>();
         if (!shard(accountId).offer(new TradingShard.Verify(place, done))) {
             throw busy();
         }
         return await(done);
     }
 
-    private static ApiException busy() {
-        return new ApiException(503, new ApiError.Message("The trading engine is busy; try again shortly."));
+    private static Refusal busy() {
+        return new Refusal.Unavailable("The trading engine is busy; try again shortly.");
     }
 
     private static <T> T await(CompletableFuture<T> f) {

@@ -1,5 +1,6 @@
 package dev.crater.securities;
 
+import dev.crater.store.Revalidated;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,13 +45,22 @@ public final class Securities {
 
     private final SecurityStore store;
     private final InstantSource clock;
-    private volatile Snapshot snapshot;
-    private volatile long checkedAtMs;
-    private final Object reloadLock = new Object();
+    private final Revalidated<Snapshot> snapshot;
 
     public Securities(SecurityStore store, InstantSource clock) {
         this.store = store;
         this.clock = clock;
+        this.snapshot = new Revalidated<>(new Revalidated.Source<>() {
+            @Override
+            public long version() {
+                return store.version();
+            }
+
+            @Override
+            public Snapshot load(long version) {
+                return Securities.this.load(version);
+            }
+        }, REVALIDATE_MS);
     }
 
     public SecurityStore store() {
@@ -62,35 +72,14 @@ public final class Securities {
         return store.insertMissing(readMaster());
     }
 
+    /** The current snapshot (its version checked against the store at most every {@link #REVALIDATE_MS}). */
     public Snapshot snapshot() {
-        Snapshot s = snapshot;
-        long now = monotonicMs();
-        if (s != null && now - checkedAtMs < REVALIDATE_MS) {
-            return s;
-        }
-        synchronized (reloadLock) {
-            s = snapshot;
-            if (s != null && monotonicMs() - checkedAtMs < REVALIDATE_MS) {
-                return s;
-            }
-            long version = store.version();
-            if (s == null || s.version() != version) {
-                s = load(version);
-                snapshot = s;
-            }
-            checkedAtMs = monotonicMs();
-            return s;
-        }
+        return snapshot.get();
     }
 
-    /** Freshness is measured on the monotonic clock, not the (possibly simulated) server clock. */
-    static long monotonicMs() {
-        return System.nanoTime() / 1_000_000;
-    }
-
-    /** Forgets the snapshot so the next read reloads (after a change made by this process). */
+    /** Forgets the snapshot's freshness so the next read checks the store (after a change made by this process). */
     public void invalidate() {
-        checkedAtMs = Long.MIN_VALUE / 2;
+        snapshot.invalidate();
     }
 
     private Snapshot load(long version) {

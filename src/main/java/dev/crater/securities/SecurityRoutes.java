@@ -2,10 +2,11 @@ package dev.crater.securities;
 
 import dev.crater.http.ApiError;
 import dev.crater.http.ApiException;
-import dev.crater.http.HeavyQueries;
+import dev.crater.store.HeavyQueries;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Limits;
 import dev.crater.http.Paging;
+import dev.crater.http.PathIds;
 import dev.crater.market.Market;
 import dev.crater.store.filter.Filter;
 import dev.crater.store.filter.FilterEval;
@@ -493,7 +494,7 @@ public final class SecurityRoutes implements HttpService {
         String key = segment(req, "securityId");
         Optional<Integer> id = asId(key);
         if (id.isEmpty()) {
-            throw ApiException.modelState("securityId", "The value '" + key + "' is not valid for Int32.");
+            throw PathIds.notInt32(key, "securityId");
         }
         if (OptionChains.isOptionId(id.get())) {
             HttpSupport.json(res, 200, SecurityModel.of(findOption(key)));

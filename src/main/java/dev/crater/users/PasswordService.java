@@ -12,7 +12,7 @@ import dev.crater.auth.TokenStore;
 import dev.crater.companies.Company;
 import dev.crater.http.ApiError;
 import dev.crater.http.ApiException;
-import dev.crater.http.Busy;
+import dev.crater.common.Busy;
 import dev.crater.http.ClientInfo;
 import dev.crater.http.Dates;
 import dev.crater.http.Envelope;

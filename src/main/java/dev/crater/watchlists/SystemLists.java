@@ -3,6 +3,7 @@ package dev.crater.watchlists;
 import dev.crater.market.Market;
 import dev.crater.market.Quote;
 import dev.crater.securities.Security;
+import dev.crater.store.Monotonic;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -106,12 +107,12 @@ public final class SystemLists {
 
     private Computed current() {
         Computed c = computed;
-        if (c != null && monotonicMs() - c.monotonicMs() < REFRESH_MS) {
+        if (c != null && Monotonic.millis() - c.monotonicMs() < REFRESH_MS) {
             return c;
         }
         synchronized (refreshLock) {
             c = computed;
-            if (c == null || monotonicMs() - c.monotonicMs() >= REFRESH_MS) {
+            if (c == null || Monotonic.millis() - c.monotonicMs() >= REFRESH_MS) {
                 c = compute();
                 computed = c;
             }
@@ -119,9 +120,6 @@ public final class SystemLists {
         }
     }
 
-    private static long monotonicMs() {
-        return System.nanoTime() / 1_000_000;
-    }
 
     record Change(Security security, BigDecimal percent) {
     }
@@ -154,7 +152,7 @@ public final class SystemLists {
             out.put(d.id(), new SystemList(d.id(), d.name(), d.description(), nowMs,
                     top(byExchange.get(d.exchange()), d.direction())));
         }
-        return new Computed(monotonicMs(), Map.copyOf(out));
+        return new Computed(Monotonic.millis(), Map.copyOf(out));
     }
 
     /** The {@link #TOP_COUNT} biggest moves in one direction (strictly up or down), ties by symbol. */

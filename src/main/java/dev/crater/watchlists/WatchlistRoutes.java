@@ -4,6 +4,7 @@ import dev.crater.auth.ApiGuard;
 import dev.crater.http.ApiException;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Paging;
+import dev.crater.http.PathIds;
 import dev.crater.users.UserIds;
 import dev.crater.watchlists.WatchlistModel.CreateWatchlistModel;
 import dev.crater.watchlists.WatchlistModel.SecuritySignature;
@@ -59,11 +60,7 @@ public final class WatchlistRoutes implements HttpService {
 
     /** An Int32 path segment; anything else (a ticker where an id belongs) is the documented 400. */
     private static long id(ServerRequest req, String name) {
-        try {
-            return Integer.parseInt(req.path().pathParameters().get(name).trim());
-        } catch (NumberFormatException e) {
-            throw ApiException.invalid();
-        }
+        return PathIds.parse(req.path().pathParameters().get(name)).orElseThrow(ApiException::invalid);
     }
 
     private static boolean flag(ServerRequest req, String name) {

@@ -1,8 +1,7 @@
 package dev.crater.watchlists;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.crater.http.ApiError;
-import dev.crater.http.ApiException;
+import dev.crater.common.Refusal;
 import dev.crater.http.Dates;
 import dev.crater.securities.OptionChains;
 import dev.crater.securities.OptionContract;
@@ -87,7 +86,7 @@ public final class WatchlistService {
     /**
      * One list of the user's, or a system list.
      *
-     * @throws ApiException 409 when no such list is the user's
+     * @throws Refusal.Conflict (409) when no such list is the user's
      */
     public WatchlistModel get(long userId, long id, boolean includeSecurities) {
         if (SystemLists.isSystemId(id)) {
@@ -101,7 +100,7 @@ public final class WatchlistService {
     /**
      * Creates a list, with its initial securities (duplicates ignored).
      *
-     * @throws ApiException 409 for a missing name, a name the user has (or a system list's), an
+     * @throws Refusal.Conflict (409) for a missing name, a name the user has (or a system list's), an
      *     unknown security, too many securities or lists; 422 for a name that is too long
      */
     public WatchlistModel create(long userId, WatchlistModel.CreateWatchlistModel body, boolean includeSecurities) {
@@ -200,10 +199,10 @@ public final class WatchlistService {
             throw conflict("Name is required.");
         }
         if (name.length() > NAME_CHARS_MAX) {
-            throw ApiException.modelState("model.Name", "Name must be at most " + NAME_CHARS_MAX + " characters.");
+            throw Refusal.invalid("model.Name", "Name must be at most " + NAME_CHARS_MAX + " characters.");
         }
         if (name.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.modelState("model.Name", "Name must not contain control characters.");
+            throw Refusal.invalid("model.Name", "Name must not contain control characters.");
         }
         if (SystemLists.isSystemName(name)) {
             throw nameTaken(name);
@@ -284,19 +283,19 @@ public final class WatchlistService {
         return out;
     }
 
-    static ApiException conflict(String message) {
-        return new ApiException(409, new ApiError.Message(message));
+    static Refusal conflict(String message) {
+        return new Refusal.Conflict(message);
     }
 
-    static ApiException notFound(long id) {
+    static Refusal notFound(long id) {
         return conflict("Watchlist " + id + " does not exist.");
     }
 
-    private static ApiException nameTaken(String name) {
+    private static Refusal nameTaken(String name) {
         return conflict("A watchlist named '" + name + "' exists already.");
     }
 
-    private static ApiException securitiesLimit() {
+    private static Refusal securitiesLimit() {
         return conflict("A watchlist holds at most " + SECURITIES_PER_LIST_MAX + " securities.");
     }
 }

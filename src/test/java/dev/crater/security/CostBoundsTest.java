@@ -1,13 +1,14 @@
 package dev.crater.security;
 
+import dev.crater.common.Refusal;
+import dev.crater.http.HttpSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crater.accounts.Account;
 import dev.crater.companies.Company;
-import dev.crater.http.ApiException;
-import dev.crater.http.HeavyQueries;
+import dev.crater.store.HeavyQueries;
 import dev.crater.http.Limits;
 import dev.crater.securities.Security;
 import dev.crater.testing.Http;
@@ -240,7 +241,7 @@ class CostBoundsTest {
                 .createQuery("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000000000) "
                         + "SELECT COUNT(*) FROM c")
                 .addCustomizer(budget.statementDeadline()).mapTo(Long.class).one())))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(HttpSupport.answer(e).status()).isEqualTo(400));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
         // The connection it ran on serves the next request normally.
         heavy.deadline(Limits.HEAVY_QUERY_DEADLINE);

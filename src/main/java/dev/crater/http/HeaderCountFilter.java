@@ -1,8 +1,5 @@
-package dev.crater;
+package dev.crater.http;
 
-import dev.crater.http.ApiError;
-import dev.crater.http.HttpSupport;
-import dev.crater.http.Limits;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -14,8 +11,8 @@ import io.helidon.webserver.http.RoutingResponse;
  * request targets that are not an absolute path (400: the API has no use for {@code *} or
  * authority forms).
  */
-final class HeaderCountFilter implements Filter {
-    static final HeaderCountFilter INSTANCE = new HeaderCountFilter();
+public final class HeaderCountFilter implements Filter {
+    public static final HeaderCountFilter INSTANCE = new HeaderCountFilter();
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {

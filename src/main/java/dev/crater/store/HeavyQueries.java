@@ -1,4 +1,8 @@
-package dev.crater.http;
+package dev.crater.store;
+
+import dev.crater.common.Busy;
+import dev.crater.common.Refusal;
+import dev.crater.http.Limits;
 
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -133,7 +137,7 @@ public final class HeavyQueries implements AutoCloseable {
          * Counts {@code rows} more rows examined in memory; checks the cap, and every 256 rows the
          * deadline.
          *
-         * @throws ApiException 400 past either bound
+         * @throws Refusal.Unanswerable (400) past either bound
          */
         public void examine(int rows) {
             long before = examined;
@@ -146,14 +150,14 @@ public final class HeavyQueries implements AutoCloseable {
             }
         }
 
-        /** @throws ApiException 400 once the deadline has passed */
+        /** @throws Refusal.Unanswerable (400) once the deadline has passed */
         public void check() {
             if (System.nanoTime() - deadlineNanos >= 0) {
                 throw expired();
             }
         }
 
-        ApiException expired() {
+        Refusal expired() {
             return tooCostly("it ran longer than " + length.toMillis() + " ms");
         }
 
@@ -185,10 +189,10 @@ public final class HeavyQueries implements AutoCloseable {
         }
     }
 
-    /** 400 {@code {"Message": "The query is too costly: …"}}, the shape of a bad filter. */
-    public static ApiException tooCostly(String why) {
-        return new ApiException(400, new ApiError.Message("The query is too costly: " + why
-                + ". Narrow the filter (see docs/security.md, cost bounds) or ask for an earlier page."));
+    /** Answered 400 {@code {"Message": "The query is too costly: …"}}, the shape of a bad filter. */
+    public static Refusal tooCostly(String why) {
+        return new Refusal.Unanswerable("The query is too costly: " + why
+                + ". Narrow the filter (see docs/security.md, cost bounds) or ask for an earlier page.");
     }
 
     @Override

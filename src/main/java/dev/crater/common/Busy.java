@@ -1,4 +1,4 @@
-package dev.crater.http;
+package dev.crater.common;
 
 /**
  * A bounded queue in the server is full: the request is answered 503 with {@code Retry-After}

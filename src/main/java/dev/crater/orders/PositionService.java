@@ -1,0 +1,340 @@
+package dev.crater.orders;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.crater.common.Refusal;
+import dev.crater.http.Dates;
+import dev.crater.market.Market;
+import dev.crater.market.PathModel;
+import dev.crater.market.Quote;
+import dev.crater.market.TradingCalendar;
+import dev.crater.orders.engine.Balances;
+import dev.crater.orders.engine.Fixed;
+import dev.crater.securities.OptionChains;
+import dev.crater.securities.OptionContract;
+import dev.crater.securities.Securities;
+import dev.crater.securities.Security;
+import dev.crater.securities.SecurityType;
+import dev.crater.store.PagedQuery;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The positions feature's door (reference 05-positions.md) and the account figures built on
+ * positions (03-accounts.md §1.1 balance map, §1 #5 value history). Positions are the stored rows
+ * the engine wrote with each fill ({@link PositionStore}); balances come from the engine itself;
+ * market values use the simulated market's current quotes.
+ */
+public final class PositionService {
+
+    /** Named limits. */
+    public static final int PAGE_SIZE_MAX = 99;
+    public static final int HISTORY_DAYS_MAX = 3700;
+    /** Short options' requirement as a share of their value (the engine's stand-in), for netCash. */
+    static final BigDecimal SHORT_OPTION_REQUIREMENT = new BigDecimal("1.5");
+    /** Sessions counted for day trades, today included. */
+    static final int DAY_TRADE_SESSIONS = 5;
+
+    private final PositionStore store;
+    private final TradingService trading;
+    private final Securities securities;
+    private final OptionChains options;
+    private final Market market;
+
+    public PositionService(PositionStore store, TradingService trading, Securities securities, OptionChains options,
+            Market market) {
+        this.store = store;
+        this.trading = trading;
+        this.securities = securities;
+        this.options = options;
+        this.market = market;
+    }
+
+    /** PositionResource, with the {@code MarketValueEOD} the examples show. */
+    @JsonPropertyOrder({"Id", "AccountId", "SecurityId", "Symbol", "Name", "CompanyName", "SecurityCurrency",
+            "SecurityType", "ContractSize", "CostBasis", "DailyCostBasis", "CreateDate", "ModifyDate", "Quantity",
+            "RealizedProfitLoss", "AverageOpenPrice", "AverageClosePrice", "StopLossPrice", "TakeProfitPrice",
+            "DailyCloseProfitLoss", "ExcessChanges", "DayQuantity", "MarketValueEOD"})
+    public record PositionResource(long id, long accountId, int securityId, String symbol, String name,
+            String companyName, String securityCurrency, String securityType, BigDecimal contractSize,
+            BigDecimal costBasis, BigDecimal dailyCostBasis, String createDate, String modifyDate, BigDecimal quantity,
+            BigDecimal realizedProfitLoss, BigDecimal averageOpenPrice, BigDecimal averageClosePrice,
+            BigDecimal stopLossPrice, BigDecimal takeProfitPrice, BigDecimal dailyCloseProfitLoss,
+            BigDecimal excessChanges, BigDecimal dayQuantity, BigDecimal marketValueEOD) {
+    }
+
+    /** {@code Name}/{@code MarketValue} pairs. */
+    public record GroupValue(String name, BigDecimal marketValue) {
+    }
+
+    /** {@code AccountValueItem}. */
+    public record AccountValueItem(String date, BigDecimal value) {
+    }
+
+    /** What a security id is, for positions. */
+    private record Held(String name, String currency, SecurityType type, int contractSize) {
+    }
+
+    private Held held(int securityId, String symbol) {
+        Optional<Security> s = securities.snapshot().byId(securityId);
+        if (s.isPresent()) {
+            return new Held(s.get().description(), s.get().currency(), s.get().type(), 1);
+        }
+        Optional<OptionContract> c = options.byId(securityId);
+        if (c.isPresent()) {
+            return new Held(c.get().description(), c.get().underlying().currency(), SecurityType.Option,
+                    OrderService.OPTION_CONTRACT_SIZE);
+        }
+        return new Held(symbol, "USD", SecurityType.CommonStock, 1);
+    }
+
+    private PositionResource resource(PositionStore.Row r) {
+        Held in = held(r.securityId(), r.symbol());
+        BigDecimal eod = market.quote(r.securityId()).map(Quote::previousClose)
+                .map(p -> p.multiply(r.quantity()).multiply(BigDecimal.valueOf(in.contractSize())))
+                .orElse(BigDecimal.ZERO).stripTrailingZeros();
+        return new PositionResource(r.id(), r.accountId(), r.securityId(), r.symbol(), r.symbol(), in.name(),
+                in.currency(), in.type().name(), BigDecimal.valueOf(in.contractSize()), r.costBasis(),
+                r.dailyCostBasis(), Dates.iso(r.createdMs()), Dates.iso(r.modifiedMs()), r.quantity(),
+                r.realizedProfitLoss(), r.averageOpenPrice(), r.averageClosePrice(), BigDecimal.ZERO, BigDecimal.ZERO,
+                r.dailyCloseProfitLoss(), BigDecimal.ZERO, r.dayQuantity(), eod);
+    }
+
+    private List<PositionResource> resources(List<PositionStore.Row> rows) {
+        return rows.stream().map(this::resource).toList();
+    }
+
+    /** A page of the account's open positions. */
+    public List<PositionResource> page(long accountId, PagedQuery.Request request) {
+        return resources(store.page(accountId, request));
+    }
+
+    /** The account's open positions in {@code symbol} (any case), in {@code currency} when given. */
+    public List<PositionResource> bySymbol(long accountId, String symbol, Optional<String> currency) {
+        return resources(store.bySymbol(accountId, symbol, PAGE_SIZE_MAX)).stream()
+                .filter(p -> currency.map(c -> c.equalsIgnoreCase(p.securityCurrency())).orElse(true))
+                .toList();
+    }
+
+    /** Security type → the documented group names (05-positions.md §3). */
+    static String group(SecurityType t) {
+        return switch (t) {
+            case CommonStock, MutualFund, PreferredStock, Warrant, Right, ETF, DepositoryReceipt, CoveredWarrant, Unit ->
+                    "Equity";
+            case Option -> "Options";
+            case ForeignExchangeContract -> "Forex";
+            case Future -> "Futures";
+            case Index -> "Index";
+            case Cryptocurrency -> "Cryptocurrency";
+            case MiscellaneousPassThru, NoIsitcSecurityType, RepurchaseAgreement, ReverseRepurchaseAgreement,
+                    WildcardEntry, FakeStockForNonStandartOption -> "Other";
+            default -> "FixedIncome";
+        };
+    }
+
+    /** The market value of the account's positions by group, then its cash. */
+    public List<GroupValue> groups(long accountId) {
+        Map<String, BigDecimal> values = new LinkedHashMap<>();
+        for (PositionResource p : resources(store.held(accountId))) {
+            BigDecimal price = market.quote(p.securityId()).map(Quote::last).orElse(p.averageOpenPrice());
+            BigDecimal value = price.multiply(p.quantity()).multiply(p.contractSize());
+            values.merge(group(SecurityType.valueOf(p.securityType())), value, BigDecimal::add);
+        }
+        long cash = trading.read(accountId, e -> e.cash(accountId));
+        List<GroupValue> out = new ArrayList<>();
+        values.forEach((k, v) -> out.add(new GroupValue(k, v.setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros())));
+        out.add(new GroupValue("Cash", Fixed.toBigDecimal(cash).stripTrailingZeros()));
+        return out;
+    }
+
+    private static BigDecimal cents(long fixed) {
+        return cents(Fixed.toBigDecimal(fixed));
+    }
+
+    private static BigDecimal cents(BigDecimal value) {
+        return value.setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros();
+    }
+
+    /** What the positions add to the balance map. */
+    private record PositionTotals(BigDecimal openDay, BigDecimal realized, BigDecimal costBasis,
+            BigDecimal optionMaintenance) {
+    }
+
+    /**
+     * Open P/L against the previous close, realized P/L and cost basis, and short options'
+     * requirement ({@link #SHORT_OPTION_REQUIREMENT} of their value, the engine's stand-in) for netCash.
+     */
+    private PositionTotals positionTotals(long accountId) {
+        BigDecimal openDay = BigDecimal.ZERO;
+        BigDecimal realized = BigDecimal.ZERO;
+        BigDecimal costBasis = BigDecimal.ZERO;
+        BigDecimal optionMaintenance = BigDecimal.ZERO;
+        for (PositionResource p : resources(store.held(accountId))) {
+            Optional<Quote> q = market.quote(p.securityId());
+            if (q.isPresent()) {
+                openDay = openDay.add(q.get().last().subtract(q.get().previousClose()).multiply(p.quantity())
+                        .multiply(p.contractSize()));
+                if ("Option".equals(p.securityType()) && p.quantity().signum() < 0) {
+                    optionMaintenance = optionMaintenance.add(q.get().last().multiply(p.quantity().abs())
+                            .multiply(p.contractSize()).multiply(SHORT_OPTION_REQUIREMENT));
+                }
+            }
+            realized = realized.add(p.realizedProfitLoss());
+            costBasis = costBasis.add(p.costBasis());
+        }
+        return new PositionTotals(openDay, realized, costBasis, cents(optionMaintenance));
+    }
+
+    /**
+     * The change of the account's value since the previous close: the value now against the value
+     * at that close, net of the cash paid in or out since.
+     */
+    private BigDecimal changeSincePreviousClose(long accountId, BigDecimal equity) {
+        LocalDate today = market.model().dateAt(market.nowMs());
+        PathModel.Day previous = market.model().day(market.calendar().previousTradingDay(today));
+        if (previous == null) {
+            return BigDecimal.ZERO;
+        }
+        long previousClose = previous.regularCloseMs();
+        BigDecimal before = new Valuation(accountId).at(previousClose);
+        return equity.subtract(before).subtract(store.paymentsAfter(accountId, previousClose));
+    }
+
+    /** The balance map (camelCase keys, documented order and meanings). */
+    public Map<String, BigDecimal> balanceMap(long accountId) {
+        Balances b = trading.read(accountId, e -> e.balances(accountId));
+        if (b == null) {
+            throw new IllegalStateException("account " + accountId + " is not in the trading engine");
+        }
+        PositionTotals totals = positionTotals(accountId);
+        BigDecimal closePl = cents(b.closePl());
+        BigDecimal equity = cents(b.equity());
+        BigDecimal change = changeSincePreviousClose(accountId, equity);
+        BigDecimal before = equity.subtract(change);
+        BigDecimal openPl = cents(b.openPl());
+        Map<String, BigDecimal> map = new LinkedHashMap<>();
+        map.put("cash", cents(b.cash()));
+        map.put("netCash", cents(b.cash()).subtract(totals.optionMaintenance()).stripTrailingZeros());
+        map.put("excess", cents(b.excess()));
+        map.put("changeAbsolute", cents(change));
+        map.put("changePercent", before.signum() == 0 ? BigDecimal.ZERO
+                : change.multiply(BigDecimal.valueOf(100)).divide(before, 4, RoundingMode.HALF_EVEN).stripTrailingZeros());
+        map.put("equityTotal", equity);
+        map.put("pendingOrdersCount", BigDecimal.valueOf(b.pendingOrdersCount()));
+        map.put("netLiquidity", equity);
+        map.put("stockLongMarketValue", cents(b.stockLongMarketValue()));
+        map.put("stockShortMarketValue", cents(b.stockShortMarketValue()));
+        map.put("optionLongMarketValue", cents(b.optionLongMarketValue()));
+        map.put("optionShortMarketValue", cents(b.optionShortMarketValue()));
+        map.put("forexLongMarketValue", BigDecimal.ZERO);
+        map.put("forexShortMarketValue", BigDecimal.ZERO);
+        map.put("dayTrades", BigDecimal.valueOf(dayTrades(accountId)));
+        map.put("stockBuyingPower", cents(b.stockBuyingPower()));
+        map.put("optionBuyingPower", cents(b.optionBuyingPower()));
+        map.put("forexBuyingPower", BigDecimal.ZERO);
+        // The engine's figures, the limits it enforces: 4 × for DayTrader accounts (the demo example's 400000 on
+        // $100,000 of a DayTrader account), the Reg T figure for Margin accounts, settled cash for Cash accounts.
+        map.put("dayTradingBuyingPower", cents(b.dayTradingBuyingPower()));
+        map.put("pendingCash", cents(b.pendingCash()));
+        map.put("maintenanceMargin", cents(b.maintenanceMargin()));
+        map.put("optionMaintenanceMargin", totals.optionMaintenance());
+        map.put("openPL", openPl);
+        map.put("openPLDay", cents(totals.openDay()));
+        map.put("openPLPercent", totals.costBasis().signum() == 0 ? BigDecimal.ZERO
+                : openPl.multiply(BigDecimal.valueOf(100)).divide(totals.costBasis(), 4, RoundingMode.HALF_EVEN)
+                        .stripTrailingZeros());
+        map.put("closePL", closePl);
+        map.put("marketValue", cents(b.marketValue()));
+        map.put("totalPL", cents(openPl.add(totals.realized())));
+        return map;
+    }
+
+    /** Day trades in the last {@link #DAY_TRADE_SESSIONS} sessions, today included. */
+    private int dayTrades(long accountId) {
+        LocalDate d = market.model().dateAt(market.nowMs());
+        for (int i = 0; i < DAY_TRADE_SESSIONS - 1; i++) {
+            d = market.calendar().previousTradingDay(d);
+        }
+        long since = d.atStartOfDay(TradingCalendar.ZONE).toInstant().toEpochMilli();
+        return store.dayTradesSince(accountId, since);
+    }
+
+    /**
+     * The account's value at each trading day's regular close between {@code start} and {@code end}:
+     * cash booked by then plus the positions held then at that day's closing price. Today's value is
+     * at the current prices (the close has not come yet).
+     *
+     * @throws Refusal.Invalid when {@code end} is before {@code start}, or the span has more than
+     *     {@link #HISTORY_DAYS_MAX} trading days
+     */
+    public List<AccountValueItem> history(long accountId, Instant start, Instant end) {
+        if (end.isBefore(start)) {
+            throw Refusal.invalid("endDate", "endDate is before startDate.");
+        }
+        List<AccountValueItem> out = new ArrayList<>();
+        LocalDate d = market.model().dateAt(start.toEpochMilli());
+        LocalDate last = market.model().dateAt(Math.min(end.toEpochMilli(), market.nowMs()));
+        Valuation v = new Valuation(accountId);
+        int days = 0;
+        for (; !d.isAfter(last); d = d.plusDays(1)) {
+            PathModel.Day day = market.model().day(d);
+            if (day == null) {
+                continue;
+            }
+            if (++days > HISTORY_DAYS_MAX) {
+                throw Refusal.invalid("startDate", "At most " + HISTORY_DAYS_MAX + " trading days.");
+            }
+            out.add(new AccountValueItem(d + "T00:00:00Z", cents(v.at(Math.min(day.regularCloseMs(), market.nowMs())))));
+        }
+        return out;
+    }
+
+    /** Walks an account's ledger and fills forward in time (calls must ask for increasing moments). */
+    private final class Valuation {
+        private final List<PositionStore.Cash> cash;
+        private final List<PositionStore.Fill> fills;
+        private final Map<Integer, Long> held = new TreeMap<>();
+        private int cashIndex;
+        private int fillIndex;
+        private long cashSum;
+
+        Valuation(long accountId) {
+            cash = store.ledger(accountId);
+            fills = store.fills(accountId);
+        }
+
+        BigDecimal at(long ms) {
+            while (cashIndex < cash.size() && cash.get(cashIndex).atMs() <= ms) {
+                cashSum += cash.get(cashIndex++).value();
+            }
+            while (fillIndex < fills.size() && fills.get(fillIndex).atMs() <= ms) {
+                PositionStore.Fill f = fills.get(fillIndex++);
+                held.merge(f.securityId(), f.quantity(), Long::sum);
+            }
+            BigDecimal value = Fixed.toBigDecimal(cashSum);
+            for (Map.Entry<Integer, Long> h : held.entrySet()) {
+                if (h.getValue() != 0) {
+                    Held in = held(h.getKey(), "");
+                    value = value.add(closePrice(h.getKey(), ms).multiply(Fixed.toBigDecimal(h.getValue()))
+                            .multiply(BigDecimal.valueOf(in.contractSize())));
+                }
+            }
+            return value;
+        }
+    }
+
+    private BigDecimal closePrice(int securityId, long closeMs) {
+        Optional<Security> s = securities.snapshot().byId(securityId);
+        if (s.isPresent()) {
+            return market.price(s.get(), closeMs);
+        }
+        return options.byId(securityId).map(c -> options.quote(c, closeMs).last()).orElse(BigDecimal.ZERO);
+    }
+}
