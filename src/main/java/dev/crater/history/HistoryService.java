@@ -4,7 +4,7 @@ import dev.crater.market.BarPeriod;
 import dev.crater.market.Candle;
 import dev.crater.market.Market;
 import dev.crater.market.PathModel;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

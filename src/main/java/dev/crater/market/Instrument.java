@@ -1,7 +1,7 @@
 package dev.crater.market;
 
-import dev.crater.securities.Security;
-import dev.crater.securities.SecurityType;
+import dev.crater.reference.Security;
+import dev.crater.reference.SecurityType;
 
 /**
  * The simulator's view of one security: the parameters of its price path, all derived from its

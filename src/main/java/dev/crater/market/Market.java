@@ -1,8 +1,8 @@
 package dev.crater.market;
 
 import dev.crater.store.Revalidated;
-import dev.crater.securities.Securities;
-import dev.crater.securities.Security;
+import dev.crater.reference.Securities;
+import dev.crater.reference.Security;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;

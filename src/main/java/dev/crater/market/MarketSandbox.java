@@ -1,7 +1,7 @@
 package dev.crater.market;
 
 import dev.crater.audit.AuditLog;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

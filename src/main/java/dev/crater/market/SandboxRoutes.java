@@ -9,7 +9,7 @@ import dev.crater.http.Dates;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.JsonBody;
 import dev.crater.operators.OperatorGuard;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;

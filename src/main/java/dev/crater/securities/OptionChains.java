@@ -1,5 +1,6 @@
 package dev.crater.securities;
 
+import dev.crater.reference.Security;
 import dev.crater.market.Market;
 import dev.crater.market.PathModel;
 import dev.crater.market.Quote;

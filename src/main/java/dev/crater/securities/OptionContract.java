@@ -1,5 +1,6 @@
 package dev.crater.securities;
 
+import dev.crater.reference.Security;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 

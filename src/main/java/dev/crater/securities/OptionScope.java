@@ -1,5 +1,7 @@
 package dev.crater.securities;
 
+import dev.crater.reference.Security;
+import dev.crater.reference.Securities;
 import dev.crater.store.filter.Filter;
 import dev.crater.store.filter.FilterEval;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.crater.securities;
 
+import dev.crater.reference.Security;
+import dev.crater.reference.SecurityType;
 import dev.crater.http.Dates;
 import java.math.BigDecimal;
 

@@ -1,5 +1,8 @@
 package dev.crater.securities;
 
+import dev.crater.reference.Security;
+import dev.crater.reference.SecurityType;
+import dev.crater.reference.Securities;
 import dev.crater.http.ApiError;
 import dev.crater.http.ApiException;
 import dev.crater.store.HeavyQueries;

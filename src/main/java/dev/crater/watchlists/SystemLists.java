@@ -2,7 +2,7 @@ package dev.crater.watchlists;
 
 import dev.crater.market.Market;
 import dev.crater.market.Quote;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import dev.crater.store.Monotonic;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -10,7 +10,7 @@ import dev.crater.companies.Company;
 import dev.crater.config.SmtpConfig;
 import dev.crater.market.Market;
 import dev.crater.market.Quote;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import dev.crater.testing.Http;
 import dev.crater.testing.Mailbox;
 import dev.crater.testing.SmsRecorder;

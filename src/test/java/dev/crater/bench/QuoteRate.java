@@ -5,7 +5,7 @@ import dev.crater.config.CraterConfig;
 import dev.crater.market.Instrument;
 import dev.crater.market.Market;
 import dev.crater.market.PathModel;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crater.companies.Company;
 import dev.crater.market.Candle;
 import dev.crater.market.Market;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import dev.crater.testing.Http;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;

@@ -19,7 +19,7 @@ import dev.crater.market.PathModel;
 import dev.crater.market.Quote;
 import dev.crater.market.Session;
 import dev.crater.market.TradingCalendar;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import dev.crater.testing.Http;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;

@@ -3,7 +3,7 @@ package dev.crater.market;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crater.companies.Company;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import dev.crater.testing.Http;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.CliRun;

@@ -8,7 +8,7 @@ import dev.crater.Services;
 import dev.crater.companies.Company;
 import dev.crater.config.CraterConfig;
 import dev.crater.config.MarketConfig;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import dev.crater.testing.Http;
 import dev.crater.testing.MutableClock;
 import dev.crater.users.User;

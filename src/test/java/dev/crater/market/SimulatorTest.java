@@ -3,8 +3,8 @@ package dev.crater.market;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.crater.securities.Security;
-import dev.crater.securities.SecurityType;
+import dev.crater.reference.Security;
+import dev.crater.reference.SecurityType;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;

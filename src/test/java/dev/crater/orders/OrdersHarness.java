@@ -10,7 +10,7 @@ import dev.crater.companies.Company;
 import dev.crater.market.Market;
 import dev.crater.market.MarketEvent;
 import dev.crater.market.Quote;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import dev.crater.testing.Http;
 import dev.crater.testing.CliRun;
 import dev.crater.testing.TestServer;

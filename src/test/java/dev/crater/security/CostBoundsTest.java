@@ -10,7 +10,7 @@ import dev.crater.accounts.Account;
 import dev.crater.companies.Company;
 import dev.crater.store.HeavyQueries;
 import dev.crater.http.Limits;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import dev.crater.testing.Http;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;

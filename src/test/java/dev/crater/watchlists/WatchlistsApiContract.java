@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crater.companies.Company;
 import dev.crater.securities.OptionContract;
-import dev.crater.securities.Security;
+import dev.crater.reference.Security;
 import dev.crater.testing.Http;
 import dev.crater.testing.MutableClock;
 import dev.crater.testing.StoreKind;

@@ -1,10 +1,10 @@
-package dev.crater.securities;
+package dev.crater.reference;
 
 import java.math.BigDecimal;
 
 /**
  * One row of the securities master (equities, ETFs, operator-added internal securities). Options
- * are not rows: they are generated from their underlying (see {@link OptionChains}).
+ * are not rows: they are generated from their underlying (see {@code securities.OptionChains}).
  *
  * @param referencePrice the simulator's starting level at its anchor date (not market data)
  * @param origin         {@code master} (shipped data file) or {@code operator} (added by an admin)

@@ -1,4 +1,4 @@
-package dev.crater.securities;
+package dev.crater.reference;
 
 import dev.crater.store.Database;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.crater.securities;
+package dev.crater.reference;
 
 /** The documented security types (reference 06-securities.md §6); the wire number is the ordinal. */
 public enum SecurityType {
