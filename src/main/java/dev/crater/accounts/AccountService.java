@@ -62,6 +62,21 @@ public final class AccountService {
                 ACCESS_ENTRIES_MAX);
     }
 
+    /** An account by id, whoever's it is (operators' commands; callers check the company). */
+    public Optional<Account> byId(long accountId) {
+        return store.byId(accountId);
+    }
+
+    /** Every account, for operators. */
+    public List<Account> all() {
+        return store.all();
+    }
+
+    /** A company's accounts, for operators. */
+    public List<Account> byCompany(long companyId) {
+        return store.byCompany(companyId);
+    }
+
     public AccountStore store() {
         return store;
     }

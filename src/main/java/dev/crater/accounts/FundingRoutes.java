@@ -56,7 +56,7 @@ public final class FundingRoutes implements HttpService {
         BigDecimal amount = body.decimal("Amount")
                 .orElseThrow(() -> body.invalidField("Amount", "Amount is required (dollars; negative withdraws)."));
         String description = body.text("Description").orElse(null);
-        Account account = accounts.store().byId(accountId).filter(a -> a.companyId() == key.companyId())
+        Account account = accounts.byId(accountId).filter(a -> a.companyId() == key.companyId())
                 .orElseThrow(() -> new ApiException(404, new ApiError.Message(
                         "No account " + accountId + " in this operator key's company.")));
         String booked;

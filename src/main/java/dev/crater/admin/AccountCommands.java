@@ -36,7 +36,7 @@ final class AccountCommands {
     }
 
     static Account account(Services s, long id) {
-        return s.accounts.store().byId(id).orElseThrow(() -> new IllegalArgumentException("no account " + id));
+        return s.accounts.byId(id).orElseThrow(() -> new IllegalArgumentException("no account " + id));
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -78,8 +78,8 @@ final class AccountCommands {
 
         @Override
         int run(Services s) {
-            java.util.List<Account> list = company == null ? s.accounts.store().all()
-                    : s.accounts.store().byCompany(company(s, company).id());
+            java.util.List<Account> list = company == null ? s.accounts.all()
+                    : s.accounts.byCompany(company(s, company).id());
             System.out.printf("%-8s %-10s %-8s %s%n", "ID", "MARGIN", "ENABLED", "USERS");
             for (Account a : list) {
                 StringBuilder users = new StringBuilder();

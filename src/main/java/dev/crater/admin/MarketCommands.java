@@ -178,7 +178,7 @@ final class MarketCommands {
                 throw new IllegalArgumentException("--type must be a security type name other than Option");
             }
             long now = s.clock.millis();
-            Security added = s.securities.store().addOperatorSecurity(new Security(0, sym, name.trim(),
+            Security added = s.securities.addOperatorSecurity(new Security(0, sym, name.trim(),
                     exchange.trim().toUpperCase(Locale.ROOT), currency.trim().toUpperCase(Locale.ROOT), t, 2, 0,
                     price(tickSize), true, !noTrade, !noMargin, !noShort, optionable, price(price),
                     Security.ORIGIN_OPERATOR, now, now));
@@ -215,7 +215,7 @@ final class MarketCommands {
                     allowMargin != null ? allowMargin : x.allowMargin(), allowShort != null ? allowShort : x.allowShort(),
                     optionable != null ? optionable : x.optionable(), x.referencePrice(), x.origin(), x.addedAtMs(),
                     s.clock.millis());
-            s.securities.store().update(changed);
+            s.securities.update(changed);
             System.out.println("Updated " + changed.symbol());
             return 0;
         }

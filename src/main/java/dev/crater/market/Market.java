@@ -57,7 +57,7 @@ public final class Market implements QuoteSource, AutoCloseable {
 
     /** The sandbox state (clock offset, scheduled events), re-read when its stored version changes. */
     private final Revalidated<ControlState> state;
-    private final ConcurrentHashMap<Integer, Instrument> instruments = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, PathParameters> instruments = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Overrides> overrides = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, long[]> minuteVolumes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, DayStats> dayStats = new ConcurrentHashMap<>();
@@ -174,15 +174,15 @@ public final class Market implements QuoteSource, AutoCloseable {
 
     /** Annualised volatility of the security's simulated path (for option pricing). */
     public double annualVolatility(Security s) {
-        return instrument(s).sigmaDay() * Math.sqrt(Instrument.TRADING_DAYS_PER_YEAR);
+        return instrument(s).sigmaDay() * Math.sqrt(PathParameters.TRADING_DAYS_PER_YEAR);
     }
 
     /** The simulator's parameters for {@code s}. */
-    public Instrument instrument(Security s) {
-        Instrument in = instruments.get(s.id());
+    public PathParameters instrument(Security s) {
+        PathParameters in = instruments.get(s.id());
         if (in == null || !in.symbol().equals(s.symbol())
                 || in.referenceLog() != Math.log(Math.max(1e-9, s.referencePrice().doubleValue()))) {
-            in = Instrument.of(s);
+            in = PathParameters.of(s);
             if (instruments.size() >= CACHE_MAX) {
                 instruments.clear();
             }
@@ -195,7 +195,7 @@ public final class Market implements QuoteSource, AutoCloseable {
         if (replay != null && replay.covers(s.symbol())) {
             return ms -> Math.log(replay.price(s.symbol(), ms));
         }
-        Instrument in = instrument(s);
+        PathParameters in = instrument(s);
         return ms -> model.level(in, ms);
     }
 
@@ -251,7 +251,7 @@ public final class Market implements QuoteSource, AutoCloseable {
     /** The quote of {@code s} at market time {@code ms} (to the second). */
     public Quote quoteAt(Security s, long ms) {
         long t = Math.floorDiv(ms, 1000) * 1000;
-        Instrument in = instrument(s);
+        PathParameters in = instrument(s);
         double mid = Math.exp(level(s, t));
         BigDecimal tick = tick(s, mid);
         Session session = session(t);
@@ -365,7 +365,7 @@ public final class Market implements QuoteSource, AutoCloseable {
         if (replay != null && replay.covers(s.symbol())) {
             replay.scan(s.symbol(), from, to, adjusted);
         } else {
-            Instrument in = instrument(s);
+            PathParameters in = instrument(s);
             LocalDate d = model.dateAt(from);
             LocalDate last = model.dateAt(to);
             for (; !d.isAfter(last); d = d.plusDays(1)) {
@@ -394,7 +394,7 @@ public final class Market implements QuoteSource, AutoCloseable {
         if (replay != null && replay.covers(s.symbol())) {
             return replay.volume(s.symbol(), from, to);
         }
-        Instrument in = instrument(s);
+        PathParameters in = instrument(s);
         long total = 0;
         LocalDate d = model.dateAt(from);
         LocalDate last = model.dateAt(to);
@@ -421,7 +421,7 @@ public final class Market implements QuoteSource, AutoCloseable {
     }
 
     /** Prefix sums of the day's per-minute volumes (index m = volume before minute m). */
-    private long[] minuteVolumes(Instrument in, PathModel.Day day) {
+    private long[] minuteVolumes(PathParameters in, PathModel.Day day) {
         long key = (in.key() * 31 + day.index()) ^ model.seed();
         long[] cached = minuteVolumes.get(key);
         if (cached != null) {

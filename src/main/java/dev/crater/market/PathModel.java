@@ -61,12 +61,12 @@ public final class PathModel {
         return calendar;
     }
 
-    private double step(Instrument in, int k) {
+    private double step(PathParameters in, int k) {
         double s = in.sigmaDay();
         return in.muDay() - 0.5 * s * s + s * Noise.normal(seed, in.key(), Noise.DAY, k);
     }
 
-    private double[] starts(Instrument in) {
+    private double[] starts(PathParameters in) {
         double[] s = chunkStarts.get(in.key() ^ Double.doubleToLongBits(in.referenceLog()));
         if (s != null) {
             return s;
@@ -102,7 +102,7 @@ public final class PathModel {
     }
 
     /** The log level at the pre-market open of trading day {@code k} (= the close of day k-1). */
-    public double dayLevel(Instrument in, int k) {
+    public double dayLevel(PathParameters in, int k) {
         int kk = Math.max(firstIndex, Math.min(lastIndex + 1, k));
         int chunk = (kk - firstIndex) / CHUNK;
         long cacheKey = in.key() ^ Double.doubleToLongBits(in.referenceLog());
@@ -214,7 +214,7 @@ public final class PathModel {
     }
 
     /** The base log level at market time {@code ms}. */
-    public double level(Instrument in, long ms) {
+    public double level(PathParameters in, long ms) {
         Span span = spanAt(ms);
         LocalDate date = span.date();
         if (date.isBefore(FIRST_DAY)) {
@@ -237,7 +237,7 @@ public final class PathModel {
     }
 
     /** The level at grid position {@code x} of {@code day}, interpolated between grid points. */
-    double levelWithin(Instrument in, Day day, double x) {
+    double levelWithin(PathParameters in, Day day, double x) {
         double start = dayLevel(in, day.index());
         double delta = dayLevel(in, day.index() + 1) - start;
         int j = (int) Math.floor(x);
@@ -250,17 +250,17 @@ public final class PathModel {
         return a + (b - a) * frac;
     }
 
-    private double sigmaGrid(Instrument in) {
+    private double sigmaGrid(PathParameters in) {
         return in.sigmaDay() / Math.sqrt(GRID);
     }
 
-    private double midpoint(Instrument in, int k, int lo, int hi, double a, double b, int mid) {
+    private double midpoint(PathParameters in, int k, int lo, int hi, double a, double b, int mid) {
         return (a + b) * 0.5 + sigmaGrid(in) * Math.sqrt((hi - lo) * 0.25)
                 * Noise.normal(seed, in.key(), Noise.BRIDGE, (long) k * (GRID * 2L) + mid);
     }
 
     /** The bridge's offset from the day's start level at grid point j (0..GRID). */
-    private double bridge(Instrument in, int k, double delta, int j) {
+    private double bridge(PathParameters in, int k, double delta, int j) {
         int lo = 0;
         int hi = GRID;
         double a = 0.0;
@@ -295,7 +295,7 @@ public final class PathModel {
      * (inclusive) whose index is a multiple of {@code 2^(GRID_BITS - depth)}, plus the exact levels at
      * both ends of the range. Cost is proportional to the points emitted.
      */
-    public void scan(Instrument in, Day day, long fromMs, long toMs, int depth, PointSink sink) {
+    public void scan(PathParameters in, Day day, long fromMs, long toMs, int depth, PointSink sink) {
         long from = Math.max(fromMs, day.preOpenMs());
         long to = Math.min(toMs, day.postCloseMs());
         if (from > to) {
@@ -311,7 +311,7 @@ public final class PathModel {
         sink.point(to, levelWithin(in, day, xTo));
     }
 
-    private void walk(Instrument in, Day day, double start, int lo, int hi, double a, double b, int jFrom, int jTo,
+    private void walk(PathParameters in, Day day, double start, int lo, int hi, double a, double b, int jFrom, int jTo,
             int step, PointSink sink) {
         if (hi < jFrom || lo > jTo) {
             return;

@@ -63,8 +63,17 @@ public final class Securities {
         }, REVALIDATE_MS);
     }
 
-    public SecurityStore store() {
-        return store;
+    /** Adds an operator's security (the next free operator id); seen by every reader at once here, elsewhere within {@link #REVALIDATE_MS}. */
+    public Security addOperatorSecurity(Security template) {
+        Security added = store.addOperatorSecurity(template);
+        invalidate();
+        return added;
+    }
+
+    /** Stores a security's changed flags or data; seen as {@link #addOperatorSecurity} is. */
+    public void update(Security changed) {
+        store.update(changed);
+        invalidate();
     }
 
     /** Stores the shipped rows that are missing (a fresh database, or rows added by a newer release). */

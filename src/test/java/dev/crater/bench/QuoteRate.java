@@ -2,7 +2,7 @@ package dev.crater.bench;
 
 import dev.crater.Services;
 import dev.crater.config.CraterConfig;
-import dev.crater.market.Instrument;
+import dev.crater.market.PathParameters;
 import dev.crater.market.Market;
 import dev.crater.market.PathModel;
 import dev.crater.reference.Security;
@@ -56,7 +56,7 @@ public final class QuoteRate {
                 began = System.nanoTime();
                 while (System.nanoTime() < deadline) {
                     for (Security s : symbols) {
-                        Instrument in = market.instrument(s);
+                        PathParameters in = market.instrument(s);
                         acc += model.level(in, t);
                     }
                     levels += symbols.size();

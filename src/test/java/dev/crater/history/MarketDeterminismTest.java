@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crater.companies.Company;
 import dev.crater.config.MarketConfig;
-import dev.crater.market.Instrument;
+import dev.crater.market.PathParameters;
 import dev.crater.market.Market;
 import dev.crater.market.PathModel;
 import dev.crater.market.Quote;
@@ -181,7 +181,7 @@ class MarketDeterminismTest {
         long[] instants = {NOW.toEpochMilli(), ms("2026-06-15T11:11:11"), ms("2019-03-04T15:00:00"),
             ms("2026-11-18T06:00:00")};
         for (Security s : twenty) {
-            Instrument in = Instrument.of(s);
+            PathParameters in = PathParameters.of(s);
             int differing = 0;
             for (long t : instants) {
                 assertThat(same.level(in, t)).as("%s", s.symbol()).isEqualTo(serverMarket.level(s, t));

@@ -32,7 +32,7 @@ class SimulatorTest {
 
     @Test
     void pathIsPinnedToTheReferencePriceAtTheAnchorAndDependsOnlyOnSeedAndSymbol() {
-        Instrument in = Instrument.of(security(4, "AAPL", "270.00"));
+        PathParameters in = PathParameters.of(security(4, "AAPL", "270.00"));
         PathModel a = new PathModel(7, NYSE);
         PathModel b = new PathModel(7, NYSE);
         PathModel other = new PathModel(8, NYSE);
@@ -48,7 +48,7 @@ class SimulatorTest {
 
     @Test
     void pricesStandStillWhileTheMarketIsClosed() {
-        Instrument in = Instrument.of(security(1, "NVDA", "185.00"));
+        PathParameters in = PathParameters.of(security(1, "NVDA", "185.00"));
         PathModel m = new PathModel(1, NYSE);
         // Friday post-market close to Monday pre-market open: flat.
         double fridayClose = m.level(in, ms("2026-11-21T01:00:00Z"));
@@ -62,7 +62,7 @@ class SimulatorTest {
 
     @Test
     void scanGivesTheExactExtremesOfEveryQuoteInTheRange() {
-        Instrument in = Instrument.of(security(6, "MSFT", "480.00"));
+        PathParameters in = PathParameters.of(security(6, "MSFT", "480.00"));
         PathModel m = new PathModel(3, NYSE);
         PathModel.Day day = m.day(LocalDate.of(2026, 11, 18));
         long from = ms("2026-11-18T15:00:00Z");
@@ -79,7 +79,7 @@ class SimulatorTest {
 
     @Test
     void dailyReturnsHaveThePlannedVolatility() {
-        Instrument in = Instrument.of(security(4, "AAPL", "270.00"));
+        PathParameters in = PathParameters.of(security(4, "AAPL", "270.00"));
         PathModel m = new PathModel(11, NYSE);
         int start = NYSE.tradingDayIndex(LocalDate.of(2010, 1, 4));
         List<Double> r = new ArrayList<>();
@@ -93,7 +93,7 @@ class SimulatorTest {
 
     @Test
     void overridesSetPathAndHalt() {
-        Instrument in = Instrument.of(security(9, "XYZ", "50.00"));
+        PathParameters in = PathParameters.of(security(9, "XYZ", "50.00"));
         PathModel m = new PathModel(5, NYSE);
         java.util.function.LongToDoubleFunction base = t -> m.level(in, t);
         long t0 = ms("2026-11-18T15:00:00Z");
@@ -161,7 +161,7 @@ class SimulatorTest {
         PathModel m = new PathModel(99, NYSE);
         Random r = new Random(1);
         for (int i = 0; i < 2000; i++) {
-            Instrument in = Instrument.of(security(1 + r.nextInt(600), "S" + r.nextInt(1000), "0.5"));
+            PathParameters in = PathParameters.of(security(1 + r.nextInt(600), "S" + r.nextInt(1000), "0.5"));
             long t = ms("2001-01-01T00:00:00Z") + (long) (r.nextDouble() * 40L * 365 * 86_400_000L);
             double p = Math.exp(m.level(in, t));
             assertThat(p).isPositive().isFinite();

@@ -240,7 +240,7 @@ final class OrdersHarness {
     Trader linked(Trader owner, Account.AccessType access) {
         String name = TestServer.username("lnk");
         User u = server.user(company, name, null, User.TwoFactorMethod.NONE);
-        Account a = server.services().accounts.store().byId(owner.accountId()).orElseThrow();
+        Account a = server.services().accounts.byId(owner.accountId()).orElseThrow();
         server.services().accounts.link(a, u, access);
         return new Trader(this, u, server.login(company, name), owner.accountId());
     }
@@ -315,7 +315,7 @@ final class OrdersHarness {
     /** Sets a security's AllowTrade flag, as {@code crater admin security set --allow-trade} does. */
     void setAllowTrade(String symbol, boolean allow) {
         Security x = security(symbol);
-        server.services().securities.store().update(new Security(x.id(), x.symbol(), x.description(), x.exchange(),
+        server.services().securities.update(new Security(x.id(), x.symbol(), x.description(), x.exchange(),
                 x.currency(), x.type(), x.precision(), x.volumePrecision(), x.tickSize(), x.enabled(), allow,
                 x.allowMargin(), x.allowShort(), x.optionable(), x.referencePrice(), x.origin(), x.addedAtMs(),
                 server.clock.millis()));

@@ -15,12 +15,12 @@ import dev.crater.reference.SecurityType;
  * @param halfSpread      half the bid/ask spread as a fraction of the price, in the regular session
  * @param dailyVolume     typical regular-session volume in shares
  */
-public record Instrument(int securityId, String symbol, long key, double referenceLog, double sigmaDay, double muDay,
+public record PathParameters(int securityId, String symbol, long key, double referenceLog, double sigmaDay, double muDay,
         double halfSpread, long dailyVolume) {
 
     static final double TRADING_DAYS_PER_YEAR = 252.0;
 
-    public static Instrument of(Security s) {
+    public static PathParameters of(Security s) {
         long key = fnv1a(s.symbol());
         double u1 = unit(key, 1);
         double u2 = unit(key, 2);
@@ -35,7 +35,7 @@ public record Instrument(int securityId, String symbol, long key, double referen
         double halfSpreadBps = fund ? 0.3 + 0.7 * u3 : 0.5 + rank / 120.0 + u3;
         long volume = (long) ((fund ? 40_000_000.0 : 80_000_000.0) / (1.0 + rank / 25.0) * (0.7 + 0.6 * u3));
         double price = s.referencePrice().doubleValue();
-        return new Instrument(s.id(), s.symbol(), key, Math.log(price > 0 ? price : 1.0),
+        return new PathParameters(s.id(), s.symbol(), key, Math.log(price > 0 ? price : 1.0),
                 sigmaYear / Math.sqrt(TRADING_DAYS_PER_YEAR), muYear / TRADING_DAYS_PER_YEAR, halfSpreadBps / 10_000.0,
                 Math.max(10_000, volume));
     }
