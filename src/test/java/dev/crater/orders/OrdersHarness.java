@@ -134,6 +134,20 @@ final class OrdersHarness {
             return info().get("cash").decimalValue();
         }
 
+        /**
+         * The account's cash, or null while the engine answers 503 "busy" (its shard waiting on a
+         * locked store); any other answer fails the test.
+         */
+        BigDecimal cashUnlessBusy() {
+            Http.Response r = get("info");
+            if (r.status() == 503) {
+                assertThat(r.json().get("Message").asText()).as(r.body()).contains("busy");
+                return null;
+            }
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            return r.json().get("cash").decimalValue();
+        }
+
         JsonNode positions() {
             Http.Response r = get("positions?pageNumber=0&pageSize=99&sortField=Id&desc=false");
             assertThat(r.status()).as(r.body()).isEqualTo(200);
