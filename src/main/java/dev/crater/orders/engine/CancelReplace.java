@@ -2,7 +2,7 @@ package dev.crater.orders.engine;
 
 import static dev.crater.orders.engine.Engine.MAX_QUANTITY;
 import static dev.crater.orders.engine.Fixed.NONE;
-import static dev.crater.orders.engine.Order.W_NONE;
+import static dev.crater.orders.engine.Order.INDEX_NONE;
 
 /**
  * Cancel and Replace commands of the {@link Engine}.
@@ -63,7 +63,7 @@ final class CancelReplace {
         long q = r.quantity() == NONE ? o.quantity : r.quantity();
         Account a = o.account;
         // Tentatively apply on an unindexed order; restore on failure.
-        long oq = o.quantity, ol = o.limit, os = o.stop, ota = o.trailAmt, otl = o.trailLimitOff, oe = o.expireAt;
+        long oq = o.quantity, ol = o.limit, os = o.stop, ota = o.trailAmount, otl = o.trailLimitOffset, oe = o.expireAt;
         long orp = o.reservePrice;
         int where = o.where;
         boolean newExpiry = r.expireAtMs() != NONE;
@@ -79,10 +79,10 @@ final class CancelReplace {
             o.stop = r.stopPrice();
         }
         if (r.trailingAmount() != NONE) {
-            o.trailAmt = r.trailingAmount();
+            o.trailAmount = r.trailingAmount();
         }
         if (r.trailingLimitAmount() != NONE) {
-            o.trailLimitOff = r.trailingLimitAmount();
+            o.trailLimitOffset = r.trailingLimitAmount();
         }
         if (r.expireAtMs() != NONE) {
             o.expireAt = r.expireAtMs();
@@ -108,14 +108,14 @@ final class CancelReplace {
             o.quantity = oq;
             o.limit = ol;
             o.stop = os;
-            o.trailAmt = ota;
-            o.trailLimitOff = otl;
+            o.trailAmount = ota;
+            o.trailLimitOffset = otl;
             o.expireAt = oe;
             o.reservePrice = orp;
             if (newExpiry) {
                 state.gtd.add(o);
             }
-            if (where != W_NONE) {
+            if (where != INDEX_NONE) {
                 lifecycle.index(o);
             }
             lifecycle.reject(o.accountId, o.id, RejectCode.DayTradingBuyingPowerExceeded, null);
@@ -125,7 +125,7 @@ final class CancelReplace {
             state.gtd.add(o);
             state.gtdMin = state.gtd.first().expireAt;
         }
-        o.seq = state.nextSeq++;
+        o.sequence = state.nextSeq++;
         o.updatedMs = state.t;
         risk.reReserve(o);
         lifecycle.index(o);
@@ -140,7 +140,7 @@ final class CancelReplace {
         if (o.type == OrderType.Market || (o.triggered && (o.type == OrderType.Stop || o.type == OrderType.TrailingStop))) {
             return RejectCode.OrderNotReplaceable;
         }
-        long tick = o.inst.tickSize();
+        long tick = o.instrument.tickSize();
         long q = r.quantity() == NONE ? o.quantity : r.quantity();
         if (q <= o.executed || !Fixed.isWhole(q) || q > MAX_QUANTITY) {
             return RejectCode.QuantityInvalid;
@@ -187,7 +187,7 @@ final class CancelReplace {
             }
         }
         if (r.expireAtMs() != NONE) {
-            if (o.tif != TimeInForce.GoodTillDate) {
+            if (o.timeInForce != TimeInForce.GoodTillDate) {
                 return RejectCode.ReplaceFieldInvalid;
             }
             if (r.expireAtMs() <= state.t) {

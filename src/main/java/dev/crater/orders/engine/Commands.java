@@ -86,10 +86,10 @@ final class Commands {
             List<Position> ps = a.positions.values();
             ps.sort(Comparator.comparingInt(p -> p.securityId));
             for (Position p : ps) {
-                if (p.qty == 0) {
+                if (p.quantity == 0) {
                     a.positions.remove(p.securityId);
-                } else if (p.dayQty != 0 || p.dayRealized != 0 || p.openedToday != 0) {
-                    p.dayQty = 0;
+                } else if (p.dayQuantity != 0 || p.dayRealized != 0 || p.openedToday != 0) {
+                    p.dayQuantity = 0;
                     p.dayRealized = 0;
                     p.openedToday = 0;
                     state.out.add(new Event.PositionChanged(state.t, a.id, p.snapshot()));

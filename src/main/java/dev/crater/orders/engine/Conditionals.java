@@ -1,6 +1,6 @@
 package dev.crater.orders.engine;
 
-import static dev.crater.orders.engine.Order.W_NONE;
+import static dev.crater.orders.engine.Order.INDEX_NONE;
 
 /**
  * Conditional orders of the {@link Engine} (OneCancelOther, OneTriggerOther, OneTriggerOneCancelOther): checking
@@ -41,7 +41,7 @@ final class Conditionals {
         root.symbol = "";
         root.side = s.side() == null ? Side.Buy : s.side();
         root.type = k;
-        root.tif = s.tif() == null ? TimeInForce.GoodTillCancel : s.tif();
+        root.timeInForce = s.tif() == null ? TimeInForce.GoodTillCancel : s.tif();
         root.sessions = OrderEntry.mask(s.sessions());
         root.reduceOnly = p.reduceOnly();
         root.status = OrderStatus.New;
@@ -119,7 +119,8 @@ final class Conditionals {
             }
         }
         for (Order leg : root.legs) {
-            if (leg.where != W_NONE && (leg.status == OrderStatus.New || leg.status == OrderStatus.PartiallyFilled)) {
+            if (leg.where != INDEX_NONE
+                    && (leg.status == OrderStatus.New || leg.status == OrderStatus.PartiallyFilled)) {
                 matching.tryOrder(leg);
             }
         }
@@ -144,7 +145,7 @@ final class Conditionals {
             return;
         }
         dep.status = OrderStatus.New;
-        dep.seq = state.nextSeq++;
+        dep.sequence = state.nextSeq++;
         dep.updatedMs = state.t;
         dep.reserved = req;
         a.reserved += req;

@@ -246,20 +246,20 @@ public final class Engine {
         long sl = 0, ss = 0, ol = 0, os = 0, maint = 0, init = 0, openPl = 0, closePl = 0;
         for (Position p : a.positions.values()) {
             closePl += p.dayRealized;
-            if (p.qty == 0) {
+            if (p.quantity == 0) {
                 continue;
             }
             long mv = risk.marketValue(p);
             maint += Risk.maintenance(p, mv);
             init += Risk.heldRequirement(a, p, mv);
-            openPl += p.qty > 0 ? mv - p.costBasis : mv + p.costBasis;
-            if (p.inst.isOption()) {
-                if (p.qty > 0) {
+            openPl += p.quantity > 0 ? mv - p.costBasis : mv + p.costBasis;
+            if (p.instrument.isOption()) {
+                if (p.quantity > 0) {
                     ol += mv;
                 } else {
                     os += mv;
                 }
-            } else if (p.qty > 0) {
+            } else if (p.quantity > 0) {
                 sl += mv;
             } else {
                 ss += mv;

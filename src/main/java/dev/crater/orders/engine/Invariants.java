@@ -2,15 +2,15 @@ package dev.crater.orders.engine;
 
 import static dev.crater.orders.engine.Fixed.NONE;
 import static dev.crater.orders.engine.Fixed.SCALE;
-import static dev.crater.orders.engine.Order.W_BUY_LIMIT;
-import static dev.crater.orders.engine.Order.W_BUY_STOP;
-import static dev.crater.orders.engine.Order.W_NONE;
-import static dev.crater.orders.engine.Order.W_OPENING;
-import static dev.crater.orders.engine.Order.W_READY;
-import static dev.crater.orders.engine.Order.W_SELL_LIMIT;
-import static dev.crater.orders.engine.Order.W_SELL_STOP;
-import static dev.crater.orders.engine.Order.W_SPREAD;
-import static dev.crater.orders.engine.Order.W_TRAILING;
+import static dev.crater.orders.engine.Order.INDEX_BUY_LIMIT;
+import static dev.crater.orders.engine.Order.INDEX_BUY_STOP;
+import static dev.crater.orders.engine.Order.INDEX_NONE;
+import static dev.crater.orders.engine.Order.INDEX_OPENING;
+import static dev.crater.orders.engine.Order.INDEX_READY;
+import static dev.crater.orders.engine.Order.INDEX_SELL_LIMIT;
+import static dev.crater.orders.engine.Order.INDEX_SELL_STOP;
+import static dev.crater.orders.engine.Order.INDEX_SPREAD;
+import static dev.crater.orders.engine.Order.INDEX_TRAILING;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -88,14 +88,14 @@ final class Invariants {
     private static void checkPositions(Account a, String id, List<String> errs) {
         for (Position p : a.positions.values()) {
             String pid = id + "position " + p.securityId + ": ";
-            if (p.qty != p.fillQtySum) {
-                errs.add(pid + "quantity " + p.qty + " != Σ fills " + p.fillQtySum);
+            if (p.quantity != p.fillQuantitySum) {
+                errs.add(pid + "quantity " + p.quantity + " != Σ fills " + p.fillQuantitySum);
             }
-            if (!Fixed.isWhole(p.qty)) {
+            if (!Fixed.isWhole(p.quantity)) {
                 errs.add(pid + "fractional quantity");
             }
-            if (p.costBasis < 0 || (p.qty == 0 && p.costBasis != 0)) {
-                errs.add(pid + "cost basis " + p.costBasis + " for quantity " + p.qty);
+            if (p.costBasis < 0 || (p.quantity == 0 && p.costBasis != 0)) {
+                errs.add(pid + "cost basis " + p.costBasis + " for quantity " + p.quantity);
             }
         }
     }
@@ -188,10 +188,10 @@ final class Invariants {
     }
 
     private boolean indexed(Order o) {
-        if (o.where == W_NONE) {
+        if (o.where == INDEX_NONE) {
             return true;
         }
-        if (o.where == W_SPREAD) {
+        if (o.where == INDEX_SPREAD) {
             for (Order leg : o.legs) {
                 if (!leg.book.spreads.contains(o)) {
                     return false;
@@ -201,14 +201,14 @@ final class Invariants {
         }
         SecBook b = o.book;
         return switch (o.where) {
-            case W_READY -> b.ready.contains(o);
-            case W_BUY_LIMIT -> b.buyLimits.contains(o);
-            case W_SELL_LIMIT -> b.sellLimits.contains(o);
-            case W_BUY_STOP -> b.buyStops.contains(o);
-            case W_SELL_STOP -> b.sellStops.contains(o);
-            case W_TRAILING -> o.tgroup != null && o.tgroup.members.contains(o)
-                    && b.trailBook(o).byBest.get(o.tgroup.best) == o.tgroup;
-            case W_OPENING -> b.opening.contains(o);
+            case INDEX_READY -> b.ready.contains(o);
+            case INDEX_BUY_LIMIT -> b.buyLimits.contains(o);
+            case INDEX_SELL_LIMIT -> b.sellLimits.contains(o);
+            case INDEX_BUY_STOP -> b.buyStops.contains(o);
+            case INDEX_SELL_STOP -> b.sellStops.contains(o);
+            case INDEX_TRAILING -> o.trailingGroup != null && o.trailingGroup.members.contains(o)
+                    && b.trailBook(o).byBest.get(o.trailingGroup.best) == o.trailingGroup;
+            case INDEX_OPENING -> b.opening.contains(o);
             default -> false;
         };
     }

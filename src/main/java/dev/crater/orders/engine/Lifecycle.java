@@ -1,15 +1,15 @@
 package dev.crater.orders.engine;
 
 import static dev.crater.orders.engine.Fixed.NONE;
-import static dev.crater.orders.engine.Order.W_BUY_LIMIT;
-import static dev.crater.orders.engine.Order.W_BUY_STOP;
-import static dev.crater.orders.engine.Order.W_NONE;
-import static dev.crater.orders.engine.Order.W_OPENING;
-import static dev.crater.orders.engine.Order.W_READY;
-import static dev.crater.orders.engine.Order.W_SELL_LIMIT;
-import static dev.crater.orders.engine.Order.W_SELL_STOP;
-import static dev.crater.orders.engine.Order.W_SPREAD;
-import static dev.crater.orders.engine.Order.W_TRAILING;
+import static dev.crater.orders.engine.Order.INDEX_BUY_LIMIT;
+import static dev.crater.orders.engine.Order.INDEX_BUY_STOP;
+import static dev.crater.orders.engine.Order.INDEX_NONE;
+import static dev.crater.orders.engine.Order.INDEX_OPENING;
+import static dev.crater.orders.engine.Order.INDEX_READY;
+import static dev.crater.orders.engine.Order.INDEX_SELL_LIMIT;
+import static dev.crater.orders.engine.Order.INDEX_SELL_STOP;
+import static dev.crater.orders.engine.Order.INDEX_SPREAD;
+import static dev.crater.orders.engine.Order.INDEX_TRAILING;
 
 /**
  * Order lifecycle bookkeeping of the {@link Engine}: where a live order is indexed, indexing and unindexing,
@@ -32,33 +32,34 @@ final class Lifecycle {
 
     static int placement(Order o) {
         if (o.kind == OrderKind.SpreadRoot) {
-            return W_SPREAD;
+            return INDEX_SPREAD;
         }
         if (o.kind != OrderKind.Single || o.status == OrderStatus.Suspended) {
-            return W_NONE;
+            return INDEX_NONE;
         }
-        if (o.tif == TimeInForce.AtTheOpening) {
-            return W_OPENING;
+        if (o.timeInForce == TimeInForce.AtTheOpening) {
+            return INDEX_OPENING;
         }
         boolean buy = o.isBuy();
         return switch (o.type) {
-            case Market -> W_READY;
-            case Limit -> buy ? W_BUY_LIMIT : W_SELL_LIMIT;
-            case Stop -> o.triggered ? W_READY : buy ? W_BUY_STOP : W_SELL_STOP;
-            case StopLimit -> o.triggered ? (buy ? W_BUY_LIMIT : W_SELL_LIMIT) : buy ? W_BUY_STOP : W_SELL_STOP;
-            case TrailingStop -> o.triggered ? W_READY : W_TRAILING;
-            case TrailingStopLimit -> o.triggered ? (buy ? W_BUY_LIMIT : W_SELL_LIMIT) : W_TRAILING;
-            default -> W_NONE;
+            case Market -> INDEX_READY;
+            case Limit -> buy ? INDEX_BUY_LIMIT : INDEX_SELL_LIMIT;
+            case Stop -> o.triggered ? INDEX_READY : buy ? INDEX_BUY_STOP : INDEX_SELL_STOP;
+            case StopLimit -> o.triggered ? (buy ? INDEX_BUY_LIMIT : INDEX_SELL_LIMIT)
+                    : buy ? INDEX_BUY_STOP : INDEX_SELL_STOP;
+            case TrailingStop -> o.triggered ? INDEX_READY : INDEX_TRAILING;
+            case TrailingStopLimit -> o.triggered ? (buy ? INDEX_BUY_LIMIT : INDEX_SELL_LIMIT) : INDEX_TRAILING;
+            default -> INDEX_NONE;
         };
     }
 
     void index(Order o) {
         int w = placement(o);
         o.where = w;
-        if (w == W_NONE) {
+        if (w == INDEX_NONE) {
             return;
         }
-        if (w == W_SPREAD) {
+        if (w == INDEX_SPREAD) {
             for (Order leg : o.legs) {
                 leg.book.spreads.add(o);
                 leg.book.orderCount++;
@@ -67,25 +68,25 @@ final class Lifecycle {
         }
         SecBook b = o.book;
         switch (w) {
-            case W_READY -> b.ready.add(o);
-            case W_BUY_LIMIT -> {
+            case INDEX_READY -> b.ready.add(o);
+            case INDEX_BUY_LIMIT -> {
                 b.buyLimits.add(o);
                 b.buyLimitTop = Math.max(b.buyLimitTop, o.limit);
             }
-            case W_SELL_LIMIT -> {
+            case INDEX_SELL_LIMIT -> {
                 b.sellLimits.add(o);
                 b.sellLimitTop = Math.min(b.sellLimitTop, o.limit);
             }
-            case W_BUY_STOP -> {
+            case INDEX_BUY_STOP -> {
                 b.buyStops.add(o);
                 b.buyStopTop = Math.min(b.buyStopTop, o.stop);
             }
-            case W_SELL_STOP -> {
+            case INDEX_SELL_STOP -> {
                 b.sellStops.add(o);
                 b.sellStopTop = Math.max(b.sellStopTop, o.stop);
             }
-            case W_TRAILING -> b.trailBook(o).add(o);
-            case W_OPENING -> b.opening.add(o);
+            case INDEX_TRAILING -> b.trailBook(o).add(o);
+            case INDEX_OPENING -> b.opening.add(o);
             default -> throw new IllegalStateException();
         }
         b.orderCount++;
@@ -93,11 +94,11 @@ final class Lifecycle {
 
     void unindex(Order o) {
         int w = o.where;
-        o.where = W_NONE;
-        if (w == W_NONE) {
+        o.where = INDEX_NONE;
+        if (w == INDEX_NONE) {
             return;
         }
-        if (w == W_SPREAD) {
+        if (w == INDEX_SPREAD) {
             for (Order leg : o.legs) {
                 leg.book.spreads.remove(o);
                 leg.book.orderCount--;
@@ -106,25 +107,25 @@ final class Lifecycle {
         }
         SecBook b = o.book;
         boolean removed = switch (w) {
-            case W_READY -> b.ready.remove(o);
-            case W_BUY_LIMIT -> b.buyLimits.remove(o);
-            case W_SELL_LIMIT -> b.sellLimits.remove(o);
-            case W_BUY_STOP -> b.buyStops.remove(o);
-            case W_SELL_STOP -> b.sellStops.remove(o);
-            case W_TRAILING -> {
-                if (o.tgroup == null) {
+            case INDEX_READY -> b.ready.remove(o);
+            case INDEX_BUY_LIMIT -> b.buyLimits.remove(o);
+            case INDEX_SELL_LIMIT -> b.sellLimits.remove(o);
+            case INDEX_BUY_STOP -> b.buyStops.remove(o);
+            case INDEX_SELL_STOP -> b.sellStops.remove(o);
+            case INDEX_TRAILING -> {
+                if (o.trailingGroup == null) {
                     yield false;
                 }
                 b.trailBook(o).remove(o);
                 yield true;
             }
-            case W_OPENING -> b.opening.remove(o);
+            case INDEX_OPENING -> b.opening.remove(o);
             default -> false;
         };
         if (!removed) {
             throw new IllegalStateException("order " + o.id + " missing from its index " + w);
         }
-        if (w == W_BUY_LIMIT || w == W_SELL_LIMIT || w == W_BUY_STOP || w == W_SELL_STOP) {
+        if (w == INDEX_BUY_LIMIT || w == INDEX_SELL_LIMIT || w == INDEX_BUY_STOP || w == INDEX_SELL_STOP) {
             b.refreshTops();
         }
         b.orderCount--;

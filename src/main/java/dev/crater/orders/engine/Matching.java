@@ -2,14 +2,14 @@ package dev.crater.orders.engine;
 
 import static dev.crater.orders.engine.Fixed.NONE;
 import static dev.crater.orders.engine.Fixed.SCALE;
-import static dev.crater.orders.engine.Order.W_BUY_LIMIT;
-import static dev.crater.orders.engine.Order.W_BUY_STOP;
-import static dev.crater.orders.engine.Order.W_OPENING;
-import static dev.crater.orders.engine.Order.W_READY;
-import static dev.crater.orders.engine.Order.W_SELL_LIMIT;
-import static dev.crater.orders.engine.Order.W_SELL_STOP;
-import static dev.crater.orders.engine.Order.W_SPREAD;
-import static dev.crater.orders.engine.Order.W_TRAILING;
+import static dev.crater.orders.engine.Order.INDEX_BUY_LIMIT;
+import static dev.crater.orders.engine.Order.INDEX_BUY_STOP;
+import static dev.crater.orders.engine.Order.INDEX_OPENING;
+import static dev.crater.orders.engine.Order.INDEX_READY;
+import static dev.crater.orders.engine.Order.INDEX_SELL_LIMIT;
+import static dev.crater.orders.engine.Order.INDEX_SELL_STOP;
+import static dev.crater.orders.engine.Order.INDEX_SPREAD;
+import static dev.crater.orders.engine.Order.INDEX_TRAILING;
 import static dev.crater.orders.engine.Sessions.BIT_REG;
 
 import dev.crater.market.Session;
@@ -81,7 +81,7 @@ final class Matching {
             Order[] arr = copy(b.ready);
             for (int i = 0; i < n; i++) {
                 Order o = arr[i];
-                if (o.where == W_READY && (o.sessions & sbit) != 0) {
+                if (o.where == INDEX_READY && (o.sessions & sbit) != 0) {
                     attempt(o, b);
                 }
             }
@@ -105,7 +105,7 @@ final class Matching {
             int n = b.spreads.size();
             Order[] arr = copy(b.spreads);
             for (int i = 0; i < n; i++) {
-                if (arr[i].where == W_SPREAD) {
+                if (arr[i].where == INDEX_SPREAD) {
                     spreads.trySpread(arr[i]);
                 }
             }
@@ -133,7 +133,7 @@ final class Matching {
         Order[] arr = copy(b.opening);
         for (int i = 0; i < n; i++) {
             Order o = arr[i];
-            if (o.where != W_OPENING) {
+            if (o.where != INDEX_OPENING) {
                 continue;
             }
             attempt(o, b);
@@ -177,20 +177,20 @@ final class Matching {
             return;
         }
         switch (o.where) {
-            case W_READY, W_BUY_LIMIT, W_SELL_LIMIT -> attempt(o, b);
-            case W_BUY_STOP -> {
+            case INDEX_READY, INDEX_BUY_LIMIT, INDEX_SELL_LIMIT -> attempt(o, b);
+            case INDEX_BUY_STOP -> {
                 if (b.last > 0 && b.last >= o.stop) {
                     trigger(o, b.last);
                     attempt(o, b);
                 }
             }
-            case W_SELL_STOP -> {
+            case INDEX_SELL_STOP -> {
                 if (b.last > 0 && b.last <= o.stop) {
                     trigger(o, b.last);
                     attempt(o, b);
                 }
             }
-            case W_TRAILING -> {
+            case INDEX_TRAILING -> {
                 o.syncTrail();
                 long last = b.last;
                 if (last > 0 && (o.isBuy() ? last >= o.stop : last <= o.stop)) {
@@ -209,12 +209,12 @@ final class Matching {
 
     /** best + offset rounded up (buy) or best − offset rounded down (sell) to the tick. */
     static long trailStop(Order o) {
-        return Order.trailStop(o.isBuy(), o.trailBest, o.trailAmt, o.trailType, o.inst.tickSize());
+        return Order.trailStop(o.isBuy(), o.trailBest, o.trailAmount, o.trailType, o.instrument.tickSize());
     }
 
     static long trailLimit(Order o) {
-        long off = offset(o.stop, o.trailLimitOff, o.trailLimitType);
-        long tick = o.inst.tickSize();
+        long off = offset(o.stop, o.trailLimitOffset, o.trailLimitType);
+        long tick = o.instrument.tickSize();
         return o.isBuy() ? Fixed.ceilTo(o.stop + off, tick) : Fixed.floorTo(o.stop - off, tick);
     }
 
@@ -224,7 +224,7 @@ final class Matching {
         if (o.type == OrderType.TrailingStopLimit) {
             o.limit = trailLimit(o);
         }
-        o.seq = state.nextSeq++;
+        o.sequence = state.nextSeq++;
         o.updatedMs = state.t;
         state.out.add(new Event.Triggered(state.t, o.accountId, o.id, TriggerKind.Stop, price));
         lifecycle.index(o);
@@ -254,14 +254,14 @@ final class Matching {
         if (lim != NONE && (buy ? px > lim : px < lim)) {
             return;
         }
-        boolean aon = o.aon || o.tif == TimeInForce.FillOrKill;
-        if (aon && size < leaves) {
+        boolean allOrNone = o.allOrNone || o.timeInForce == TimeInForce.FillOrKill;
+        if (allOrNone && size < leaves) {
             return;
         }
         long qty = Math.min(leaves, size);
         Account a = o.account;
         Position p = a.positions.get(o.securityId);
-        long pos = p == null ? 0 : p.qty;
+        long pos = p == null ? 0 : p.quantity;
         String cancelWhy = null;
         if (o.opens()) {
             if (buy ? pos < 0 : pos > 0) {
@@ -270,7 +270,7 @@ final class Matching {
             }
         } else {
             long cap = buy ? -pos : pos;
-            if (cap <= 0 || (aon && cap < leaves)) {
+            if (cap <= 0 || (allOrNone && cap < leaves)) {
                 lifecycle.terminate(o, OrderStatus.Canceled, null, "Canceled: no position left to close");
                 return;
             }
@@ -285,7 +285,7 @@ final class Matching {
             long rest = cancelWhy != null ? 0 : (leaves - qty) / SCALE;
             if (risk.openingNeed(o, px, units, rest) > avail) {
                 long max = risk.affordableUnits(o, px, units, avail);
-                if (max <= 0 || aon) {
+                if (max <= 0 || allOrNone) {
                     lifecycle.terminate(o, OrderStatus.Canceled, null, a.cashAccount() ? "Canceled: insufficient settled funds"
                             : "Canceled: insufficient buying power");
                     return;
@@ -297,7 +297,7 @@ final class Matching {
         } else if (a.cashAccount()) {
             long avail = a.settled - (a.reserved - o.reserved);
             long fees = (o.perTradeCharged ? 0 : o.perTrade) + Risk.unitFee(o.perUnit, o.executed / SCALE, units);
-            long value = Risk.principal(px, units, o.inst.contractSize());
+            long value = Risk.principal(px, units, o.instrument.contractSize());
             if (fees - value > 0 && fees - value > avail) {
                 lifecycle.terminate(o, OrderStatus.Canceled, null, "Canceled: insufficient settled funds for the commission");
                 return;
@@ -319,12 +319,12 @@ final class Matching {
         Account a = o.account;
         Position p = a.positions.get(o.securityId);
         if (p == null) {
-            p = new Position(a.id, o.securityId, o.symbol, o.inst, state.t);
+            p = new Position(a.id, o.securityId, o.symbol, o.instrument, state.t);
             p.book = o.book;
             a.positions.put(o.securityId, p);
         }
         long units = qty / SCALE;
-        long notional = Risk.principal(px, units, o.inst.contractSize());
+        long notional = Risk.principal(px, units, o.instrument.contractSize());
         long feeTrade = 0;
         if (chargePerTrade && !o.perTradeCharged) {
             feeTrade = o.perTrade;
@@ -338,7 +338,7 @@ final class Matching {
         o.executed += qty;
         o.executedValue = Math.addExact(o.executedValue, Math.multiplyExact(px, units));
         o.lastPrice = px;
-        o.lastQty = qty;
+        o.lastQuantity = qty;
         o.updatedMs = state.t;
         o.commissionPaid += fees;
         long leaves = o.leaves();

@@ -115,33 +115,33 @@ final class OrderEntry {
         o.userId = userId;
         o.securityId = s.securityId();
         o.symbol = s.symbol();
-        o.inst = s.instrument();
+        o.instrument = s.instrument();
         o.side = s.side();
         o.type = s.type();
-        o.tif = s.tif();
+        o.timeInForce = s.tif();
         o.quantity = s.quantity();
         o.limit = s.limitPrice();
         o.stop = s.stopPrice();
-        o.trailAmt = s.trailingAmount();
+        o.trailAmount = s.trailingAmount();
         o.trailType = s.trailingAmountType() == null ? TrailType.Absolute : s.trailingAmountType();
-        o.trailLimitOff = s.trailingLimitAmount();
+        o.trailLimitOffset = s.trailingLimitAmount();
         o.trailLimitType = s.trailingLimitAmountType() == null ? TrailType.Absolute : s.trailingLimitAmountType();
         o.expireAt = s.tif() == TimeInForce.GoodTillDate ? s.expireAtMs() : NONE;
-        o.aon = s.allOrNone();
+        o.allOrNone = s.allOrNone();
         o.sessions = mask(s.sessions());
         o.reduceOnly = reduceOnly;
         o.perTrade = Fixed.toCents(s.perTradeCommission() != NONE ? s.perTradeCommission() : a.plan.perTrade());
-        boolean option = o.inst != null && o.inst.isOption();
+        boolean option = o.instrument != null && o.instrument.isOption();
         o.perUnit = s.perContractCommissionCents() != NONE ? Fixed.divRound(s.perContractCommissionCents(), 100)
                 : option ? a.plan.perContract() : a.plan.perShare();
         o.book = kind == OrderKind.Single || kind == OrderKind.SpreadLeg ? state.books.get(o.securityId) : null;
         o.createdMs = state.t;
         o.updatedMs = state.t;
         if (!o.type.trailing()) {
-            o.trailAmt = NONE;
+            o.trailAmount = NONE;
         }
         if (o.type != OrderType.TrailingStopLimit) {
-            o.trailLimitOff = NONE;
+            o.trailLimitOffset = NONE;
         }
         if (o.type == OrderType.Market) {
             o.limit = NONE;
@@ -170,19 +170,19 @@ final class OrderEntry {
 
     /** Checks that need no position or money: instrument, quantity, prices, ticks, TIF, sessions, quote. */
     RejectCode checkStatic(Order o, boolean leg) {
-        if (o.inst == null || o.side == null || o.tif == null || o.id <= 0) {
+        if (o.instrument == null || o.side == null || o.timeInForce == null || o.id <= 0) {
             return RejectCode.OrderInvalid;
         }
-        if (!o.inst.tradable()) {
+        if (!o.instrument.tradable()) {
             return RejectCode.SecurityNotTradable;
         }
-        if (o.inst.contractSize() <= 0 || o.inst.tickSize() < 0) {
+        if (o.instrument.contractSize() <= 0 || o.instrument.tickSize() < 0) {
             return RejectCode.OrderInvalid;
         }
         if (o.quantity <= 0 || !Fixed.isWhole(o.quantity) || o.quantity > MAX_QUANTITY) {
             return RejectCode.QuantityInvalid;
         }
-        long tick = o.inst.tickSize();
+        long tick = o.instrument.tickSize();
         switch (o.type) {
             case Market -> {
             }
@@ -209,12 +209,12 @@ final class OrderEntry {
             }
         }
         if (o.type.trailing()) {
-            RejectCode c = checkTrail(o.trailAmt, o.trailType, tick, false);
+            RejectCode c = checkTrail(o.trailAmount, o.trailType, tick, false);
             if (c != null) {
                 return c;
             }
             if (o.type == OrderType.TrailingStopLimit) {
-                c = checkTrail(o.trailLimitOff, o.trailLimitType, tick, true);
+                c = checkTrail(o.trailLimitOffset, o.trailLimitType, tick, true);
                 if (c != null) {
                     return c;
                 }
@@ -228,7 +228,7 @@ final class OrderEntry {
         if ((o.sessions & (BIT_PRE | BIT_POST)) != 0 && !o.type.hasLimit()) {
             return RejectCode.ExtendedHoursLimitOnly;
         }
-        switch (o.tif) {
+        switch (o.timeInForce) {
             case GoodTillDate -> {
                 // Judged at the command's own time: an operator may move market time back.
                 if (o.expireAt == NONE || o.expireAt <= state.t) {
@@ -307,7 +307,7 @@ final class OrderEntry {
     /** Position-direction, short-sale and reduce-only rules for {@code qty} (the order's open quantity). */
     static RejectCode checkPosition(Order o, Account a, long qty) {
         Position p = a.positions.get(o.securityId);
-        long pos = p == null ? 0 : p.qty;
+        long pos = p == null ? 0 : p.quantity;
         if (o.reduceOnly && o.opens()) {
             return RejectCode.ReduceOnlyViolated;
         }
@@ -321,7 +321,7 @@ final class OrderEntry {
                 if (a.marginType == MarginType.Cash) {
                     return RejectCode.CashAccountCannotShort;
                 }
-                if (a.marginType == MarginType.MarginIra || !o.inst.allowShort()) {
+                if (a.marginType == MarginType.MarginIra || !o.instrument.allowShort()) {
                     return RejectCode.ShortSaleNotAllowed;
                 }
                 if (pos > 0) {
@@ -351,15 +351,15 @@ final class OrderEntry {
 
     /** IOC/FOK: whatever did not fill at once is canceled. */
     void finishImmediate(Order o) {
-        if (o.live() && (o.tif == TimeInForce.ImmediateOrCancel || o.tif == TimeInForce.FillOrKill)) {
-            lifecycle.terminate(o, OrderStatus.Canceled, null, o.tif == TimeInForce.FillOrKill
+        if (o.live() && (o.timeInForce == TimeInForce.ImmediateOrCancel || o.timeInForce == TimeInForce.FillOrKill)) {
+            lifecycle.terminate(o, OrderStatus.Canceled, null, o.timeInForce == TimeInForce.FillOrKill
                     ? "Canceled: FillOrKill could not fill completely" : "Canceled: ImmediateOrCancel remainder");
         }
     }
 
     /** Registers an order (status already New or Suspended) with its reservation and emits Accepted. */
     void accept(Order o, long req) {
-        o.seq = state.nextSeq++;
+        o.sequence = state.nextSeq++;
         o.createdMs = state.t;
         o.updatedMs = state.t;
         if ((o.kind == OrderKind.Single || o.kind == OrderKind.SpreadLeg) && o.book == null) {

@@ -45,8 +45,8 @@ final class Risk {
                 }
                 long units = leaves / SCALE;
                 long fees = (perTradeCharged ? 0 : o.perTrade) + unitFee(o.perUnit, o.executed / SCALE, units);
-                long value = principal(Math.max(0, o.reservePrice), units, o.inst.contractSize());
-                return Math.addExact(initial(a, o.inst, o.side, value), fees);
+                long value = principal(Math.max(0, o.reservePrice), units, o.instrument.contractSize());
+                return Math.addExact(initial(a, o.instrument, o.side, value), fees);
             }
             case SpreadRoot -> {
                 long spreads = leaves / SCALE;
@@ -55,8 +55,8 @@ final class Risk {
                     long units = Math.multiplyExact(spreads, leg.ratio / SCALE);
                     total = Math.addExact(total, unitFee(leg.perUnit, leg.executed / SCALE, units));
                     if (leg.opens()) {
-                        long value = principal(leg.reservePrice, units, leg.inst.contractSize());
-                        total = Math.addExact(total, initial(a, leg.inst, leg.side, value));
+                        long value = principal(leg.reservePrice, units, leg.instrument.contractSize());
+                        total = Math.addExact(total, initial(a, leg.instrument, leg.side, value));
                     }
                 }
                 return total;
@@ -113,7 +113,7 @@ final class Risk {
      */
     long openingNeed(Order o, long px, long units, long restUnits) {
         Account a = o.account;
-        int cs = o.inst.contractSize();
+        int cs = o.instrument.contractSize();
         long done = o.executed / SCALE;
         long fees = (o.perTradeCharged ? 0 : o.perTrade) + unitFee(o.perUnit, done, units)
                 + unitFee(o.perUnit, done + units, restUnits);
@@ -121,7 +121,7 @@ final class Risk {
             long value = Math.addExact(principal(px, units, cs), principal(Math.max(0, o.reservePrice), restUnits, cs));
             return Math.addExact(value, fees);
         }
-        long rest = initial(a, o.inst, o.side, principal(Math.max(0, o.reservePrice), restUnits, cs));
+        long rest = initial(a, o.instrument, o.side, principal(Math.max(0, o.reservePrice), restUnits, cs));
         return Math.addExact(Math.addExact(marginTake(a, o, px, units), rest), fees);
     }
 
@@ -133,19 +133,19 @@ final class Risk {
     private long marginTake(Account a, Order o, long px, long units) {
         SecBook b = o.book;
         long mark = b != null && b.hasQuote && b.last > 0 ? b.last : px;
-        int cs = o.inst.contractSize();
+        int cs = o.instrument.contractSize();
         long atMark = Math.multiplyExact(Math.multiplyExact(mark, units), cs);
         long booked = principal(px, units, cs);
         long overMark = o.isBuy() ? booked - atMark : atMark - booked;
-        return Math.addExact(initial(a, o.inst, o.side, atMark), overMark);
+        return Math.addExact(initial(a, o.instrument, o.side, atMark), overMark);
     }
 
     /** The most of {@code units} that {@code avail} pays for at {@code px} (the remainder not counted). */
     long affordableUnits(Order o, long px, long units, long avail) {
         Account a = o.account;
         long fixed = o.perTradeCharged ? 0 : o.perTrade;
-        long each = Math.multiplyExact(px, o.inst.contractSize());
-        long unitCost = (a.cashAccount() ? each : initial(a, o.inst, o.side, each)) + o.perUnit;
+        long each = Math.multiplyExact(px, o.instrument.contractSize());
+        long unitCost = (a.cashAccount() ? each : initial(a, o.instrument, o.side, each)) + o.perUnit;
         long n = unitCost <= 0 ? units : Math.min(units, Math.max(0, (avail - fixed) / unitCost));
         while (n > 0 && openingNeed(o, px, n, 0) > avail) {
             n--;
@@ -166,7 +166,7 @@ final class Risk {
             need = Math.addExact(need, unitFee(leg.perUnit, leg.executed / SCALE, units));
             long px = leg.isBuy() ? leg.book.ask : leg.book.bid;
             if (a.cashAccount() ? leg.isBuy() : leg.opens()) {
-                need = Math.addExact(need, a.cashAccount() ? principal(px, units, leg.inst.contractSize())
+                need = Math.addExact(need, a.cashAccount() ? principal(px, units, leg.instrument.contractSize())
                         : marginTake(a, leg, px, units));
             }
         }
@@ -178,21 +178,22 @@ final class Risk {
         if (b != null && b.hasQuote && b.last > 0) {
             return b.last;
         }
-        return p.qty == 0 ? 0
-                : Fixed.mulDiv(p.costBasis, SCALE, Math.multiplyExact(Math.abs(p.qty), p.inst.contractSize()));
+        return p.quantity == 0 ? 0
+                : Fixed.mulDiv(p.costBasis, SCALE,
+                        Math.multiplyExact(Math.abs(p.quantity), p.instrument.contractSize()));
     }
 
     long marketValue(Position p) {
-        return Math.multiplyExact(Math.multiplyExact(mark(p), p.qty / SCALE), p.inst.contractSize());
+        return Math.multiplyExact(Math.multiplyExact(mark(p), p.quantity / SCALE), p.instrument.contractSize());
     }
 
     static long maintenance(Position p, long mv) {
         long abs = Math.abs(mv);
-        if (p.inst.isOption()) {
-            return p.qty > 0 ? abs : Math.ceilDiv(Math.multiplyExact(abs, 3), 2);
+        if (p.instrument.isOption()) {
+            return p.quantity > 0 ? abs : Math.ceilDiv(Math.multiplyExact(abs, 3), 2);
         }
-        if (p.qty > 0) {
-            return p.inst.allowMargin() ? Math.ceilDiv(Math.multiplyExact(abs, 25), 100) : abs;
+        if (p.quantity > 0) {
+            return p.instrument.allowMargin() ? Math.ceilDiv(Math.multiplyExact(abs, 25), 100) : abs;
         }
         return Math.ceilDiv(Math.multiplyExact(abs, 30), 100);
     }
@@ -211,7 +212,7 @@ final class Risk {
         LongMap<Position> ps = a.positions;
         for (int i = 0, n = ps.capacity(); i < n; i++) {
             Position p = ps.valueAt(i);
-            if (p == null || p.qty == 0) {
+            if (p == null || p.quantity == 0) {
                 continue;
             }
             long mv = marketValue(p);
@@ -224,6 +225,6 @@ final class Risk {
 
     /** Initial requirement of holding a position worth {@code mv}: {@link #initial} of opening it now. */
     static long heldRequirement(Account a, Position p, long mv) {
-        return initial(a, p.inst, p.qty > 0 ? Side.Buy : Side.SellShort, Math.abs(mv));
+        return initial(a, p.instrument, p.quantity > 0 ? Side.Buy : Side.SellShort, Math.abs(mv));
     }
 }

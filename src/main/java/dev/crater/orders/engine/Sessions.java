@@ -75,9 +75,9 @@ final class Sessions {
             if (!o.live() || o.kind == OrderKind.SpreadLeg || o.kind == OrderKind.ConditionalRoot) {
                 continue;
             }
-            if (o.tif == TimeInForce.Day && !remainingToday(o.sessions, next)) {
+            if (o.timeInForce == TimeInForce.Day && !remainingToday(o.sessions, next)) {
                 victims.add(o);
-            } else if (o.tif == TimeInForce.AtTheOpening
+            } else if (o.timeInForce == TimeInForce.AtTheOpening
                     && (next == Session.POST_MARKET || next == Session.CLOSED)) {
                 victims.add(o);
             }
@@ -87,7 +87,7 @@ final class Sessions {
             if (!o.live()) {
                 continue;
             }
-            if (o.tif == TimeInForce.Day) {
+            if (o.timeInForce == TimeInForce.Day) {
                 lifecycle.terminate(o, OrderStatus.Expired, null, "Expired: Day order at the close of its last session");
             } else {
                 lifecycle.terminate(o, OrderStatus.Canceled, null, "Canceled: AtTheOpening order, the open has passed");

@@ -223,14 +223,14 @@ final class Snapshots {
         ended.root = o;
         ended.type = OrderType.Limit;
         ended.side = Side.Buy;
-        ended.tif = TimeInForce.GoodTillCancel;
+        ended.timeInForce = TimeInForce.GoodTillCancel;
         ended.symbol = "";
         return ended;
     }
 
     /** Rebuilds the expiry index and the book indexes in priority order. */
     private void reindex(List<Order> all) {
-        all.sort(Comparator.comparingLong(o -> o.seq));
+        all.sort(Comparator.comparingLong(o -> o.sequence));
         for (Order o : all) {
             if (o.expireAt != NONE) {
                 state.gtd.add(o);

@@ -53,11 +53,11 @@ final class Spreads {
         root.symbol = "";
         root.side = s.side() == null ? Side.Buy : s.side();
         root.type = s.type();
-        root.tif = s.tif();
+        root.timeInForce = s.tif();
         root.quantity = s.quantity();
         root.limit = s.type() == OrderType.Limit ? s.limitPrice() : NONE;
         root.expireAt = s.tif() == TimeInForce.GoodTillDate ? s.expireAtMs() : NONE;
-        root.aon = s.allOrNone();
+        root.allOrNone = s.allOrNone();
         root.sessions = OrderEntry.mask(s.sessions());
         root.reduceOnly = p.reduceOnly();
         root.perTrade = Fixed.toCents(s.perTradeCommission() != NONE ? s.perTradeCommission() : a.plan.perTrade());
@@ -68,10 +68,11 @@ final class Spreads {
         if (root.sessions != BIT_REG) {
             return r.fail(RejectCode.SessionNotAllowed, "Spreads trade in the regular session only.");
         }
-        if (root.tif == TimeInForce.GoodTillDate && (root.expireAt == NONE || root.expireAt <= state.t)) {
+        if (root.timeInForce == TimeInForce.GoodTillDate && (root.expireAt == NONE || root.expireAt <= state.t)) {
             return r.fail(RejectCode.ExpireDateInvalid, null);
         }
-        if (root.tif == TimeInForce.Day && state.session != Session.CLOSED && !Sessions.remainingToday(root.sessions, state.session)) {
+        if (root.timeInForce == TimeInForce.Day && state.session != Session.CLOSED
+                && !Sessions.remainingToday(root.sessions, state.session)) {
             return r.fail(RejectCode.MarketClosedForDayOrder, null);
         }
         long spreads = root.quantity / SCALE;
@@ -110,10 +111,10 @@ final class Spreads {
             leg.root = root;
             leg.securityId = ls.securityId();
             leg.symbol = ls.symbol();
-            leg.inst = ls.instrument();
+            leg.instrument = ls.instrument();
             leg.side = ls.side();
             leg.type = OrderType.Market;
-            leg.tif = root.tif;
+            leg.timeInForce = root.timeInForce;
             leg.quantity = q;
             leg.ratio = Fixed.units((q / SCALE) / spreads);
             leg.sessions = root.sessions;
@@ -181,7 +182,7 @@ final class Spreads {
             n = Math.min(n, size / SCALE / ratioU);
             net = Math.addExact(net, Math.multiplyExact(buy ? px : -px, ratioU));
             Position p = a.positions.get(leg.securityId);
-            long pos = p == null ? 0 : p.qty;
+            long pos = p == null ? 0 : p.quantity;
             if (leg.opens()) {
                 if (buy ? pos < 0 : pos > 0) {
                     lifecycle.terminate(r, OrderStatus.Canceled, null, "Canceled: a leg's position is in the opposite direction");
@@ -194,13 +195,13 @@ final class Spreads {
         if (r.type == OrderType.Limit && net > r.limit) {
             return;
         }
-        boolean aon = r.aon || r.tif == TimeInForce.FillOrKill;
-        if (capN <= 0 || (aon && capN < leavesN)) {
+        boolean allOrNone = r.allOrNone || r.timeInForce == TimeInForce.FillOrKill;
+        if (capN <= 0 || (allOrNone && capN < leavesN)) {
             lifecycle.terminate(r, OrderStatus.Canceled, null, "Canceled: no position left to close");
             return;
         }
         String cancelWhy = null;
-        if (n <= 0 || (aon && n < leavesN)) {
+        if (n <= 0 || (allOrNone && n < leavesN)) {
             return;
         }
         if (capN < leavesN && n >= capN) {
@@ -220,7 +221,7 @@ final class Spreads {
                     hi = mid - 1;
                 }
             }
-            if (lo <= 0 || aon) {
+            if (lo <= 0 || allOrNone) {
                 lifecycle.terminate(r, OrderStatus.Canceled, null, a.cashAccount() ? "Canceled: insufficient settled funds"
                         : "Canceled: insufficient buying power");
                 return;
@@ -251,7 +252,7 @@ final class Spreads {
         r.executed += qty;
         r.executedValue = Math.addExact(r.executedValue, Math.multiplyExact(net, n));
         r.lastPrice = net;
-        r.lastQty = qty;
+        r.lastQuantity = qty;
         r.updatedMs = state.t;
         r.commissionPaid += feeTrade;
         List<LedgerEntry> entries = List.of();

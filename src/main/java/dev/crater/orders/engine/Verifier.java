@@ -43,7 +43,7 @@ final class Verifier {
                     long units = r.quantity / SCALE;
                     perTrade = r.perTrade;
                     perUnit = Risk.unitFee(r.perUnit, 0, units);
-                    cost = Risk.principal(r.reservePrice, units, r.inst.contractSize());
+                    cost = Risk.principal(r.reservePrice, units, r.instrument.contractSize());
                     debit = r.isBuy();
                 }
                 case ConditionalRoot -> {
@@ -54,7 +54,7 @@ final class Verifier {
                         long units = leg.quantity / SCALE;
                         perTrade += leg.perTrade;
                         perUnit += Risk.unitFee(leg.perUnit, 0, units);
-                        cost += Risk.principal(leg.reservePrice, units, leg.inst.contractSize());
+                        cost += Risk.principal(leg.reservePrice, units, leg.instrument.contractSize());
                         debit = leg.isBuy();
                     }
                 }
@@ -65,7 +65,7 @@ final class Verifier {
                     for (Order leg : r.legs) {
                         long units = Math.multiplyExact(spreads, leg.ratio / SCALE);
                         perUnit += Risk.unitFee(leg.perUnit, 0, units);
-                        long v = Risk.principal(leg.reservePrice, units, leg.inst.contractSize());
+                        long v = Risk.principal(leg.reservePrice, units, leg.instrument.contractSize());
                         net += leg.isBuy() ? v : -v;
                     }
                     cost = Math.abs(net);
