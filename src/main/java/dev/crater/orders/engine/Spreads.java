@@ -44,6 +44,28 @@ final class Spreads {
         if (s.tif() == null || s.tif() == TimeInForce.AtTheOpening) {
             return r.fail(RejectCode.TimeInForceInvalid, null);
         }
+        Order root = spreadRoot(p, a, s);
+        if (checkSpreadRoot(r, root) != null) {
+            return r;
+        }
+        long spreads = root.quantity / SCALE;
+        root.legs = new Order[n];
+        for (int i = 0; i < n; i++) {
+            if (prepareSpreadLeg(r, p, a, s, root, i, spreads) != null) {
+                return r;
+            }
+        }
+        long req = risk.requirement(root, root.quantity, false);
+        if (req > risk.available(a)) {
+            return r.fail(RejectCode.DayTradingBuyingPowerExceeded, null);
+        }
+        r.root = root;
+        r.requirement = req;
+        return r;
+    }
+
+    /** The root of a spread, New, as the spec describes it. */
+    private static Order spreadRoot(Command.Place p, Account a, OrderSpec s) {
         Order root = new Order();
         root.id = s.orderId();
         root.kind = OrderKind.SpreadRoot;
@@ -62,6 +84,11 @@ final class Spreads {
         root.reduceOnly = p.reduceOnly();
         root.perTrade = Fixed.toCents(s.perTradeCommission() != NONE ? s.perTradeCommission() : a.plan.perTrade());
         root.status = OrderStatus.New;
+        return root;
+    }
+
+    /** Fails {@code r} (and returns it) when the root's price, session or time in force do not fit; null when fine. */
+    private OrderEntry.Prepared checkSpreadRoot(OrderEntry.Prepared r, Order root) {
         if (root.type == OrderType.Limit && root.limit == NONE) {
             return r.fail(RejectCode.LimitPriceUndefined, null);
         }
@@ -75,76 +102,82 @@ final class Spreads {
                 && !Sessions.remainingToday(root.sessions, state.session)) {
             return r.fail(RejectCode.MarketClosedForDayOrder, null);
         }
-        long spreads = root.quantity / SCALE;
-        root.legs = new Order[n];
-        for (int i = 0; i < n; i++) {
-            OrderSpec ls = s.legs().get(i);
-            if (!ls.legs().isEmpty() || ls.instrument() == null || !ls.instrument().isOption() || ls.side() == null) {
-                return r.fail(RejectCode.LegsInvalid, "Spread legs must be single option legs.");
-            }
-            if (ls.orderId() <= 0 || ls.orderId() == root.id || state.orders.get(ls.orderId()) != null) {
+        return null;
+    }
+
+    /**
+     * Checks leg {@code i} of a spread of {@code spreads} (whole spreads), builds it into {@code root.legs[i]} and
+     * checks its quote and position. Fails {@code r} (and returns it) when the leg does not fit; null when fine.
+     */
+    private OrderEntry.Prepared prepareSpreadLeg(OrderEntry.Prepared r, Command.Place p, Account a, OrderSpec s,
+            Order root, int i, long spreads) {
+        OrderSpec ls = s.legs().get(i);
+        if (!ls.legs().isEmpty() || ls.instrument() == null || !ls.instrument().isOption() || ls.side() == null) {
+            return r.fail(RejectCode.LegsInvalid, "Spread legs must be single option legs.");
+        }
+        if (ls.orderId() <= 0 || ls.orderId() == root.id || state.orders.get(ls.orderId()) != null) {
+            return r.fail(RejectCode.DuplicateOrderId, null);
+        }
+        for (int j = 0; j < i; j++) {
+            if (root.legs[j].id == ls.orderId()) {
                 return r.fail(RejectCode.DuplicateOrderId, null);
             }
-            for (int j = 0; j < i; j++) {
-                if (root.legs[j].id == ls.orderId()) {
-                    return r.fail(RejectCode.DuplicateOrderId, null);
-                }
-                if (root.legs[j].securityId == ls.securityId()) {
-                    return r.fail(RejectCode.LegsInvalid, "Spread legs must be distinct securities.");
-                }
-            }
-            if (!ls.instrument().tradable()) {
-                return r.fail(RejectCode.SecurityNotTradable, null);
-            }
-            long q = ls.quantity();
-            if (q <= 0 || !Fixed.isWhole(q) || q > MAX_QUANTITY || (q / SCALE) % spreads != 0) {
-                return r.fail(RejectCode.QuantityInvalid, "Leg quantity must be a whole multiple of the spread quantity.");
-            }
-            Order leg = new Order();
-            leg.id = ls.orderId();
-            leg.kind = OrderKind.SpreadLeg;
-            leg.account = a;
-            leg.accountId = a.id;
-            leg.userId = p.userId();
-            leg.parentId = root.id;
-            leg.legIndex = i;
-            leg.root = root;
-            leg.securityId = ls.securityId();
-            leg.symbol = ls.symbol();
-            leg.instrument = ls.instrument();
-            leg.side = ls.side();
-            leg.type = OrderType.Market;
-            leg.timeInForce = root.timeInForce;
-            leg.quantity = q;
-            leg.ratio = Fixed.units((q / SCALE) / spreads);
-            leg.sessions = root.sessions;
-            leg.reduceOnly = root.reduceOnly;
-            leg.perUnit = s.perContractCommissionCents() != NONE ? Fixed.divRound(s.perContractCommissionCents(), 100)
-                    : a.plan.perContract();
-            leg.perTradeCharged = true;
-            leg.status = OrderStatus.New;
-            leg.book = state.books.get(leg.securityId);
-            leg.createdMs = state.t;
-            leg.updatedMs = state.t;
-            root.legs[i] = leg;
-            SecBook b = leg.book;
-            long px = b == null || !b.hasQuote ? 0 : leg.isBuy() ? b.ask : b.bid;
-            if (px <= 0) {
-                return r.fail(RejectCode.QuotePriceIsInvalid, "Leg " + (i + 1) + " has no usable quote.");
-            }
-            leg.reservePrice = px;
-            RejectCode c = OrderEntry.checkPosition(leg, a, q);
-            if (c != null) {
-                return r.fail(c, "Leg " + (i + 1) + ": " + c.text());
+            if (root.legs[j].securityId == ls.securityId()) {
+                return r.fail(RejectCode.LegsInvalid, "Spread legs must be distinct securities.");
             }
         }
-        long req = risk.requirement(root, root.quantity, false);
-        if (req > risk.available(a)) {
-            return r.fail(RejectCode.DayTradingBuyingPowerExceeded, null);
+        if (!ls.instrument().tradable()) {
+            return r.fail(RejectCode.SecurityNotTradable, null);
         }
-        r.root = root;
-        r.requirement = req;
-        return r;
+        long q = ls.quantity();
+        if (q <= 0 || !Fixed.isWhole(q) || q > MAX_QUANTITY || (q / SCALE) % spreads != 0) {
+            return r.fail(RejectCode.QuantityInvalid, "Leg quantity must be a whole multiple of the spread quantity.");
+        }
+        Order leg = spreadLeg(p, a, s, ls, root, i, spreads);
+        root.legs[i] = leg;
+        SecBook b = leg.book;
+        long px = b == null || !b.hasQuote ? 0 : leg.isBuy() ? b.ask : b.bid;
+        if (px <= 0) {
+            return r.fail(RejectCode.QuotePriceIsInvalid, "Leg " + (i + 1) + " has no usable quote.");
+        }
+        leg.reservePrice = px;
+        RejectCode c = OrderEntry.checkPosition(leg, a, q);
+        if (c != null) {
+            return r.fail(c, "Leg " + (i + 1) + ": " + c.text());
+        }
+        return null;
+    }
+
+    /** Leg {@code i} of a spread: a Market order on the leg's option, New, its ratio per spread. */
+    private Order spreadLeg(Command.Place p, Account a, OrderSpec s, OrderSpec ls, Order root, int i, long spreads) {
+        long q = ls.quantity();
+        Order leg = new Order();
+        leg.id = ls.orderId();
+        leg.kind = OrderKind.SpreadLeg;
+        leg.account = a;
+        leg.accountId = a.id;
+        leg.userId = p.userId();
+        leg.parentId = root.id;
+        leg.legIndex = i;
+        leg.root = root;
+        leg.securityId = ls.securityId();
+        leg.symbol = ls.symbol();
+        leg.instrument = ls.instrument();
+        leg.side = ls.side();
+        leg.type = OrderType.Market;
+        leg.timeInForce = root.timeInForce;
+        leg.quantity = q;
+        leg.ratio = Fixed.units((q / SCALE) / spreads);
+        leg.sessions = root.sessions;
+        leg.reduceOnly = root.reduceOnly;
+        leg.perUnit = s.perContractCommissionCents() != NONE ? Fixed.divRound(s.perContractCommissionCents(), 100)
+                : a.plan.perContract();
+        leg.perTradeCharged = true;
+        leg.status = OrderStatus.New;
+        leg.book = state.books.get(leg.securityId);
+        leg.createdMs = state.t;
+        leg.updatedMs = state.t;
+        return leg;
     }
 
     void acceptSpread(Order root, long req) {
@@ -211,16 +244,7 @@ final class Spreads {
         long avail = risk.available(a) + r.reserved;
         long after = cancelWhy != null ? 0 : risk.requirement(r, (leavesN - n) * SCALE, true);
         if (risk.spreadNeed(r, n) + after > avail) {
-            long lo = 0;
-            long hi = n;
-            while (lo < hi) {
-                long mid = (lo + hi + 1) >>> 1;
-                if (risk.spreadNeed(r, mid) <= avail) {
-                    lo = mid;
-                } else {
-                    hi = mid - 1;
-                }
-            }
+            long lo = affordableSpreads(r, n, avail);
             if (lo <= 0 || allOrNone) {
                 lifecycle.terminate(r, OrderStatus.Canceled, null, a.cashAccount() ? "Canceled: insufficient settled funds"
                         : "Canceled: insufficient buying power");
@@ -230,6 +254,31 @@ final class Spreads {
             cancelWhy = a.cashAccount() ? "Canceled: insufficient settled funds for the remainder"
                     : "Canceled: insufficient buying power for the remainder";
         }
+        fillSpreads(r, n, net, cancelWhy);
+    }
+
+    /** The most of {@code n} spreads whose fill {@code avail} pays for at the legs' current quotes (binary search). */
+    private long affordableSpreads(Order r, long n, long avail) {
+        long lo = 0;
+        long hi = n;
+        while (lo < hi) {
+            long mid = (lo + hi + 1) >>> 1;
+            if (risk.spreadNeed(r, mid) <= avail) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * Fills {@code n} spreads at net price {@code net}: consumes every leg's quote, fills the legs, books the root's
+     * per-trade commission and emits the root's Fill; then retires a filled root or cancels the remainder for
+     * {@code cancelWhy}.
+     */
+    private void fillSpreads(Order r, long n, long net, String cancelWhy) {
+        Account a = r.account;
         long feeTrade = r.perTradeCharged ? 0 : r.perTrade;
         r.perTradeCharged = true;
         long[] prices = new long[r.legs.length];
