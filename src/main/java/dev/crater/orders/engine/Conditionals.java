@@ -32,57 +32,18 @@ final class Conditionals {
                 || (k == OrderType.OneTriggerOneCancelOther && n != 3)) {
             return r.fail(RejectCode.LegsInvalid, k + " needs " + (k == OrderType.OneTriggerOneCancelOther ? 3 : 2) + " legs.");
         }
-        Order root = new Order();
-        root.id = s.orderId();
-        root.kind = OrderKind.ConditionalRoot;
-        root.account = a;
-        root.accountId = a.id;
-        root.userId = p.userId();
-        root.symbol = "";
-        root.side = s.side() == null ? Side.Buy : s.side();
-        root.type = k;
-        root.timeInForce = s.tif() == null ? TimeInForce.GoodTillCancel : s.tif();
-        root.sessions = OrderEntry.mask(s.sessions());
-        root.reduceOnly = p.reduceOnly();
-        root.status = OrderStatus.New;
-        root.legs = new Order[n];
-        long req = 0;
-        boolean anyOpening = false;
+        Order root = conditionalRoot(p, a, s, n);
         for (int i = 0; i < n; i++) {
-            OrderSpec ls = s.legs().get(i);
-            if (ls.type() == null || ls.type().conditional() || !ls.legs().isEmpty()) {
-                return r.fail(RejectCode.LegsInvalid, "Conditional legs must be simple orders.");
-            }
-            if (ls.orderId() == root.id || state.orders.get(ls.orderId()) != null) {
-                return r.fail(RejectCode.DuplicateOrderId, null);
-            }
-            for (int j = 0; j < i; j++) {
-                if (root.legs[j].id == ls.orderId()) {
-                    return r.fail(RejectCode.DuplicateOrderId, null);
-                }
-            }
-            Order leg = orderEntry.build(ls, a, p.userId(), p.reduceOnly(), OrderKind.Single);
-            leg.root = root;
-            leg.parentId = root.id;
-            leg.legIndex = i;
-            root.legs[i] = leg;
-            RejectCode c = orderEntry.checkStatic(leg, true);
-            if (c != null) {
-                return r.fail(c, "Leg " + (i + 1) + ": " + c.text());
+            if (prepareConditionalLeg(r, p, a, s, root, i) != null) {
+                return r;
             }
         }
         Order[] legs = root.legs;
-        boolean m0 = legs[0].type == OrderType.Market;
-        if (k == OrderType.OneCancelOther && m0 && legs[1].type == OrderType.Market) {
-            return r.fail(RejectCode.LegsInvalid, "Both legs cannot be market orders.");
+        if (checkMarketLegs(r, k, legs) != null) {
+            return r;
         }
-        if (k != OrderType.OneCancelOther && m0) {
-            return r.fail(RejectCode.LegsInvalid, "The triggering leg may not be a market order.");
-        }
-        if (k == OrderType.OneTriggerOneCancelOther && legs[1].type == OrderType.Market
-                && legs[2].type == OrderType.Market) {
-            return r.fail(RejectCode.LegsInvalid, "Both OCO legs cannot be market orders.");
-        }
+        long req = 0;
+        boolean anyOpening = false;
         int active = k == OrderType.OneCancelOther ? 2 : 1;
         for (int i = 0; i < n; i++) {
             Order leg = legs[i];
@@ -106,6 +67,69 @@ final class Conditionals {
         r.root = root;
         r.requirement = req;
         return r;
+    }
+
+    /** The root of a conditional group of {@code n} legs, New, legs not built yet. */
+    private static Order conditionalRoot(Command.Place p, Account a, OrderSpec s, int n) {
+        OrderType k = s.type();
+        Order root = new Order();
+        root.id = s.orderId();
+        root.kind = OrderKind.ConditionalRoot;
+        root.account = a;
+        root.accountId = a.id;
+        root.userId = p.userId();
+        root.symbol = "";
+        root.side = s.side() == null ? Side.Buy : s.side();
+        root.type = k;
+        root.timeInForce = s.tif() == null ? TimeInForce.GoodTillCancel : s.tif();
+        root.sessions = OrderEntry.mask(s.sessions());
+        root.reduceOnly = p.reduceOnly();
+        root.status = OrderStatus.New;
+        root.legs = new Order[n];
+        return root;
+    }
+
+    /** Builds leg {@code i} into {@code root.legs[i]} and checks it; fails {@code r} (and returns it), null when fine. */
+    private OrderEntry.Prepared prepareConditionalLeg(OrderEntry.Prepared r, Command.Place p, Account a, OrderSpec s,
+            Order root, int i) {
+        OrderSpec ls = s.legs().get(i);
+        if (ls.type() == null || ls.type().conditional() || !ls.legs().isEmpty()) {
+            return r.fail(RejectCode.LegsInvalid, "Conditional legs must be simple orders.");
+        }
+        if (ls.orderId() == root.id || state.orders.get(ls.orderId()) != null) {
+            return r.fail(RejectCode.DuplicateOrderId, null);
+        }
+        for (int j = 0; j < i; j++) {
+            if (root.legs[j].id == ls.orderId()) {
+                return r.fail(RejectCode.DuplicateOrderId, null);
+            }
+        }
+        Order leg = orderEntry.build(ls, a, p.userId(), p.reduceOnly(), OrderKind.Single);
+        leg.root = root;
+        leg.parentId = root.id;
+        leg.legIndex = i;
+        root.legs[i] = leg;
+        RejectCode c = orderEntry.checkStatic(leg, true);
+        if (c != null) {
+            return r.fail(c, "Leg " + (i + 1) + ": " + c.text());
+        }
+        return null;
+    }
+
+    /** Which legs may be Market orders; fails {@code r} (and returns it), null when fine. */
+    private static OrderEntry.Prepared checkMarketLegs(OrderEntry.Prepared r, OrderType k, Order[] legs) {
+        boolean m0 = legs[0].type == OrderType.Market;
+        if (k == OrderType.OneCancelOther && m0 && legs[1].type == OrderType.Market) {
+            return r.fail(RejectCode.LegsInvalid, "Both legs cannot be market orders.");
+        }
+        if (k != OrderType.OneCancelOther && m0) {
+            return r.fail(RejectCode.LegsInvalid, "The triggering leg may not be a market order.");
+        }
+        if (k == OrderType.OneTriggerOneCancelOther && legs[1].type == OrderType.Market
+                && legs[2].type == OrderType.Market) {
+            return r.fail(RejectCode.LegsInvalid, "Both OCO legs cannot be market orders.");
+        }
+        return null;
     }
 
     void acceptConditional(Order root) {

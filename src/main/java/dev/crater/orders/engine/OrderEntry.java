@@ -182,6 +182,27 @@ final class OrderEntry {
         if (o.quantity <= 0 || !Fixed.isWhole(o.quantity) || o.quantity > MAX_QUANTITY) {
             return RejectCode.QuantityInvalid;
         }
+        RejectCode c = checkPrices(o);
+        if (c != null) {
+            return c;
+        }
+        if ((o.sessions & BIT_CLOSED) != 0 || o.sessions == 0) {
+            return RejectCode.SessionNotAllowed;
+        }
+        // Extended sessions need a limit price (Limit, StopLimit, TrailingStopLimit): no market-priced
+        // execution in the thin pre/post markets. The docs' own S3 sample is a TrailingStopLimit with REGPOST.
+        if ((o.sessions & (BIT_PRE | BIT_POST)) != 0 && !o.type.hasLimit()) {
+            return RejectCode.ExtendedHoursLimitOnly;
+        }
+        c = checkTimeInForce(o, leg);
+        if (c != null) {
+            return c;
+        }
+        return initPricing(o);
+    }
+
+    /** Limit, stop and trailing amounts present, positive and on the tick, as the order type needs them. */
+    private static RejectCode checkPrices(Order o) {
         long tick = o.instrument.tickSize();
         switch (o.type) {
             case Market -> {
@@ -220,14 +241,11 @@ final class OrderEntry {
                 }
             }
         }
-        if ((o.sessions & BIT_CLOSED) != 0 || o.sessions == 0) {
-            return RejectCode.SessionNotAllowed;
-        }
-        // Extended sessions need a limit price (Limit, StopLimit, TrailingStopLimit): no market-priced
-        // execution in the thin pre/post markets. The docs' own S3 sample is a TrailingStopLimit with REGPOST.
-        if ((o.sessions & (BIT_PRE | BIT_POST)) != 0 && !o.type.hasLimit()) {
-            return RejectCode.ExtendedHoursLimitOnly;
-        }
+        return null;
+    }
+
+    /** Time-in-force rules: expiry ahead, IOC/FOK/AtTheOpening single Market or Limit only, Day sessions left. */
+    private RejectCode checkTimeInForce(Order o, boolean leg) {
         switch (o.timeInForce) {
             case GoodTillDate -> {
                 // Judged at the command's own time: an operator may move market time back.
@@ -259,7 +277,7 @@ final class OrderEntry {
             case GoodTillCancel -> {
             }
         }
-        return initPricing(o);
+        return null;
     }
 
     static RejectCode checkTrail(long amount, TrailType type, long tick, boolean zeroOk) {
