@@ -71,6 +71,39 @@ final class CancelReplace {
         if (newExpiry) {
             state.gtd.remove(o);
         }
+        applyReplace(o, r, q);
+        long req = risk.requirement(o, o.leaves(), o.perTradeCharged);
+        if (o.opens() && req > o.reserved && req - o.reserved > risk.available(a)) {
+            o.quantity = oq;
+            o.limit = ol;
+            o.stop = os;
+            o.trailAmount = ota;
+            o.trailLimitOffset = otl;
+            o.expireAt = oe;
+            o.reservePrice = orp;
+            if (newExpiry) {
+                state.gtd.add(o);
+            }
+            if (where != INDEX_NONE) {
+                lifecycle.index(o);
+            }
+            lifecycle.reject(o.accountId, o.id, RejectCode.DayTradingBuyingPowerExceeded, null);
+            return;
+        }
+        if (newExpiry) {
+            state.gtd.add(o);
+            state.gtdMin = state.gtd.first().expireAt;
+        }
+        o.sequence = state.nextSeq++;
+        o.updatedMs = state.t;
+        risk.reReserve(o);
+        lifecycle.index(o);
+        state.out.add(new Event.Replaced(state.t, o.accountId, o.id, o.snapshot()));
+        matching.tryOrder(o);
+    }
+
+    /** Sets the replaced fields on the (unindexed) order, then the stop and reservation price that follow from them. */
+    private static void applyReplace(Order o, Command.Replace r, long q) {
         o.quantity = q;
         if (r.limitPrice() != NONE) {
             o.limit = r.limitPrice();
@@ -103,34 +136,6 @@ final class CancelReplace {
             default -> {
             }
         }
-        long req = risk.requirement(o, o.leaves(), o.perTradeCharged);
-        if (o.opens() && req > o.reserved && req - o.reserved > risk.available(a)) {
-            o.quantity = oq;
-            o.limit = ol;
-            o.stop = os;
-            o.trailAmount = ota;
-            o.trailLimitOffset = otl;
-            o.expireAt = oe;
-            o.reservePrice = orp;
-            if (newExpiry) {
-                state.gtd.add(o);
-            }
-            if (where != INDEX_NONE) {
-                lifecycle.index(o);
-            }
-            lifecycle.reject(o.accountId, o.id, RejectCode.DayTradingBuyingPowerExceeded, null);
-            return;
-        }
-        if (newExpiry) {
-            state.gtd.add(o);
-            state.gtdMin = state.gtd.first().expireAt;
-        }
-        o.sequence = state.nextSeq++;
-        o.updatedMs = state.t;
-        risk.reReserve(o);
-        lifecycle.index(o);
-        state.out.add(new Event.Replaced(state.t, o.accountId, o.id, o.snapshot()));
-        matching.tryOrder(o);
     }
 
     private RejectCode checkReplace(Order o, Command.Replace r) {

@@ -294,14 +294,9 @@ final class Matching {
                 cancelWhy = a.cashAccount() ? "Canceled: insufficient settled funds for the remainder"
                         : "Canceled: insufficient buying power for the remainder";
             }
-        } else if (a.cashAccount()) {
-            long avail = a.settled - (a.reserved - o.reserved);
-            long fees = (o.perTradeCharged ? 0 : o.perTrade) + Risk.unitFee(o.perUnit, o.executed / SCALE, units);
-            long value = Risk.principal(px, units, o.instrument.contractSize());
-            if (fees - value > 0 && fees - value > avail) {
-                lifecycle.terminate(o, OrderStatus.Canceled, null, "Canceled: insufficient settled funds for the commission");
-                return;
-            }
+        } else if (a.cashAccount() && commissionExceedsSettled(o, a, px, units)) {
+            lifecycle.terminate(o, OrderStatus.Canceled, null, "Canceled: insufficient settled funds for the commission");
+            return;
         }
         if (buy) {
             b.askLeft -= qty;
@@ -312,6 +307,17 @@ final class Matching {
         if (cancelWhy != null && o.live()) {
             lifecycle.terminate(o, OrderStatus.Canceled, null, cancelWhy);
         }
+    }
+
+    /**
+     * Whether a closing fill of {@code units} at {@code px} in cash account {@code a} costs more in commissions than
+     * it brings in and the account's settled cash (less the other orders' reservations) cannot pay the difference.
+     */
+    private static boolean commissionExceedsSettled(Order o, Account a, long px, long units) {
+        long avail = a.settled - (a.reserved - o.reserved);
+        long fees = (o.perTradeCharged ? 0 : o.perTrade) + Risk.unitFee(o.perUnit, o.executed / SCALE, units);
+        long value = Risk.principal(px, units, o.instrument.contractSize());
+        return fees - value > 0 && fees - value > avail;
     }
 
     /** Books one execution: position, ledger, cash, order state, events, then group rules. */
