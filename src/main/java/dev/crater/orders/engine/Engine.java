@@ -131,6 +131,9 @@ public final class Engine {
     /** Largest order quantity: 10^9 shares/contracts. */
     public static final long MAX_QUANTITY = Fixed.units(1_000_000_000L);
 
+    // The state is shared by one object per concern (see each class); the concerns call each other (a fill may
+    // complete a conditional leg, which activates the next one, which may fill at once), so they are created over
+    // the state first and wired in the constructor.
     private final EngineState state = new EngineState();
     private final Risk risk = new Risk(state);
     private final Lifecycle lifecycle = new Lifecycle(state);

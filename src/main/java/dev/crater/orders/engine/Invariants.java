@@ -31,7 +31,10 @@ final class Invariants {
         this.risk = risk;
     }
 
-    /** Checks every invariant (see the class comment); returns the violations, empty when sound. O(state). */
+    /**
+     * Checks every invariant (see the {@link Engine} class comment); returns the violations, empty when sound.
+     * O(state).
+     */
     List<String> checkInvariants() {
         List<String> errs = new ArrayList<>();
         for (Account a : state.accounts.values()) {

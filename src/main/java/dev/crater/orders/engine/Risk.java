@@ -67,7 +67,7 @@ final class Risk {
         }
     }
 
-    /** Initial requirement of opening {@code value}: see the class comment. */
+    /** Initial requirement of opening {@code value}: see the {@link Engine} class comment. */
     private static long initial(Account a, Instrument inst, Side side, long value) {
         if (a.marginType == MarginType.Cash) {
             return value;

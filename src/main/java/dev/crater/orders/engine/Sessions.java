@@ -11,6 +11,7 @@ import java.util.List;
  * GoodTillDate expiry.
  */
 final class Sessions {
+    /** Bits of an order's mask of allowed sessions ({@code Order.sessions}). */
     static final int BIT_PRE = 1 << Session.PRE_MARKET.ordinal();
     static final int BIT_REG = 1 << Session.REGULAR.ordinal();
     static final int BIT_POST = 1 << Session.POST_MARKET.ordinal();

@@ -190,7 +190,7 @@ final class Spreads {
         orderEntry.finishImmediate(root);
     }
 
-    /** Fills as many whole spreads as every leg's current quote allows (see the class comment). */
+    /** Fills as many whole spreads as every leg's current quote allows (see the {@link Engine} class comment). */
     void trySpread(Order r) {
         if (r.status != OrderStatus.New && r.status != OrderStatus.PartiallyFilled) {
             return;
