@@ -307,92 +307,127 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
         }
     }
 
+    /** What one round collects while applying its batch, stored together afterwards. */
+    private static final class RoundBuffer {
+        final List<Event> events = new ArrayList<>();
+        final Map<Long, TradingStore.NewOrderContext> contexts = new HashMap<>();
+        final Map<Long, Long> cashByLedger = new HashMap<>();
+        final Map<Long, String> appliedCash = new HashMap<>();
+        final List<Runnable> completions = new ArrayList<>();
+        final Set<Long> rejectedStored = new HashSet<>();
+    }
+
+    /**
+     * Applies a batch in order, stores every event of it in one transaction, then completes the
+     * callers' futures.
+     */
     private void round(List<Work> batch) {
-        List<Event> events = new ArrayList<>();
-        Map<Long, TradingStore.NewOrderContext> contexts = new HashMap<>();
-        Map<Long, Long> cashByLedger = new HashMap<>();
-        Map<Long, String> appliedCash = new HashMap<>();
-        List<Runnable> completions = new ArrayList<>();
-        Set<Long> touchedAccounts = new HashSet<>();
-        Set<Long> rejectedStored = new HashSet<>();
+        RoundBuffer round = new RoundBuffer();
         for (Work w : batch) {
             switch (w) {
-                case Apply a -> {
-                    int from = events.size();
-                    long account = accountOf(a.command());
-                    if (account > 0) {
-                        ensureAccount(account, events);
-                    }
-                    String clientKey = clientKey(a);
-                    if (clientKey != null && recentClientIds.containsKey(clientKey)) {
-                        if (a.done() != null) {
-                            completions.add(() -> a.done().complete(List.of()));
-                        }
-                        continue;
-                    }
-                    if (a.command() instanceof Command.Place p) {
-                        // The current quotes first: buying power and an immediate fill need them.
-                        feedQuotes(p.order(), events);
-                    }
-                    engine.apply(a.command(), events);
-                    if (a.command() instanceof Command.Place p) {
-                        contexts.putAll(a.context());
-                        boolean accepted = events.subList(from, events.size()).stream()
-                                .anyMatch(e -> e instanceof Event.Accepted);
-                        if (accepted && clientKey != null) {
-                            recentClientIds.put(clientKey, p.order().orderId());
-                        }
-                    }
-                    List<Event> mine = List.copyOf(events.subList(from, events.size()));
-                    if (a.command() instanceof Command.QuoteTick || a.command() instanceof Command.Clock
-                            || a.command() instanceof Command.Settle) {
-                        for (Event e : mine) {
-                            if (e instanceof Event.Rejected r) {
-                                rejectedStored.add(r.ref()); // a conditional leg refused at activation
-                            }
-                        }
-                    }
-                    if (a.done() != null) {
-                        completions.add(() -> a.done().complete(mine));
-                    }
-                }
-                case Verify v -> {
-                    ensureAccount(v.place().accountId(), events);
-                    feedQuotes(v.place().order(), events);
-                    var result = engine.verify(v.place());
-                    completions.add(() -> v.done().complete(result));
-                }
+                case Apply a -> applyCommand(a, round);
+                case Verify v -> verifyOrder(v, round);
                 case Query<?> q -> {
                     if (q.accountId() > 0) {
-                        ensureAccount(q.accountId(), events);
+                        ensureAccount(q.accountId(), round.events);
                     }
-                    answer(q, completions);
+                    answer(q, round.completions);
                 }
-                case Cash c -> {
-                    ensureAccount(c.accountId(), events);
-                    int from = events.size();
-                    engine.apply(new Command.Deposit(market.nowMs(), c.accountId(), Fixed.of(c.amount()),
-                            c.description(), c.requestId()), events);
-                    String outcome = "applied";
-                    for (Event e : events.subList(from, events.size())) {
-                        if (e instanceof Event.CashMoved m) {
-                            cashByLedger.put(m.entry().id(), c.requestId());
-                        } else if (e instanceof Event.Rejected r) {
-                            outcome = "refused: " + r.text();
-                        }
-                    }
-                    appliedCash.put(c.requestId(), outcome);
+                case Cash c -> applyCash(c, round);
+            }
+        }
+        Set<Integer> ticked = tickedSecurities(batch);
+        trackOrdersAndPositions(round.events);
+        long now = market.nowMs();
+        Map<Long, OrderSnapshot> moved = movedTrailingStops(ticked);
+        writer.persist(new RoundOutcome(round.events, round.contexts, round.cashByLedger, round.rejectedStored, moved,
+                engine::order, id -> accountState(id), round.appliedCash, now));
+        round.completions.forEach(Runnable::run);
+    }
+
+    /**
+     * Applies one command (a Place repeating a remembered ClientId is not applied: it completes
+     * with no events) and queues the completion of its caller with the command's events.
+     */
+    private void applyCommand(Apply a, RoundBuffer round) {
+        List<Event> events = round.events;
+        int from = events.size();
+        long account = accountOf(a.command());
+        if (account > 0) {
+            ensureAccount(account, events);
+        }
+        String clientKey = clientKey(a);
+        if (clientKey != null && recentClientIds.containsKey(clientKey)) {
+            if (a.done() != null) {
+                round.completions.add(() -> a.done().complete(List.of()));
+            }
+            return;
+        }
+        if (a.command() instanceof Command.Place p) {
+            // The current quotes first: buying power and an immediate fill need them.
+            feedQuotes(p.order(), events);
+        }
+        engine.apply(a.command(), events);
+        if (a.command() instanceof Command.Place p) {
+            round.contexts.putAll(a.context());
+            boolean accepted = events.subList(from, events.size()).stream()
+                    .anyMatch(e -> e instanceof Event.Accepted);
+            if (accepted && clientKey != null) {
+                recentClientIds.put(clientKey, p.order().orderId());
+            }
+        }
+        List<Event> mine = List.copyOf(events.subList(from, events.size()));
+        if (a.command() instanceof Command.QuoteTick || a.command() instanceof Command.Clock
+                || a.command() instanceof Command.Settle) {
+            for (Event e : mine) {
+                if (e instanceof Event.Rejected r) {
+                    round.rejectedStored.add(r.ref()); // a conditional leg refused at activation
                 }
             }
         }
+        if (a.done() != null) {
+            round.completions.add(() -> a.done().complete(mine));
+        }
+    }
+
+    private void verifyOrder(Verify v, RoundBuffer round) {
+        ensureAccount(v.place().accountId(), round.events);
+        feedQuotes(v.place().order(), round.events);
+        var result = engine.verify(v.place());
+        round.completions.add(() -> v.done().complete(result));
+    }
+
+    /** Applies an operator's deposit or withdrawal and records its outcome for the cash request. */
+    private void applyCash(Cash c, RoundBuffer round) {
+        List<Event> events = round.events;
+        ensureAccount(c.accountId(), events);
+        int from = events.size();
+        engine.apply(new Command.Deposit(market.nowMs(), c.accountId(), Fixed.of(c.amount()),
+                c.description(), c.requestId()), events);
+        String outcome = "applied";
+        for (Event e : events.subList(from, events.size())) {
+            if (e instanceof Event.CashMoved m) {
+                round.cashByLedger.put(m.entry().id(), c.requestId());
+            } else if (e instanceof Event.Rejected r) {
+                outcome = "refused: " + r.text();
+            }
+        }
+        round.appliedCash.put(c.requestId(), outcome);
+    }
+
+    private static Set<Integer> tickedSecurities(List<Work> batch) {
         Set<Integer> ticked = new HashSet<>();
         for (Work w : batch) {
             if (w instanceof Apply a && a.command() instanceof Command.QuoteTick q) {
                 ticked.add(q.securityId());
             }
         }
+        return ticked;
+    }
+
+    /** Remembers new trailing orders and watches the securities of new orders and open positions. */
+    private void trackOrdersAndPositions(List<Event> events) {
         for (Event e : events) {
-            touchedAccounts.add(e.accountId());
             if (e instanceof Event.Accepted a && a.order().type().trailing()) {
                 trailing.computeIfAbsent(a.order().securityId(), k -> new HashMap<>())
                         .put(a.orderId(), a.order().stopPrice());
@@ -403,7 +438,13 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
                 watch(p.position().securityId());
             }
         }
-        long now = market.nowMs();
+    }
+
+    /**
+     * Trailing orders of the securities that ticked whose stop moved since last stored (forgetting
+     * the ones no longer live); their new stop is remembered.
+     */
+    private Map<Long, OrderSnapshot> movedTrailingStops(Set<Integer> ticked) {
         Map<Long, OrderSnapshot> moved = new HashMap<>();
         for (int security : ticked) {
             Map<Long, Long> orders = trailing.get(security);
@@ -421,8 +462,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
                 }
             }
         }
-        writer.persist(events, contexts, cashByLedger, rejectedStored, moved, engine::order, id -> accountState(id), appliedCash, now);
-        completions.forEach(Runnable::run);
+        return moved;
     }
 
     private static String clientKey(Apply a) {

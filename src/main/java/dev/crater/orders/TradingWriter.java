@@ -87,7 +87,7 @@ public final class TradingWriter implements AutoCloseable {
     }
 
     /**
-     * Writes a batch's events in one transaction.
+     * Writes a batch's events in one transaction; the arguments are those of {@link RoundOutcome}.
      *
      * @param events    the events, in engine order
      * @param contexts  request context of orders placed in this batch, by order id
@@ -101,158 +101,203 @@ public final class TradingWriter implements AutoCloseable {
     public void persist(List<Event> events, Map<Long, NewOrderContext> contexts, Map<Long, Long> cashRequestByLedgerId,
             Set<Long> rejectedStoredOrders, Map<Long, OrderSnapshot> movedStops, LongFunction<OrderSnapshot> liveOrder,
             LongFunction<Snapshot.AccountState> accountState, Map<Long, String> appliedCash, long nowMs) {
-        if (events.isEmpty() && appliedCash.isEmpty() && movedStops.isEmpty()) {
+        persist(new RoundOutcome(events, contexts, cashRequestByLedgerId, rejectedStoredOrders, movedStops, liveOrder,
+                accountState, appliedCash, nowMs));
+    }
+
+    /** Writes the outcome of a round in one transaction (nothing when it changed nothing). */
+    void persist(RoundOutcome outcome) {
+        if (outcome.nothingToStore()) {
             return;
         }
         transaction(() -> {
             Set<Long> touchedOrders = new LinkedHashSet<>();
             Set<Long> inserted = new HashSet<>();
-            List<Event.Accepted> accepted = new ArrayList<>();
-            for (Event e : events) {
-                if (e instanceof Event.Accepted a) {
-                    accepted.add(a);
-                }
-            }
-            // New orders first, in one batch: an order's acceptance precedes its fills and changes.
-            if (!accepted.isEmpty()) {
-                insertOrders(accepted, contexts);
-            }
+            insertAccepted(outcome);
             Set<Long> touchedAccounts = new LinkedHashSet<>();
-            for (Event e : events) {
+            for (Event e : outcome.events()) {
                 touchedAccounts.add(e.accountId());
-                switch (e) {
-                    case Event.Accepted a -> inserted.add(a.orderId());
-                    case Event.Fill f -> {
-                        if (f.securityId() != 0) {
-                            PreparedStatement ps = statement(INSERT_FILL);
-                            ps.setLong(1, f.fillId());
-                            ps.setLong(2, f.orderId());
-                            ps.setLong(3, f.accountId());
-                            ps.setInt(4, f.securityId());
-                            ps.setString(5, f.side().name());
-                            ps.setObject(6, dec(f.quantity()));
-                            ps.setObject(7, dec(f.price()));
-                            ps.setObject(8, dec(f.commission()));
-                            ps.setLong(9, f.timeMs());
-                            ps.executeUpdate();
-                        }
-                        for (LedgerEntry le : f.entries()) {
-                            insertLedger(le, f.fillId(), null);
-                        }
-                        PreparedStatement ps = statement(FILL_ORDER);
-                        ps.setObject(1, dec(f.executed()));
-                        ps.setObject(2, dec(f.leaves()));
-                        ps.setObject(3, dec(f.averagePrice()));
-                        ps.setObject(4, dec(f.price()));
-                        ps.setObject(5, dec(f.quantity()));
-                        ps.setString(6, f.status().name());
-                        ps.setString(7, f.status().name());
-                        ps.setLong(8, f.timeMs());
-                        ps.setLong(9, f.timeMs());
-                        ps.setLong(10, f.orderId());
-                        ps.executeUpdate();
-                        touchedOrders.add(f.orderId());
-                    }
-                    case Event.Canceled c -> {
-                        status(c.orderId(), OrderStatus.Canceled, c.reason(), c.timeMs());
-                        touchedOrders.add(c.orderId());
-                    }
-                    case Event.Expired x -> {
-                        status(x.orderId(), OrderStatus.Expired, x.reason(), x.timeMs());
-                        touchedOrders.add(x.orderId());
-                    }
-                    case Event.Replaced r -> {
-                        OrderSnapshot o = r.order();
-                        PreparedStatement ps = statement(REPLACE_ORDER);
-                        ps.setObject(1, dec(o.quantity()));
-                        ps.setObject(2, dec(o.leaves()));
-                        ps.setObject(3, dec(o.limitPrice()));
-                        ps.setObject(4, dec(o.stopPrice()));
-                        ps.setObject(5, dec(o.trailingAmount()));
-                        ps.setObject(6, dec(o.trailingLimitAmount()));
-                        if (o.expireAtMs() == Fixed.NONE) {
-                            ps.setNull(7, Types.BIGINT);
-                        } else {
-                            ps.setLong(7, o.expireAtMs());
-                        }
-                        ps.setLong(8, r.timeMs());
-                        ps.setLong(9, r.orderId());
-                        ps.executeUpdate();
-                        touchedOrders.add(r.orderId());
-                    }
-                    case Event.Triggered t -> touchedOrders.add(t.orderId());
-                    case Event.Rejected r -> {
-                        // Only a stored order refused later (a conditional leg at activation) changes a row;
-                        // refused commands (place, cancel, replace, deposit) change nothing stored.
-                        if (rejectedStoredOrders.contains(r.ref())) {
-                            status(r.ref(), OrderStatus.Rejected, r.text(), r.timeMs());
-                            touchedOrders.add(r.ref());
-                        }
-                    }
-                    case Event.GroupCompleted g -> {
-                        status(g.orderId(), g.status(), null, g.timeMs());
-                        touchedOrders.add(g.orderId());
-                    }
-                    case Event.CashMoved m -> insertLedger(m.entry(), null, cashRequestByLedgerId.get(m.entry().id()));
-                    case Event.PositionChanged p -> upsertPosition(p.position());
-                    case Event.Settled s -> {
-                    }
-                    case Event.AccountOpened o -> {
-                    }
-                }
+                writeEvent(e, outcome, touchedOrders, inserted);
             }
             // Orders inserted in this batch and changed by later events too, and every other touched order:
             // their engine state (null once no longer live) and status.
             for (long id : inserted) {
-                OrderSnapshot live = liveOrder.apply(id);
+                OrderSnapshot live = outcome.liveOrder().apply(id);
                 if (live == null || live.executed() != 0 || live.status() != OrderStatus.New) {
                     touchedOrders.add(id);
                 }
             }
-            for (long id : touchedOrders) {
-                OrderSnapshot live = liveOrder.apply(id);
-                String status = live == null ? null : live.status().name();
-                PreparedStatement ps = statement(ORDER_STATE);
-                ps.setString(1, live == null ? null : TradingStore.json(live));
-                ps.setString(2, status);
-                ps.setString(3, status);
-                ps.setString(4, status);
-                ps.setLong(5, id);
-                ps.executeUpdate();
+            writeOrderStates(touchedOrders, outcome.liveOrder());
+            writeAccountStates(touchedAccounts, outcome.accountState(), outcome.nowMs());
+            writeMovedStops(outcome.movedStops());
+            markCashApplied(outcome.appliedCash(), outcome.nowMs());
+        });
+    }
+
+    /** New orders first, in one batch: an order's acceptance precedes its fills and changes. */
+    private void insertAccepted(RoundOutcome outcome) throws SQLException {
+        List<Event.Accepted> accepted = new ArrayList<>();
+        for (Event e : outcome.events()) {
+            if (e instanceof Event.Accepted a) {
+                accepted.add(a);
             }
-            for (long account : touchedAccounts) {
-                Snapshot.AccountState state = accountState.apply(account);
-                if (state != null) {
-                    String json = TradingStore.json(state);
-                    PreparedStatement ps = statement(UPDATE_ACCOUNT);
-                    ps.setString(1, json);
-                    ps.setLong(2, nowMs);
-                    ps.setLong(3, account);
-                    if (ps.executeUpdate() == 0) {
-                        PreparedStatement in = statement(INSERT_ACCOUNT);
-                        in.setLong(1, account);
-                        in.setString(2, json);
-                        in.setLong(3, nowMs);
-                        in.executeUpdate();
-                    }
+        }
+        if (!accepted.isEmpty()) {
+            insertOrders(accepted, outcome.contexts());
+        }
+    }
+
+    /** Writes what one event changes; collects the orders it touched and the orders inserted. */
+    private void writeEvent(Event e, RoundOutcome outcome, Set<Long> touchedOrders, Set<Long> inserted)
+            throws SQLException {
+        switch (e) {
+            case Event.Accepted a -> inserted.add(a.orderId());
+            case Event.Fill f -> {
+                writeFill(f);
+                touchedOrders.add(f.orderId());
+            }
+            case Event.Canceled c -> {
+                status(c.orderId(), OrderStatus.Canceled, c.reason(), c.timeMs());
+                touchedOrders.add(c.orderId());
+            }
+            case Event.Expired x -> {
+                status(x.orderId(), OrderStatus.Expired, x.reason(), x.timeMs());
+                touchedOrders.add(x.orderId());
+            }
+            case Event.Replaced r -> {
+                writeReplaced(r);
+                touchedOrders.add(r.orderId());
+            }
+            case Event.Triggered t -> touchedOrders.add(t.orderId());
+            case Event.Rejected r -> {
+                // Only a stored order refused later (a conditional leg at activation) changes a row;
+                // refused commands (place, cancel, replace, deposit) change nothing stored.
+                if (outcome.rejectedStoredOrders().contains(r.ref())) {
+                    status(r.ref(), OrderStatus.Rejected, r.text(), r.timeMs());
+                    touchedOrders.add(r.ref());
                 }
             }
-            for (OrderSnapshot o : movedStops.values()) {
-                PreparedStatement ps = statement(MOVED_STOP);
-                ps.setObject(1, dec(o.stopPrice()));
-                ps.setObject(2, dec(o.limitPrice()));
-                ps.setString(3, TradingStore.json(o));
-                ps.setLong(4, o.orderId());
-                ps.executeUpdate();
+            case Event.GroupCompleted g -> {
+                status(g.orderId(), g.status(), null, g.timeMs());
+                touchedOrders.add(g.orderId());
             }
-            for (Map.Entry<Long, String> c : appliedCash.entrySet()) {
-                PreparedStatement ps = statement(APPLIED_CASH);
-                ps.setLong(1, nowMs);
-                ps.setString(2, c.getValue());
-                ps.setLong(3, c.getKey());
-                ps.executeUpdate();
+            case Event.CashMoved m ->
+                insertLedger(m.entry(), null, outcome.cashRequestByLedgerId().get(m.entry().id()));
+            case Event.PositionChanged p -> upsertPosition(p.position());
+            case Event.Settled s -> {
             }
-        });
+            case Event.AccountOpened o -> {
+            }
+        }
+    }
+
+    /** A fill row (not for a spread root), its ledger entries, and the order's executed figures. */
+    private void writeFill(Event.Fill f) throws SQLException {
+        if (f.securityId() != 0) {
+            PreparedStatement ps = statement(INSERT_FILL);
+            ps.setLong(1, f.fillId());
+            ps.setLong(2, f.orderId());
+            ps.setLong(3, f.accountId());
+            ps.setInt(4, f.securityId());
+            ps.setString(5, f.side().name());
+            ps.setObject(6, dec(f.quantity()));
+            ps.setObject(7, dec(f.price()));
+            ps.setObject(8, dec(f.commission()));
+            ps.setLong(9, f.timeMs());
+            ps.executeUpdate();
+        }
+        for (LedgerEntry le : f.entries()) {
+            insertLedger(le, f.fillId(), null);
+        }
+        PreparedStatement ps = statement(FILL_ORDER);
+        ps.setObject(1, dec(f.executed()));
+        ps.setObject(2, dec(f.leaves()));
+        ps.setObject(3, dec(f.averagePrice()));
+        ps.setObject(4, dec(f.price()));
+        ps.setObject(5, dec(f.quantity()));
+        ps.setString(6, f.status().name());
+        ps.setString(7, f.status().name());
+        ps.setLong(8, f.timeMs());
+        ps.setLong(9, f.timeMs());
+        ps.setLong(10, f.orderId());
+        ps.executeUpdate();
+    }
+
+    private void writeReplaced(Event.Replaced r) throws SQLException {
+        OrderSnapshot o = r.order();
+        PreparedStatement ps = statement(REPLACE_ORDER);
+        ps.setObject(1, dec(o.quantity()));
+        ps.setObject(2, dec(o.leaves()));
+        ps.setObject(3, dec(o.limitPrice()));
+        ps.setObject(4, dec(o.stopPrice()));
+        ps.setObject(5, dec(o.trailingAmount()));
+        ps.setObject(6, dec(o.trailingLimitAmount()));
+        if (o.expireAtMs() == Fixed.NONE) {
+            ps.setNull(7, Types.BIGINT);
+        } else {
+            ps.setLong(7, o.expireAtMs());
+        }
+        ps.setLong(8, r.timeMs());
+        ps.setLong(9, r.orderId());
+        ps.executeUpdate();
+    }
+
+    /** The engine state (null once no longer live) and status of every touched order. */
+    private void writeOrderStates(Set<Long> touchedOrders, LongFunction<OrderSnapshot> liveOrder) throws SQLException {
+        for (long id : touchedOrders) {
+            OrderSnapshot live = liveOrder.apply(id);
+            String status = live == null ? null : live.status().name();
+            PreparedStatement ps = statement(ORDER_STATE);
+            ps.setString(1, live == null ? null : TradingStore.json(live));
+            ps.setString(2, status);
+            ps.setString(3, status);
+            ps.setString(4, status);
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The engine state of every touched account (inserted the first time). */
+    private void writeAccountStates(Set<Long> touchedAccounts, LongFunction<Snapshot.AccountState> accountState,
+            long nowMs) throws SQLException {
+        for (long account : touchedAccounts) {
+            Snapshot.AccountState state = accountState.apply(account);
+            if (state != null) {
+                String json = TradingStore.json(state);
+                PreparedStatement ps = statement(UPDATE_ACCOUNT);
+                ps.setString(1, json);
+                ps.setLong(2, nowMs);
+                ps.setLong(3, account);
+                if (ps.executeUpdate() == 0) {
+                    PreparedStatement in = statement(INSERT_ACCOUNT);
+                    in.setLong(1, account);
+                    in.setString(2, json);
+                    in.setLong(3, nowMs);
+                    in.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private void writeMovedStops(Map<Long, OrderSnapshot> movedStops) throws SQLException {
+        for (OrderSnapshot o : movedStops.values()) {
+            PreparedStatement ps = statement(MOVED_STOP);
+            ps.setObject(1, dec(o.stopPrice()));
+            ps.setObject(2, dec(o.limitPrice()));
+            ps.setString(3, TradingStore.json(o));
+            ps.setLong(4, o.orderId());
+            ps.executeUpdate();
+        }
+    }
+
+    private void markCashApplied(Map<Long, String> appliedCash, long nowMs) throws SQLException {
+        for (Map.Entry<Long, String> c : appliedCash.entrySet()) {
+            PreparedStatement ps = statement(APPLIED_CASH);
+            ps.setLong(1, nowMs);
+            ps.setString(2, c.getValue());
+            ps.setLong(3, c.getKey());
+            ps.executeUpdate();
+        }
     }
 
     /** Stores live orders' current engine state (trailing stops move without events). */

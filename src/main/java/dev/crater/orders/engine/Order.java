@@ -5,17 +5,17 @@ import java.util.Comparator;
 /** Mutable engine-internal order state; see {@link OrderSnapshot} for the meaning of the fields. */
 final class Order {
     /** Where the order is indexed in its {@link SecBook}. */
-    static final int W_NONE = 0, W_READY = 1, W_BUY_LIMIT = 2, W_SELL_LIMIT = 3, W_BUY_STOP = 4, W_SELL_STOP = 5,
-            W_TRAILING = 6, W_OPENING = 7, W_SPREAD = 8;
+    static final int INDEX_NONE = 0, INDEX_READY = 1, INDEX_BUY_LIMIT = 2, INDEX_SELL_LIMIT = 3, INDEX_BUY_STOP = 4,
+            INDEX_SELL_STOP = 5, INDEX_TRAILING = 6, INDEX_OPENING = 7, INDEX_SPREAD = 8;
 
     static final Comparator<Order> BUY_LIMIT = (a, b) -> a.limit != b.limit ? Long.compare(b.limit, a.limit)
-            : Long.compare(a.seq, b.seq);
+            : Long.compare(a.sequence, b.sequence);
     static final Comparator<Order> SELL_LIMIT = (a, b) -> a.limit != b.limit ? Long.compare(a.limit, b.limit)
-            : Long.compare(a.seq, b.seq);
+            : Long.compare(a.sequence, b.sequence);
     static final Comparator<Order> BUY_STOP = (a, b) -> a.stop != b.stop ? Long.compare(a.stop, b.stop)
-            : Long.compare(a.seq, b.seq);
+            : Long.compare(a.sequence, b.sequence);
     static final Comparator<Order> SELL_STOP = (a, b) -> a.stop != b.stop ? Long.compare(b.stop, a.stop)
-            : Long.compare(a.seq, b.seq);
+            : Long.compare(a.sequence, b.sequence);
     static final Comparator<Order> BY_EXPIRY = (a, b) -> a.expireAt != b.expireAt ? Long.compare(a.expireAt, b.expireAt)
             : Long.compare(a.id, b.id);
 
@@ -27,21 +27,21 @@ final class Order {
     int legIndex = -1;
     int securityId;
     String symbol;
-    Instrument inst;
+    Instrument instrument;
     Side side;
     OrderType type;
-    TimeInForce tif;
+    TimeInForce timeInForce;
     long quantity;
     long executed;
     long limit = Fixed.NONE;
     long stop = Fixed.NONE;
-    long trailAmt = Fixed.NONE;
+    long trailAmount = Fixed.NONE;
     TrailType trailType = TrailType.Absolute;
-    long trailLimitOff = Fixed.NONE;
+    long trailLimitOffset = Fixed.NONE;
     TrailType trailLimitType = TrailType.Absolute;
     long trailBest = Fixed.NONE;
     long expireAt = Fixed.NONE;
-    boolean aon;
+    boolean allOrNone;
     int sessions;
     boolean reduceOnly;
     long perTrade;
@@ -54,14 +54,14 @@ final class Order {
     long executedValue;
     long commissionPaid;
     long lastPrice;
-    long lastQty;
+    long lastQuantity;
     long ratio;
-    long seq;
+    long sequence;
     long createdMs;
     long updatedMs;
 
     int where;
-    TrailBook.Group tgroup;
+    TrailBook.Group trailingGroup;
     Account account;
     SecBook book;
     Order root;
@@ -91,19 +91,19 @@ final class Order {
 
     /** Materialises trailBest/stop from the trailing group while the order sits in a {@link TrailBook}. */
     void syncTrail() {
-        if (tgroup != null) {
-            trailBest = tgroup.best;
-            stop = trailStop(isBuy(), trailBest, trailAmt, trailType, inst.tickSize());
+        if (trailingGroup != null) {
+            trailBest = trailingGroup.best;
+            stop = trailStop(isBuy(), trailBest, trailAmount, trailType, instrument.tickSize());
         }
     }
 
     OrderSnapshot snapshot() {
         syncTrail();
-        return new OrderSnapshot(id, kind, accountId, userId, parentId, legIndex, securityId, symbol, inst, side, type,
-                tif, quantity, executed, limit, stop, trailAmt, trailType, trailLimitOff, trailLimitType, trailBest,
-                expireAt, aon, sessions, reduceOnly, perTrade, perUnit, perTradeCharged, status, triggered,
-                reservePrice, reserved, executedValue, commissionPaid, lastPrice, lastQty, ratio, seq, createdMs,
-                updatedMs);
+        return new OrderSnapshot(id, kind, accountId, userId, parentId, legIndex, securityId, symbol, instrument, side,
+                type, timeInForce, quantity, executed, limit, stop, trailAmount, trailType, trailLimitOffset,
+                trailLimitType, trailBest, expireAt, allOrNone, sessions, reduceOnly, perTrade, perUnit, perTradeCharged,
+                status, triggered, reservePrice, reserved, executedValue, commissionPaid, lastPrice, lastQuantity, ratio,
+                sequence, createdMs, updatedMs);
     }
 
     static Order from(OrderSnapshot s) {
@@ -116,21 +116,21 @@ final class Order {
         o.legIndex = s.legIndex();
         o.securityId = s.securityId();
         o.symbol = s.symbol();
-        o.inst = s.instrument();
+        o.instrument = s.instrument();
         o.side = s.side();
         o.type = s.type();
-        o.tif = s.tif();
+        o.timeInForce = s.tif();
         o.quantity = s.quantity();
         o.executed = s.executed();
         o.limit = s.limitPrice();
         o.stop = s.stopPrice();
-        o.trailAmt = s.trailingAmount();
+        o.trailAmount = s.trailingAmount();
         o.trailType = s.trailingAmountType();
-        o.trailLimitOff = s.trailingLimitAmount();
+        o.trailLimitOffset = s.trailingLimitAmount();
         o.trailLimitType = s.trailingLimitAmountType();
         o.trailBest = s.trailingBest();
         o.expireAt = s.expireAtMs();
-        o.aon = s.allOrNone();
+        o.allOrNone = s.allOrNone();
         o.sessions = s.sessions();
         o.reduceOnly = s.reduceOnly();
         o.perTrade = s.perTradeCommission();
@@ -143,9 +143,9 @@ final class Order {
         o.executedValue = s.executedValue();
         o.commissionPaid = s.commissionPaid();
         o.lastPrice = s.lastPrice();
-        o.lastQty = s.lastQuantity();
+        o.lastQuantity = s.lastQuantity();
         o.ratio = s.ratio();
-        o.seq = s.seq();
+        o.sequence = s.seq();
         o.createdMs = s.createdMs();
         o.updatedMs = s.updatedMs();
         return o;

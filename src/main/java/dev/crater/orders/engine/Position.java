@@ -9,26 +9,26 @@ final class Position {
     final long accountId;
     final int securityId;
     final String symbol;
-    final Instrument inst;
+    final Instrument instrument;
     final long createdMs;
-    long qty;
+    long quantity;
     long costBasis;
     long realized;
-    long dayQty;
+    long dayQuantity;
     long dayRealized;
-    long closedQty;
+    long closedQuantity;
     long closedValue;
-    long fillQtySum;
+    long fillQuantitySum;
     long openedToday;
     long modifiedMs;
     /** The security's book (for its last price); never null for positions created by fills or restored. */
     SecBook book;
 
-    Position(long accountId, int securityId, String symbol, Instrument inst, long createdMs) {
+    Position(long accountId, int securityId, String symbol, Instrument instrument, long createdMs) {
         this.accountId = accountId;
         this.securityId = securityId;
         this.symbol = symbol;
-        this.inst = inst;
+        this.instrument = instrument;
         this.createdMs = createdMs;
         this.modifiedMs = createdMs;
     }
@@ -39,45 +39,45 @@ final class Position {
      */
     boolean apply(long signed, long notional, long price, long units, long t) {
         long abs = Math.abs(signed);
-        fillQtySum += signed;
-        dayQty += abs;
+        fillQuantitySum += signed;
+        dayQuantity += abs;
         modifiedMs = t;
-        if (qty == 0 || Long.signum(qty) == Long.signum(signed)) {
+        if (quantity == 0 || Long.signum(quantity) == Long.signum(signed)) {
             costBasis = Math.addExact(costBasis, notional);
-            qty += signed;
+            quantity += signed;
             openedToday += abs;
             return false;
         }
-        long held = Math.abs(qty);
+        long held = Math.abs(quantity);
         if (abs > held) {
             throw new IllegalStateException("fill would flip position " + accountId + "/" + securityId);
         }
         long removed = abs == held ? costBasis : Fixed.mulDiv(costBasis, abs, held);
-        long pnl = qty > 0 ? notional - removed : removed - notional;
+        long pnl = quantity > 0 ? notional - removed : removed - notional;
         realized += pnl;
         dayRealized += pnl;
         costBasis -= removed;
-        qty += signed;
-        closedQty += abs;
+        quantity += signed;
+        closedQuantity += abs;
         closedValue = Math.addExact(closedValue, Math.multiplyExact(price, units));
         return openedToday > 0;
     }
 
     PositionSnapshot snapshot() {
-        return new PositionSnapshot(accountId, securityId, symbol, inst, qty, costBasis, realized, dayQty, dayRealized,
-                closedQty, closedValue, fillQtySum, openedToday, createdMs, modifiedMs);
+        return new PositionSnapshot(accountId, securityId, symbol, instrument, quantity, costBasis, realized, dayQuantity,
+                dayRealized, closedQuantity, closedValue, fillQuantitySum, openedToday, createdMs, modifiedMs);
     }
 
     static Position from(PositionSnapshot s) {
         Position p = new Position(s.accountId(), s.securityId(), s.symbol(), s.instrument(), s.createdMs());
-        p.qty = s.quantity();
+        p.quantity = s.quantity();
         p.costBasis = s.costBasis();
         p.realized = s.realizedPl();
-        p.dayQty = s.dayQuantity();
+        p.dayQuantity = s.dayQuantity();
         p.dayRealized = s.dayRealizedPl();
-        p.closedQty = s.closedQuantity();
+        p.closedQuantity = s.closedQuantity();
         p.closedValue = s.closedValue();
-        p.fillQtySum = s.fillQuantitySum();
+        p.fillQuantitySum = s.fillQuantitySum();
         p.openedToday = s.openedToday();
         p.modifiedMs = s.modifiedMs();
         return p;

@@ -50,7 +50,7 @@ final class SecBook {
     /** The trailing book for an order's direction, amount type and tick (created on first use). */
     TrailBook trailBook(Order o) {
         boolean buy = o.isBuy();
-        long tick = o.inst.tickSize();
+        long tick = o.instrument.tickSize();
         for (int i = 0; i < trails.size(); i++) {
             TrailBook t = trails.get(i);
             if (t.matches(buy, o.trailType, tick)) {

@@ -40,8 +40,8 @@ final class TrailBook {
         final TreeSet<Order> members = new TreeSet<>(BY_AMOUNT);
     }
 
-    static final Comparator<Order> BY_AMOUNT = (a, b) -> a.trailAmt != b.trailAmt ? Long.compare(a.trailAmt, b.trailAmt)
-            : Long.compare(a.seq, b.seq);
+    static final Comparator<Order> BY_AMOUNT = (a, b) -> a.trailAmount != b.trailAmount
+            ? Long.compare(a.trailAmount, b.trailAmount) : Long.compare(a.sequence, b.sequence);
 
     TrailBook(boolean buy, TrailType type, long tick) {
         this.buy = buy;
@@ -69,7 +69,7 @@ final class TrailBook {
     }
 
     private void restop(Group g) {
-        g.stop = Order.trailStop(buy, g.best, g.members.first().trailAmt, type, tick);
+        g.stop = Order.trailStop(buy, g.best, g.members.first().trailAmount, type, tick);
     }
 
     void add(Order o) {
@@ -82,7 +82,7 @@ final class TrailBook {
             byStop.remove(g);
         }
         g.members.add(o);
-        o.tgroup = g;
+        o.trailingGroup = g;
         restop(g);
         byStop.add(g);
         size++;
@@ -91,12 +91,12 @@ final class TrailBook {
 
     void remove(Order o) {
         o.syncTrail();
-        Group g = o.tgroup;
+        Group g = o.trailingGroup;
         byStop.remove(g);
         if (!g.members.remove(o)) {
             throw new IllegalStateException("trailing order " + o.id + " missing from its group");
         }
-        o.tgroup = null;
+        o.trailingGroup = null;
         if (g.members.isEmpty()) {
             byBest.remove(g.best);
         } else {
@@ -134,7 +134,7 @@ final class TrailBook {
         for (Group g : gs) {
             if (g != base) {
                 for (Order o : g.members) {
-                    o.tgroup = base;
+                    o.trailingGroup = base;
                 }
                 base.members.addAll(g.members);
             }
@@ -165,12 +165,12 @@ final class TrailBook {
                 errs.add("security " + securityId + ": trailing group " + g.best + " empty or unindexed");
                 continue;
             }
-            long s = Order.trailStop(buy, g.best, g.members.first().trailAmt, type, tick);
+            long s = Order.trailStop(buy, g.best, g.members.first().trailAmount, type, tick);
             if (s != g.stop) {
                 errs.add("security " + securityId + ": trailing group stop " + g.stop + " != " + s);
             }
             for (Order o : g.members) {
-                if (o.tgroup != g) {
+                if (o.trailingGroup != g) {
                     errs.add("order " + o.id + ": wrong trailing group");
                 }
             }
