@@ -5,13 +5,16 @@ import dev.crater.accounts.FundingRoutes;
 import dev.crater.accounts.TransactionRoutes;
 import dev.crater.alerts.AlertRoutes;
 import dev.crater.auth.AuthRoutes;
+import dev.crater.auth.PasswordResetRoutes;
+import dev.crater.auth.PasswordRoutes;
 import dev.crater.auth.PinRoutes;
+import dev.crater.auth.TwoFactorRoutes;
+import dev.crater.config.PublicUrl;
 import dev.crater.history.HistoryRoutes;
 import dev.crater.http.ApiError;
 import dev.crater.http.HeaderCountFilter;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Limits;
-import dev.crater.http.PublicUrl;
 import dev.crater.http.ReadDeadlines;
 import dev.crater.market.MarketStatusRoutes;
 import dev.crater.market.SandboxRoutes;
@@ -20,8 +23,6 @@ import dev.crater.orders.OrderRoutes;
 import dev.crater.orders.PositionRoutes;
 import dev.crater.securities.SecurityRoutes;
 import dev.crater.subscriptions.SubscriptionRoutes;
-import dev.crater.users.PasswordResetRoutes;
-import dev.crater.users.PasswordRoutes;
 import dev.crater.users.UserRoutes;
 import dev.crater.watchlists.WatchlistRoutes;
 import io.helidon.common.context.Context;
@@ -131,8 +132,8 @@ public final class App implements AutoCloseable {
                 new PositionRoutes(s.accounts, s.positions),
                 new UserRoutes(s.users),
                 new PasswordRoutes(s.passwords, s.users),
-                new dev.crater.auth.SecurityRoutes(s.twoFactor, s.users),
-                new SubscriptionRoutes(s.phones, s.users, s.database.jdbi()),
+                new TwoFactorRoutes(s.twoFactor, s.users),
+                new SubscriptionRoutes(s.phones, s.users),
                 new SecurityRoutes(s.securities, s.options, s.market, s.heavyQueries),
                 new HistoryRoutes(s.securities, s.options, s.market),
                 new AccountRoutes(s.accounts),

@@ -3,11 +3,13 @@ package dev.crater;
 import dev.crater.admin.AdminCommand;
 import dev.crater.config.CraterConfig;
 import dev.crater.demo.DemoData;
+import dev.crater.market.Session;
+import dev.crater.market.TradingCalendar;
 import dev.crater.store.StoreLock;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,11 +65,11 @@ public final class Main implements Runnable {
     /** One line for the banner: the simulated market's session now, and how to trade when it is closed. */
     static String marketStatus(Services s) {
         long now = s.market.nowMs();
-        dev.crater.market.Session session = s.market.session(now);
+        Session session = s.market.session(now);
         String at = java.time.format.DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm", java.util.Locale.ROOT)
-                .format(java.time.Instant.ofEpochMilli(now).atZone(dev.crater.market.TradingCalendar.ZONE));
+                .format(java.time.Instant.ofEpochMilli(now).atZone(TradingCalendar.ZONE));
         String line = session + " at " + at + " New York (market time)";
-        if (session != dev.crater.market.Session.REGULAR) {
+        if (session != Session.REGULAR) {
             line += "; orders wait for their session. To trade now: ./crater admin market clock --to-open";
         }
         return line;

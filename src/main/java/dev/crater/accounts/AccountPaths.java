@@ -1,6 +1,6 @@
 package dev.crater.accounts;
 
-import dev.crater.auth.ApiGuard;
+import dev.crater.access.ApiGuard;
 import dev.crater.http.ApiException;
 import dev.crater.http.PathIds;
 import io.helidon.webserver.http.ServerRequest;

@@ -1,14 +1,14 @@
 package dev.crater.accounts;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.crater.auth.ApiGuard;
-import dev.crater.auth.Principal;
+import dev.crater.access.ApiGuard;
+import dev.crater.access.Principal;
 import dev.crater.http.ApiError;
 import dev.crater.http.ApiException;
 import dev.crater.http.Dates;
 import dev.crater.http.HttpSupport;
-import dev.crater.http.PathIds;
 import dev.crater.http.Paging;
+import dev.crater.http.PathIds;
 import dev.crater.users.User;
 import dev.crater.users.UserIds;
 import io.helidon.webserver.http.HttpRules;

@@ -1,8 +1,9 @@
 package dev.crater.accounts;
 
-import dev.crater.auth.Principal;
+import dev.crater.access.Principal;
 import dev.crater.common.Refusal;
 import dev.crater.store.Monotonic;
+import dev.crater.store.ReadCache;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
 import java.math.BigDecimal;
@@ -48,17 +49,17 @@ public final class AccountService {
     private final UserService users;
     private final InstantSource clock;
     /** Every account call checks access: links and accounts are cached briefly (monotonic time). */
-    private final dev.crater.store.ReadCache<LinkKey, AccountLink> links;
-    private final dev.crater.store.ReadCache<Long, Account> byId;
+    private final ReadCache<LinkKey, AccountLink> links;
+    private final ReadCache<Long, Account> byId;
 
     public AccountService(AccountStore store, UserService users, InstantSource clock) {
         this.store = store;
         this.users = users;
         this.clock = clock;
         InstantSource monotonic = Monotonic.SOURCE;
-        this.links = new dev.crater.store.ReadCache<>(k -> store.link(k.accountId(), k.userId()), monotonic,
+        this.links = new ReadCache<>(k -> store.link(k.accountId(), k.userId()), monotonic,
                 ACCESS_REVALIDATE_MS, ACCESS_ENTRIES_MAX);
-        this.byId = new dev.crater.store.ReadCache<>(store::byId, monotonic, ACCESS_REVALIDATE_MS,
+        this.byId = new ReadCache<>(store::byId, monotonic, ACCESS_REVALIDATE_MS,
                 ACCESS_ENTRIES_MAX);
     }
 

@@ -3,9 +3,11 @@ package dev.crater.admin;
 import dev.crater.Main;
 import dev.crater.Services;
 import dev.crater.audit.AuditLog;
+import dev.crater.auth.Totp;
+import dev.crater.companies.Company;
+import dev.crater.companies.CompanyPolicy;
 import dev.crater.config.CraterConfig;
 import dev.crater.http.ClientInfo;
-import dev.crater.companies.Company;
 import dev.crater.http.Dates;
 import dev.crater.notify.Outbox;
 import dev.crater.users.User;
@@ -230,8 +232,8 @@ public final class AdminCommand implements Runnable {
         int run(Services s) {
             Company c = company(s, name);
             auditCompanyId = c.id();
-            dev.crater.companies.CompanyPolicy p = s.companies.policy(c.id());
-            dev.crater.companies.CompanyPolicy next = new dev.crater.companies.CompanyPolicy(
+            CompanyPolicy p = s.companies.policy(c.id());
+            CompanyPolicy next = new CompanyPolicy(
                     passwordMinLength != null ? passwordMinLength : p.passwordMinLength(),
                     passwordMaxAgeDays != null ? passwordMaxAgeDays : p.passwordMaxAgeDays(),
                     pinRequired != null ? pinRequired : p.pinRequired(),
@@ -433,10 +435,10 @@ public final class AdminCommand implements Runnable {
                 throw new IllegalArgumentException("sms needs a bound phone number: add --phone +1…");
             }
             if (m == User.TwoFactorMethod.TOTP) {
-                String secret = dev.crater.auth.Totp.newSecret();
+                String secret = Totp.newSecret();
                 s.users.setTotpSecret(u.id(), s.secretBox.seal(secret));
                 System.out.println("Authenticator secret: " + secret);
-                System.out.println("otpauth URI:          " + dev.crater.auth.Totp.uri(secret, c.name(), u.username()));
+                System.out.println("otpauth URI:          " + Totp.uri(secret, c.name(), u.username()));
                 System.out.println("Recovery codes (shown once):");
                 for (String code : s.recoveryCodes.regenerate(u.id())) {
                     System.out.println("  " + code);

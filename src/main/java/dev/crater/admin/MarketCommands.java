@@ -2,9 +2,12 @@ package dev.crater.admin;
 
 import dev.crater.Services;
 import dev.crater.audit.AuditLog;
+import dev.crater.market.Market;
 import dev.crater.market.MarketEvent;
 import dev.crater.market.MarketSandbox;
 import dev.crater.market.Quote;
+import dev.crater.market.Session;
+import dev.crater.market.TradingCalendar;
 import dev.crater.reference.Security;
 import dev.crater.reference.SecurityType;
 import java.math.BigDecimal;
@@ -13,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -389,7 +391,7 @@ final class MarketCommands {
             }
             System.out.println("market time " + Instant.ofEpochMilli(c.marketMs()) + " (" + newYork(c.marketMs())
                     + " New York, " + c.session() + "), offset " + Duration.ofMillis(c.offsetMs()));
-            if (c.session() != dev.crater.market.Session.REGULAR) {
+            if (c.session() != Session.REGULAR) {
                 System.out.println("the regular session opens " + newYork(s.market.calendar()
                         .nextRegularOpen(Instant.ofEpochMilli(c.marketMs())).toEpochMilli())
                         + " New York (market clock --to-open moves there)");
@@ -404,7 +406,7 @@ final class MarketCommands {
          */
         private static void awaitRunningServer() {
             try {
-                Thread.sleep(dev.crater.market.Market.STATE_REVALIDATE_MS + 200);
+                Thread.sleep(Market.STATE_REVALIDATE_MS + 200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -412,7 +414,7 @@ final class MarketCommands {
 
         private static String newYork(long ms) {
             return java.time.format.DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm", Locale.ROOT)
-                    .format(Instant.ofEpochMilli(ms).atZone(dev.crater.market.TradingCalendar.ZONE));
+                    .format(Instant.ofEpochMilli(ms).atZone(TradingCalendar.ZONE));
         }
     }
 }

@@ -1,12 +1,12 @@
 package dev.crater.alerts;
 
+import dev.crater.access.ApiGuard;
 import dev.crater.alerts.PriceAlertModels.PriceAlertEditableModel;
 import dev.crater.alerts.PriceAlertModels.PriceAlertInfoModel;
-import dev.crater.auth.ApiGuard;
 import dev.crater.http.ApiException;
 import dev.crater.http.HttpSupport;
-import dev.crater.http.PathIds;
 import dev.crater.http.Paging;
+import dev.crater.http.PathIds;
 import dev.crater.users.UserIds;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;

@@ -1,5 +1,7 @@
 package dev.crater.auth;
 
+import dev.crater.access.ApiGuard;
+import dev.crater.access.Principal;
 import dev.crater.audit.AuditLog;
 import dev.crater.companies.Company;
 import dev.crater.companies.CompanyService;
@@ -70,7 +72,7 @@ public final class AuthRoutes implements HttpService {
                 req.headers().first(PASSWORD).filter(p -> !p.isEmpty()).orElse(null),
                 HttpSupport.header(req, PIN_CODE).orElse(null),
                 HttpSupport.header(req, VERIFICATION_CODE).orElse(null),
-                SessionService.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION)
+                ApiGuard.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION)
                         .or(() -> req.headers().first(LEGACY_TOKEN)).orElse(null)),
                 client);
         switch (auth.login(login)) {
@@ -94,7 +96,7 @@ public final class AuthRoutes implements HttpService {
     private void logout(ServerRequest req, ServerResponse res) {
         Company company = HttpSupport.header(req, ApiGuard.APP_KEY).flatMap(companies::byAppKey)
                 .orElseThrow(ApiException::appKey);
-        String bearer = SessionService.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+        String bearer = ApiGuard.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         Principal p = sessions.authenticate(bearer, company.id()).orElseThrow(ApiException::denied);
         sessions.revoke(p.tokenHash());
         audit.record(company.id(), p.userId(), null, AuditLog.Event.TOKEN_REVOKED, null, ClientInfo.of(req), "logout");

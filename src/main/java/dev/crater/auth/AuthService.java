@@ -1,9 +1,12 @@
 package dev.crater.auth;
 
+import dev.crater.access.Scope;
 import dev.crater.audit.AuditLog;
 import dev.crater.companies.Company;
 import dev.crater.companies.CompanyPolicy;
 import dev.crater.companies.CompanyService;
+import dev.crater.crypto.PasswordHasher;
+import dev.crater.crypto.Secrets;
 import dev.crater.http.ClientInfo;
 import dev.crater.http.Limits;
 import dev.crater.users.User;
@@ -285,20 +288,20 @@ public final class AuthService {
             audit.record(company.id(), user.id(), user.username(), AuditLog.Event.PASSWORD_EXPIRED,
                     Step.BaseAuthentication.name(), client, null);
             return answer(new TokenResponse.Expecting(Step.BaseAuthentication, TokenResponse.PASSWORD_EXPIRED,
-                    issueToken(user, TokenStore.Scope.PASSWORD_CHANGE, interimTtl)));
+                    issueToken(user, Scope.PASSWORD_CHANGE, interimTtl)));
         }
         if (policy.pinRequired() && !user.hasPin()) {
             audit.record(company.id(), user.id(), user.username(), AuditLog.Event.LOGIN_EXPECTING,
                     Step.SecutityPin.name(), client, "PIN not set");
             return answer(new TokenResponse.Expecting(Step.SecutityPin, TokenResponse.PIN_NOT_INIT,
-                    issueToken(user, TokenStore.Scope.PIN_SETUP, interimTtl)));
+                    issueToken(user, Scope.PIN_SETUP, interimTtl)));
         }
         audit.record(company.id(), user.id(), user.username(), AuditLog.Event.LOGIN_SUCCEEDED, null, client,
                 "two-factor " + user.twoFactor().wire());
-        return answer(new TokenResponse.Succeeded(issueToken(user, TokenStore.Scope.FULL, tokenTtl)));
+        return answer(new TokenResponse.Succeeded(issueToken(user, Scope.FULL, tokenTtl)));
     }
 
-    private String issueToken(User user, TokenStore.Scope scope, Duration ttl) {
+    private String issueToken(User user, Scope scope, Duration ttl) {
         String token = Secrets.newToken();
         long now = clock.millis();
         tokens.insert(Secrets.sha256(token), user.id(), user.companyId(), now, now + ttl.toMillis(), scope);

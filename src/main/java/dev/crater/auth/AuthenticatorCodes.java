@@ -1,5 +1,6 @@
 package dev.crater.auth;
 
+import dev.crater.crypto.SecretBox;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.crater.auth;
 
+import dev.crater.common.Refusal;
 import dev.crater.companies.Company;
 import dev.crater.notify.Mail;
 import dev.crater.notify.Mailer;
@@ -31,9 +32,9 @@ public final class CodeDelivery {
             }
 
             /** The settings APIs' answer: 429 in the envelope. */
-            public dev.crater.http.ApiException asApiException() {
-                return new dev.crater.http.ApiException(429, dev.crater.http.Envelope.failed(429, "TooManyCodes",
-                        "A code was sent recently; try again in " + retryAfterSeconds() + " seconds."));
+            public Refusal refusal() {
+                return Refusal.Coded.tooSoon("TooManyCodes",
+                        "A code was sent recently; try again in " + retryAfterSeconds() + " seconds.");
             }
         }
 

@@ -4,6 +4,7 @@ import dev.crater.audit.AuditLog;
 import dev.crater.companies.Company;
 import dev.crater.companies.CompanyPolicy;
 import dev.crater.companies.CompanyService;
+import dev.crater.crypto.PasswordHasher;
 import dev.crater.http.ClientInfo;
 import dev.crater.http.Dates;
 import dev.crater.notify.Mail;

@@ -1,13 +1,19 @@
 package dev.crater.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crater.access.ApiGuard;
+import dev.crater.access.Principal;
+import dev.crater.access.Scope;
 import dev.crater.audit.AuditLog;
 import dev.crater.companies.Company;
+import dev.crater.crypto.PasswordHasher;
+import dev.crater.crypto.Secrets;
 import dev.crater.http.ApiException;
 import dev.crater.http.ClientInfo;
 import dev.crater.http.Envelope;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Json;
+import dev.crater.images.SecurityImages;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
 import io.helidon.http.Method;
@@ -57,7 +63,7 @@ public final class PinRoutes implements HttpService {
     }
 
     /** Tokens these calls admit. */
-    public static final Set<TokenStore.Scope> SCOPES = Set.of(TokenStore.Scope.FULL, TokenStore.Scope.PIN_SETUP);
+    public static final Set<Scope> SCOPES = Set.of(Scope.FULL, Scope.PIN_SETUP);
 
     @Override
     public void routing(HttpRules rules) {
@@ -111,7 +117,7 @@ public final class PinRoutes implements HttpService {
             }
         }
         users.setPin(user.id(), pin, image, phrase.trim());
-        if (p.scope() == TokenStore.Scope.PIN_SETUP) {
+        if (p.scope() == Scope.PIN_SETUP) {
             sessions.revoke(p.tokenHash()); // a set-up token is good for one PIN
         }
         audit.record(company.id(), user.id(), user.username(), AuditLog.Event.PIN_SET, null, ClientInfo.of(req),

@@ -1,5 +1,6 @@
 package dev.crater.auth;
 
+import dev.crater.crypto.Secrets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,8 @@
 package dev.crater.auth;
 
+import dev.crater.access.Authenticator;
+import dev.crater.access.Principal;
+import dev.crater.crypto.Secrets;
 import dev.crater.store.ReadCache;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
@@ -13,7 +16,7 @@ import java.util.Optional;
  * once; one revoked by another process (the admin CLI, another node) stops working within the
  * revalidation interval.
  */
-public final class SessionService {
+public final class SessionService implements Authenticator {
     static final long CACHE_REVALIDATE_MS = 5_000;
     /** Token rows held in memory; beyond this the cache is refilled from the store. */
     static final int CACHE_ENTRIES_MAX = 200_000;
@@ -42,12 +45,8 @@ public final class SessionService {
         return revoked;
     }
 
-    /**
-     * The principal for a final bearer token presented with an app key of {@code companyId}.
-     *
-     * @return empty when the token is unknown, expired, revoked (itself or by a revoke-all), of
-     *     another company, or its user is disabled; the principal carries the token's scope
-     */
+    /** {@inheritDoc} A token is also refused when a revoke-all of its user came after it. */
+    @Override
     public Optional<Principal> authenticate(String bearer, long companyId) {
         if (bearer == null || bearer.isEmpty() || bearer.length() > TOKEN_CHARS_MAX) {
             return Optional.empty();
@@ -64,17 +63,5 @@ public final class SessionService {
             return Optional.empty();
         }
         return Optional.of(new Principal(t.userId(), t.companyId(), hash, t.expiresAtMs(), t.scope()));
-    }
-
-    /** Extracts the token from an {@code Authorization} header value: {@code Bearer <token>}, or a bare token. */
-    public static String bearerToken(String authorization) {
-        if (authorization == null) {
-            return null;
-        }
-        String v = authorization.trim();
-        if (v.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            v = v.substring(7).trim();
-        }
-        return v.isEmpty() ? null : v;
     }
 }

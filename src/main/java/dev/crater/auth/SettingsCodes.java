@@ -1,5 +1,7 @@
 package dev.crater.auth;
 
+import dev.crater.crypto.SecretBox;
+import dev.crater.crypto.Secrets;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 

@@ -1,21 +1,12 @@
 package dev.crater.auth;
 
+import dev.crater.access.Scope;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /** Final bearer tokens, keyed by the SHA-256 of the token text. */
 public final class TokenStore {
-
-    /** What a token opens. */
-    public enum Scope {
-        /** The whole API. */
-        FULL,
-        /** Only the update of an expired password ({@code PUT /v1.0/users/passwords/reset/}). */
-        PASSWORD_CHANGE,
-        /** Only the PIN set-up calls (security images, set PIN). */
-        PIN_SETUP
-    }
 
     /** A stored token; {@code revokedAtMs} is 0 while it is live. */
     public record StoredToken(long id, String tokenHash, long userId, long companyId, long createdAtMs,

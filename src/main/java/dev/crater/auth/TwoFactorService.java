@@ -1,11 +1,13 @@
 package dev.crater.auth;
 
 import dev.crater.audit.AuditLog;
+import dev.crater.common.Refusal;
 import dev.crater.companies.Company;
+import dev.crater.crypto.PasswordHasher;
+import dev.crater.crypto.SecretBox;
+import dev.crater.crypto.Secrets;
 import dev.crater.http.ClientInfo;
-import dev.crater.http.ApiException;
 import dev.crater.http.Dates;
-import dev.crater.http.Envelope;
 import dev.crater.notify.Mail;
 import dev.crater.notify.Mailer;
 import dev.crater.users.User;
@@ -93,19 +95,19 @@ public final class TwoFactorService {
     /**
      * Sends a code by the user's current method (e-mail or SMS) to prove it before a change.
      *
-     * @throws ApiException 409 when the method sends no codes, 429 when asked too often, 503 when
+     * @throws Refusal 409 when the method sends no codes, 429 when asked too often, 503 when
      *     it could not be delivered
      */
     public CodeSent sendCode(Company company, User user) {
         if (!user.twoFactor().sendsCode()) {
-            throw Envelope.error(409, "MethodSendsNoCode",
+            throw Refusal.Coded.conflict("MethodSendsNoCode",
                     "The current two-factor method (" + user.twoFactor().json() + ") does not send codes.");
         }
         String code = Secrets.newCode();
         CodeDelivery.Result r = delivery.send(company, user, user.twoFactor(), code, CodeDelivery.Purpose.SETTINGS);
         switch (r) {
-            case CodeDelivery.Result.Throttled t -> throw t.asApiException();
-            case CodeDelivery.Result.Failed f -> throw Envelope.error(503, "CodeNotSent", "The code could not be sent.");
+            case CodeDelivery.Result.Throttled t -> throw t.refusal();
+            case CodeDelivery.Result.Failed f -> throw Refusal.Coded.unavailable("CodeNotSent", "The code could not be sent.");
             case CodeDelivery.Result.Sent s -> {
             }
         }
@@ -117,11 +119,11 @@ public final class TwoFactorService {
      * Checks the current password and, while a second factor is on, a current code of it. Wrong
      * ones count as failed login steps (the account's guessing protection applies here too).
      *
-     * @throws ApiException 409 envelope naming what was wrong
+     * @throws Refusal 409 envelope naming what was wrong
      */
     void prove(Company company, User user, String password, String code, ClientInfo client) {
         if (guard.refuseSecret(company, user, Step.BaseAuthentication, client, password, user.passwordHash())) {
-            throw Envelope.error(409, "InvalidPassword", "The password is incorrect.");
+            throw Refusal.Coded.conflict("InvalidPassword", "The password is incorrect.");
         }
         boolean passwordOk;
         if (password == null) {
@@ -132,13 +134,13 @@ public final class TwoFactorService {
         }
         if (!passwordOk) {
             guard.failed(company, user, Step.BaseAuthentication, client);
-            throw Envelope.error(409, "InvalidPassword", "The password is incorrect.");
+            throw Refusal.Coded.conflict("InvalidPassword", "The password is incorrect.");
         }
         if (user.twoFactor() == User.TwoFactorMethod.NONE) {
             return;
         }
         if (code == null || code.isBlank()) {
-            throw Envelope.error(409, "VerificationCodeRequired",
+            throw Refusal.Coded.conflict("VerificationCodeRequired",
                     "A current " + user.twoFactor().json() + " code (or a recovery code) is required.");
         }
         long now = clock.millis();
@@ -152,7 +154,7 @@ public final class TwoFactorService {
         }
         if (!ok) {
             guard.failed(company, user, Step.VerificationCode, client);
-            throw Envelope.error(409, "InvalidVerificationCode", "The verification code is incorrect or expired.");
+            throw Refusal.Coded.conflict("InvalidVerificationCode", "The verification code is incorrect or expired.");
         }
     }
 
@@ -163,10 +165,10 @@ public final class TwoFactorService {
     public Settings change(Company company, User user, User.TwoFactorMethod method, String password, String code,
                            ClientInfo client) {
         if (method == User.TwoFactorMethod.SMS && !user.phoneActive()) {
-            throw Envelope.error(409, "PhoneNotBound", "Bind and verify a phone number before choosing SMS.");
+            throw Refusal.Coded.conflict("PhoneNotBound", "Bind and verify a phone number before choosing SMS.");
         }
         if (method == User.TwoFactorMethod.TOTP && !user.totpEnrolled()) {
-            throw Envelope.error(409, "AuthenticatorNotEnrolled", "Enrol an authenticator app first.");
+            throw Refusal.Coded.conflict("AuthenticatorNotEnrolled", "Enrol an authenticator app first.");
         }
         prove(company, user, password, code, client);
         if (method != user.twoFactor()) {
@@ -208,7 +210,7 @@ public final class TwoFactorService {
                 .findOne());
         if (pending.isEmpty() || Integer.parseInt(pending.get()[1]) >= ENROLMENT_FAILURES_MAX
                 || now >= Long.parseLong(pending.get()[2])) {
-            throw Envelope.error(409, "NoPendingEnrolment", "Start an authenticator enrolment first.");
+            throw Refusal.Coded.conflict("NoPendingEnrolment", "Start an authenticator enrolment first.");
         }
         String sealed = pending.get()[0];
         OptionalLong step = code == null ? OptionalLong.empty()
@@ -216,7 +218,7 @@ public final class TwoFactorService {
         if (step.isEmpty()) {
             jdbi.useHandle(h -> h.createUpdate("UPDATE totp_enrolments SET failures = failures + 1 WHERE user_id = :u")
                     .bind("u", user.id()).execute());
-            throw Envelope.error(409, "InvalidVerificationCode", "The authenticator code is incorrect.");
+            throw Refusal.Coded.conflict("InvalidVerificationCode", "The authenticator code is incorrect.");
         }
         users.setTotpSecret(user.id(), sealed);
         users.useTotpStep(user.id(), step.getAsLong());

@@ -73,6 +73,47 @@ public abstract sealed class Refusal extends RuntimeException {
         }
     }
 
+    /**
+     * A refusal of the newer endpoints (two-factor settings, phone binding, password reset): it carries
+     * the documented error code and is answered in their envelope ({@code ErrorsCode}, {@code Errors}).
+     */
+    public static final class Coded extends Refusal {
+        private static final long serialVersionUID = 1L;
+
+        /** Why: the request contradicts the state (409), comes too soon (429), or a gateway failed (503). */
+        public enum Reason { CONFLICT, TOO_SOON, UNAVAILABLE }
+
+        private final Reason reason;
+        private final String code;
+
+        private Coded(Reason reason, String code, String message) {
+            super(message);
+            this.reason = reason;
+            this.code = code;
+        }
+
+        public static Coded conflict(String code, String message) {
+            return new Coded(Reason.CONFLICT, code, message);
+        }
+
+        public static Coded tooSoon(String code, String message) {
+            return new Coded(Reason.TOO_SOON, code, message);
+        }
+
+        public static Coded unavailable(String code, String message) {
+            return new Coded(Reason.UNAVAILABLE, code, message);
+        }
+
+        public Reason reason() {
+            return reason;
+        }
+
+        /** The documented error code, e.g. {@code InvalidVerificationCode}. */
+        public String code() {
+            return code;
+        }
+    }
+
     public static Invalid invalid(String key, String problem) {
         return new Invalid(key, problem);
     }

@@ -1,6 +1,6 @@
 package dev.crater.companies;
 
-import dev.crater.auth.Secrets;
+import dev.crater.crypto.Secrets;
 import dev.crater.store.ReadCache;
 import java.time.InstantSource;
 import java.util.List;

@@ -75,7 +75,7 @@ public record CraterConfig(
         Objects.requireNonNull(tokenRate, "tokenRate");
         market = market == null ? MarketConfig.DEFAULT : market;
         dbUrl = dbUrl == null ? "" : dbUrl.trim();
-        publicBaseUrl = dev.crater.http.PublicUrl.normalize(publicBaseUrl);
+        publicBaseUrl = PublicUrl.normalize(publicBaseUrl);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }

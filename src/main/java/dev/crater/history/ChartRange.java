@@ -3,7 +3,9 @@ package dev.crater.history;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crater.market.BarPeriod;
 import dev.crater.market.Candle;
+import dev.crater.market.Market;
 import dev.crater.market.PathModel;
+import dev.crater.market.TradingCalendar;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
@@ -32,7 +34,7 @@ import java.util.Optional;
 public record ChartRange(BarPeriod period, long fromMs, long toMs, int count) {
 
     /** Named limit: the most candles one request may ask for by count. */
-    public static final int COUNT_MAX = dev.crater.market.Market.CANDLES_MAX;
+    public static final int COUNT_MAX = Market.CANDLES_MAX;
 
     public enum Interval {
         CANDLES(0), ALL(-1), YEAR_TO_DATE(-2), CUSTOM(-3), DAY1(-4), WEEK1(-5), MONTH1(-6), MONTH3(-7), MONTH6(-8),
@@ -83,7 +85,7 @@ public record ChartRange(BarPeriod period, long fromMs, long toMs, int count) {
 
     /** Resolves a request's settings at market time {@code nowMs}; IllegalArgumentException when unusable. */
     public static ChartRange resolve(String periodText, Long startDate, Long endDate, Integer candlesCount,
-            JsonNode interval, long nowMs, dev.crater.market.TradingCalendar calendar) {
+            JsonNode interval, long nowMs, TradingCalendar calendar) {
         BarPeriod period = BarPeriod.parse(periodText).orElseThrow(() -> new IllegalArgumentException(
                 "Period '" + periodText + "' is not one of 1m, 2m, 3m, 5m, 10m, 15m, 30m, 1h, 2h, 4h, 1D, 1W, 1M, 3M, 6M, 1Y"));
         for (Long d : new Long[] {startDate, endDate}) {
@@ -104,7 +106,7 @@ public record ChartRange(BarPeriod period, long fromMs, long toMs, int count) {
             }
             code = Interval.CUSTOM;
         }
-        ZonedDateTime end = Instant.ofEpochMilli(to).atZone(dev.crater.market.TradingCalendar.ZONE);
+        ZonedDateTime end = Instant.ofEpochMilli(to).atZone(TradingCalendar.ZONE);
         LocalDate endDay = calendar.tradingDate(Instant.ofEpochMilli(to));
         if (calendar.isTradingDay(endDay) && to < calendar.preMarketOpen(endDay).toInstant().toEpochMilli()) {
             endDay = endDay.minusDays(1); // before the day's first session: the last day is the one before
@@ -126,9 +128,9 @@ public record ChartRange(BarPeriod period, long fromMs, long toMs, int count) {
             case MONTH6 -> end.minusMonths(6).toInstant().toEpochMilli();
             case YEAR1 -> end.minusYears(1).toInstant().toEpochMilli();
             case YEAR3 -> end.minusYears(3).toInstant().toEpochMilli();
-            case YEAR_TO_DATE -> end.toLocalDate().withDayOfYear(1).atStartOfDay(dev.crater.market.TradingCalendar.ZONE)
+            case YEAR_TO_DATE -> end.toLocalDate().withDayOfYear(1).atStartOfDay(TradingCalendar.ZONE)
                     .toInstant().toEpochMilli();
-            case ALL -> PathModel.FIRST_DAY.atStartOfDay(dev.crater.market.TradingCalendar.ZONE).toInstant().toEpochMilli();
+            case ALL -> PathModel.FIRST_DAY.atStartOfDay(TradingCalendar.ZONE).toInstant().toEpochMilli();
         };
         if (from != Long.MIN_VALUE && from > to) {
             throw new IllegalArgumentException("StartDate is after EndDate");
@@ -136,11 +138,11 @@ public record ChartRange(BarPeriod period, long fromMs, long toMs, int count) {
         return new ChartRange(period, from, to, count);
     }
 
-    private static LocalDate lastTradingDay(dev.crater.market.TradingCalendar calendar, LocalDate d) {
+    private static LocalDate lastTradingDay(TradingCalendar calendar, LocalDate d) {
         return calendar.isTradingDay(d) ? d : calendar.previousTradingDay(d);
     }
 
-    private static long dayStart(dev.crater.market.TradingCalendar calendar, LocalDate d) {
+    private static long dayStart(TradingCalendar calendar, LocalDate d) {
         return calendar.preMarketOpen(d).toInstant().toEpochMilli();
     }
 

@@ -6,9 +6,9 @@ import dev.crater.http.ApiException;
 import dev.crater.http.HttpSupport;
 import dev.crater.market.Candle;
 import dev.crater.market.Market;
-import dev.crater.securities.OptionChains;
 import dev.crater.reference.Securities;
 import dev.crater.reference.Security;
+import dev.crater.securities.OptionChains;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -311,7 +311,7 @@ public final class HistoryRoutes implements HttpService {
         if (body.securities() == null || body.securities().isEmpty()) {
             throw ApiException.modelState("model.Securities", "Securities are required");
         }
-        if (body.securities().size() > dev.crater.history.ExcelExport.MAX_SHEETS) {
+        if (body.securities().size() > ExcelExport.MAX_SHEETS) {
             throw ApiException.modelState("model.Securities", "At most " + ExcelExport.MAX_SHEETS + " securities");
         }
         TimeFrameModel tf = body.timeFrame();

@@ -4,6 +4,7 @@ import dev.crater.market.BarPeriod;
 import dev.crater.market.Candle;
 import dev.crater.market.Market;
 import dev.crater.market.PathModel;
+import dev.crater.market.TradingCalendar;
 import dev.crater.reference.Security;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ public final class HistoryService {
      * asked. Count-based ranges look back far enough to find their count.
      */
     public List<Candle> candles(Security s, ChartRange range, boolean extended, int warmup) {
-        long minMs = PathModel.FIRST_DAY.atStartOfDay(dev.crater.market.TradingCalendar.ZONE).toInstant().toEpochMilli();
+        long minMs = PathModel.FIRST_DAY.atStartOfDay(TradingCalendar.ZONE).toInstant().toEpochMilli();
         if (!range.byCount() && warmup == 0) {
             return range.cap(market.candles(s, range.period(), range.fromMs(), range.toMs(), extended));
         }

@@ -2,7 +2,6 @@ package dev.crater.http;
 
 import dev.crater.common.Busy;
 import dev.crater.common.Refusal;
-
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -239,6 +238,11 @@ public final class HttpSupport {
             case Refusal.Denied d -> ApiException.denied();
             case Refusal.Unanswerable u -> new ApiException(400, new ApiError.Message(u.getMessage()));
             case Refusal.Unavailable u -> new ApiException(503, new ApiError.Message(u.getMessage()));
+            case Refusal.Coded c -> Envelope.error(switch (c.reason()) {
+                case CONFLICT -> 409;
+                case TOO_SOON -> 429;
+                case UNAVAILABLE -> 503;
+            }, c.code(), c.getMessage());
         };
     }
 

@@ -45,28 +45,4 @@ public final class Limits {
      */
     public static final java.time.Duration IDLE_CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(60);
     public static final java.time.Duration IDLE_CONNECTION_CHECK = java.time.Duration.ofSeconds(10);
-
-    /**
-     * Expensive reads (a filter or sort no index answers, a deep page, a large scope) running at
-     * once, server-wide: half the cores, at least one, so the other half stays for logins, orders
-     * and cheap reads. See {@link dev.crater.store.HeavyQueries}.
-     */
-    public static final int HEAVY_QUERIES_MAX = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    /** How long an expensive read waits for a free permit before it is answered 503 with Retry-After. */
-    public static final java.time.Duration HEAVY_QUERY_PERMIT_WAIT = java.time.Duration.ofMillis(250);
-    /**
-     * How long one expensive read may run (in-memory scans check it as they go; a SQL statement is
-     * cancelled at it). Longer → 400 "The query is too costly".
-     */
-    public static final java.time.Duration HEAVY_QUERY_DEADLINE = java.time.Duration.ofSeconds(2);
-    /**
-     * Rows one request may examine in memory (the options universe is generated, not stored: its
-     * scans are bounded by this count; SQL lists by the deadline). More → 400 "The query is too costly".
-     */
-    public static final int HEAVY_QUERY_ROWS_MAX = 50_000;
-    /**
-     * Rows a SQL list may skip (pageNumber × pageSize) and still count as a cheap index read; deeper
-     * pages are heavy queries.
-     */
-    public static final long CHEAP_OFFSET_MAX = 10_000;
 }

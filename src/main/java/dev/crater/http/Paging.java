@@ -1,10 +1,11 @@
 package dev.crater.http;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.crater.config.PublicUrl;
+import dev.crater.store.Filter;
+import dev.crater.store.FilterException;
+import dev.crater.store.FilterParser;
 import dev.crater.store.PagedQuery;
-import dev.crater.store.filter.Filter;
-import dev.crater.store.filter.FilterException;
-import dev.crater.store.filter.FilterParser;
 import io.helidon.webserver.http.ServerRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

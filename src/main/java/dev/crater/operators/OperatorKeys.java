@@ -1,8 +1,8 @@
 package dev.crater.operators;
 
 import dev.crater.audit.AuditLog;
-import dev.crater.auth.Secrets;
 import dev.crater.companies.Company;
+import dev.crater.crypto.Secrets;
 import dev.crater.http.ClientInfo;
 import java.time.InstantSource;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.crater.http.Envelope;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Paging;
 import dev.crater.http.PathIds;
-import dev.crater.store.filter.FilterException;
+import dev.crater.store.FilterException;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;

@@ -5,7 +5,7 @@ import dev.crater.accounts.AccountService;
 import dev.crater.http.ApiException;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Paging;
-import dev.crater.store.filter.FilterException;
+import dev.crater.store.FilterException;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;

@@ -2,9 +2,9 @@ package dev.crater.orders;
 
 import dev.crater.orders.engine.Fixed;
 import dev.crater.store.Database;
+import dev.crater.store.FilterSql;
 import dev.crater.store.HeavyQueries;
 import dev.crater.store.PagedQuery;
-import dev.crater.store.filter.FilterSql;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;

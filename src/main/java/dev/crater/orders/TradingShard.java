@@ -15,6 +15,7 @@ import dev.crater.orders.engine.MarginType;
 import dev.crater.orders.engine.OrderSnapshot;
 import dev.crater.orders.engine.OrderSpec;
 import dev.crater.orders.engine.Snapshot;
+import dev.crater.orders.engine.Verification;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,7 +76,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
     }
 
     /** Verify an order: the current quotes are fed first, as for a Place. */
-    record Verify(Command.Place place, CompletableFuture<dev.crater.orders.engine.Verification> done)
+    record Verify(Command.Place place, CompletableFuture<Verification> done)
             implements Work {
     }
 

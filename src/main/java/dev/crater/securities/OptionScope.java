@@ -1,9 +1,9 @@
 package dev.crater.securities;
 
-import dev.crater.reference.Security;
 import dev.crater.reference.Securities;
-import dev.crater.store.filter.Filter;
-import dev.crater.store.filter.FilterEval;
+import dev.crater.reference.Security;
+import dev.crater.store.Filter;
+import dev.crater.store.FilterEval;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

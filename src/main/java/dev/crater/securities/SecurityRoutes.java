@@ -1,20 +1,19 @@
 package dev.crater.securities;
 
-import dev.crater.reference.Security;
-import dev.crater.reference.SecurityType;
-import dev.crater.reference.Securities;
 import dev.crater.http.ApiError;
 import dev.crater.http.ApiException;
-import dev.crater.store.HeavyQueries;
 import dev.crater.http.HttpSupport;
-import dev.crater.http.Limits;
 import dev.crater.http.Paging;
 import dev.crater.http.PathIds;
 import dev.crater.market.Market;
-import dev.crater.store.filter.Filter;
-import dev.crater.store.filter.FilterEval;
-import dev.crater.store.filter.FilterException;
-import dev.crater.store.filter.FilterSql;
+import dev.crater.reference.Securities;
+import dev.crater.reference.Security;
+import dev.crater.reference.SecurityType;
+import dev.crater.store.Filter;
+import dev.crater.store.FilterEval;
+import dev.crater.store.FilterException;
+import dev.crater.store.FilterSql;
+import dev.crater.store.HeavyQueries;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -433,9 +432,9 @@ public final class SecurityRoutes implements HttpService {
             throw unscopedOptionFilter();
         }
         long size = scope.size();
-        if (size > Limits.HEAVY_QUERY_ROWS_MAX) {
+        if (size > HeavyQueries.ROWS_MAX) {
             throw HeavyQueries.tooCostly("its scope holds " + size + " contracts and at most "
-                    + Limits.HEAVY_QUERY_ROWS_MAX + " are examined per request");
+                    + HeavyQueries.ROWS_MAX + " are examined per request");
         }
         Paging.Result<OptionResource> result = heavy.run(budget -> scan(scope, test, paging, order, byId, budget, req));
         HttpSupport.json(res, 200, result);
@@ -449,7 +448,7 @@ public final class SecurityRoutes implements HttpService {
         return new ApiException(400, new ApiError.Message("An options filter must name its scope: "
                 + "UnderlyingAssetSymbol = 'AAPL' (or in (…)), SeriesId = n (or in (…)), Symbol = '<OSI symbol>' "
                 + "(or in (…)) or Id = n (or in (…)), joined to any other terms with 'and'; at most "
-                + Limits.HEAVY_QUERY_ROWS_MAX + " contracts are examined per request. Without a filter, sort by Id."));
+                + HeavyQueries.ROWS_MAX + " contracts are examined per request. Without a filter, sort by Id."));
     }
 
     /** Tests every contract of the scope (in id order) under the budget; builds the page. */

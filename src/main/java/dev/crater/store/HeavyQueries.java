@@ -2,8 +2,6 @@ package dev.crater.store;
 
 import dev.crater.common.Busy;
 import dev.crater.common.Refusal;
-import dev.crater.http.Limits;
-
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -20,7 +18,7 @@ import org.jdbi.v3.core.statement.StatementCustomizer;
 /**
  * The cost bound of expensive reads (issue 12 item 2): filtered, sorted or deep lists whose plan is
  * not a bounded index range. Each runs {@link #run inside} a small semaphore
- * ({@link Limits#HEAVY_QUERIES_MAX} permits; no permit within {@link Limits#HEAVY_QUERY_PERMIT_WAIT}
+ * ({@link #PERMITS_MAX} permits; no permit within {@link Limits#HEAVY_QUERY_PERMIT_WAIT}
  * → {@link Busy}, answered 503 with {@code Retry-After}) and under a {@link Budget}: a deadline
  * ({@link Limits#HEAVY_QUERY_DEADLINE}) that in-memory scans check as they go and that cancels a
  * running SQL statement ({@link Statement#cancel()}: {@code sqlite3_interrupt} on SQLite, a cancel
@@ -32,6 +30,24 @@ import org.jdbi.v3.core.statement.StatementCustomizer;
  * each for a bounded time; logins, orders and every cheap read keep the rest of the machine.
  */
 public final class HeavyQueries implements AutoCloseable {
+    /**
+     * Expensive reads (a filter or sort no index answers, a deep page, a large scope) running at
+     * once, server-wide: half the cores, at least one, so the other half stays for logins, orders
+     * and cheap reads.
+     */
+    public static final int PERMITS_MAX = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    /** How long an expensive read waits for a free permit before it is answered 503 with Retry-After. */
+    public static final Duration PERMIT_WAIT = Duration.ofMillis(250);
+    /**
+     * How long one expensive read may run (in-memory scans check it as they go; a SQL statement is
+     * cancelled at it). Longer → 400 "The query is too costly".
+     */
+    public static final Duration DEADLINE = Duration.ofSeconds(2);
+    /**
+     * Rows one request may examine in memory (the options universe is generated, not stored: its
+     * scans are bounded by this count; SQL lists by the deadline). More → 400 "The query is too costly".
+     */
+    public static final int ROWS_MAX = 50_000;
 
     private final Semaphore permits;
     private final int permitsMax;
@@ -53,9 +69,9 @@ public final class HeavyQueries implements AutoCloseable {
         this.deadline = deadline;
     }
 
-    /** The server's: {@link Limits#HEAVY_QUERIES_MAX} permits, the named wait and deadline. */
+    /** The server's: {@link #PERMITS_MAX} permits, the named wait and deadline. */
     public static HeavyQueries defaults() {
-        return new HeavyQueries(Limits.HEAVY_QUERIES_MAX, Limits.HEAVY_QUERY_PERMIT_WAIT, Limits.HEAVY_QUERY_DEADLINE);
+        return new HeavyQueries(PERMITS_MAX, PERMIT_WAIT, DEADLINE);
     }
 
     public int permitsMax() {
@@ -142,8 +158,8 @@ public final class HeavyQueries implements AutoCloseable {
         public void examine(int rows) {
             long before = examined;
             examined += rows;
-            if (examined > Limits.HEAVY_QUERY_ROWS_MAX) {
-                throw tooCostly("it examines more than " + Limits.HEAVY_QUERY_ROWS_MAX + " rows");
+            if (examined > ROWS_MAX) {
+                throw tooCostly("it examines more than " + ROWS_MAX + " rows");
             }
             if ((before >>> 8) != (examined >>> 8)) {
                 check();

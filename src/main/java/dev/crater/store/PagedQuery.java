@@ -1,10 +1,6 @@
 package dev.crater.store;
 
 import dev.crater.common.Refusal;
-import dev.crater.http.Limits;
-import dev.crater.store.filter.Filter;
-import dev.crater.store.filter.FilterException;
-import dev.crater.store.filter.FilterSql;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +20,11 @@ import org.jdbi.v3.core.mapper.RowMapper;
  * @param <T> the resource a row becomes
  */
 public final class PagedQuery<T> {
+    /**
+     * Rows a SQL list may skip (pageNumber × pageSize) and still count as a cheap index read; deeper
+     * pages are heavy queries.
+     */
+    public static final long CHEAP_OFFSET_MAX = 10_000;
 
     /** A page of rows and the number of rows matching (-1 when the query does not count). */
     public record Page<T>(List<T> rows, int total) {
@@ -83,7 +84,7 @@ public final class PagedQuery<T> {
         String order = sortColumn(sort) + direction + ", id" + direction;
         long offset = (long) request.pageNumber() * request.pageSize();
         boolean cheap = request.filter().isEmpty() && (anySortIsCheap || sort == fields.getFirst())
-                && offset <= Limits.CHEAP_OFFSET_MAX;
+                && offset <= CHEAP_OFFSET_MAX;
         String c = condition;
         return cheap ? select(c, binds, order, request.pageSize(), offset, null)
                 : heavy.run(budget -> select(c, binds, order, request.pageSize(), offset, budget));

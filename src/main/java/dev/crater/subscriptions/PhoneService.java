@@ -2,11 +2,10 @@ package dev.crater.subscriptions;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.crater.auth.CodeDelivery;
-import dev.crater.auth.SecretBox;
-import dev.crater.auth.Secrets;
+import dev.crater.common.Refusal;
 import dev.crater.companies.Company;
-import dev.crater.http.ApiException;
-import dev.crater.http.Envelope;
+import dev.crater.crypto.SecretBox;
+import dev.crater.crypto.Secrets;
 import dev.crater.subscriptions.SubscriptionRoutes.Channel;
 import dev.crater.subscriptions.SubscriptionRoutes.SubscriptionModel;
 import dev.crater.subscriptions.SubscriptionRoutes.SubscriptionType;
@@ -69,7 +68,7 @@ public final class PhoneService {
 
     private void refuseWhileSmsIsTheSecondFactor(User user) {
         if (user.twoFactor() == User.TwoFactorMethod.SMS) {
-            throw Envelope.error(409, "PhoneUsedForTwoFactor",
+            throw Refusal.Coded.conflict("PhoneUsedForTwoFactor",
                     "This number receives your login codes; switch two-factor away from SMS first.");
         }
     }
@@ -81,18 +80,18 @@ public final class PhoneService {
     /**
      * Sends an SMS code to {@code phone} and returns the documented tuple with the verification id.
      *
-     * @throws ApiException 422 for a number not in E.164 form, 409 while SMS is the second factor,
+     * @throws Refusal 422 for a number not in E.164 form, 409 while SMS is the second factor,
      *     429 when codes were asked for too often, 503 when the SMS could not be sent
      */
     public PhoneTuple start(Company company, User user, String phone) {
         if (!UserService.isE164(phone)) {
-            throw ApiException.modelState("phoneNumber", "The phone number must be in international E.164 form, e.g. +13105550100.");
+            throw Refusal.invalid("phoneNumber", "The phone number must be in international E.164 form, e.g. +13105550100.");
         }
         refuseWhileSmsIsTheSecondFactor(user);
         String code = Secrets.newCode();
         switch (delivery.sendToPhone(company, user, phone, code)) {
-            case CodeDelivery.Result.Throttled t -> throw t.asApiException();
-            case CodeDelivery.Result.Failed f -> throw Envelope.error(503, "CodeNotSent", "The SMS could not be sent.");
+            case CodeDelivery.Result.Throttled t -> throw t.refusal();
+            case CodeDelivery.Result.Failed f -> throw Refusal.Coded.unavailable("CodeNotSent", "The SMS could not be sent.");
             case CodeDelivery.Result.Sent s -> {
             }
         }
@@ -118,7 +117,7 @@ public final class PhoneService {
     /**
      * Binds the number of verification {@code tokenId} when {@code code} is its SMS code.
      *
-     * @throws ApiException 409 for an unknown, expired, used or exhausted verification or a wrong code
+     * @throws Refusal 409 for an unknown, expired, used or exhausted verification or a wrong code
      */
     public PhoneNumberModel confirm(User user, long tokenId, String code) {
         refuseWhileSmsIsTheSecondFactor(user);
@@ -131,7 +130,7 @@ public final class PhoneService {
                 .findOne());
         if (p.isEmpty() || !p.get().state().equals("OPEN") || now >= p.get().expiresAtMs()
                 || p.get().failures() >= FAILURES_MAX) {
-            throw Envelope.error(409, "VerificationNotFound", "No pending phone verification with this id; request a new code.");
+            throw Refusal.Coded.conflict("VerificationNotFound", "No pending phone verification with this id; request a new code.");
         }
         if (code == null || !Secrets.equal(mac(tokenId, code.trim()), p.get().codeMac())) {
             jdbi.useHandle(h -> h.createUpdate("""
@@ -139,13 +138,13 @@ public final class PhoneService {
                                 state = CASE WHEN failures + 1 >= :max THEN 'DEAD' ELSE state END
                             WHERE id = :id""")
                     .bind("max", FAILURES_MAX).bind("id", tokenId).execute());
-            throw Envelope.error(409, "InvalidVerificationCode", "The verification code is incorrect.");
+            throw Refusal.Coded.conflict("InvalidVerificationCode", "The verification code is incorrect.");
         }
         int won = jdbi.withHandle(h -> h.createUpdate(
                         "UPDATE phone_verifications SET state = 'DONE' WHERE id = :id AND state = 'OPEN'")
                 .bind("id", tokenId).execute());
         if (won != 1) {
-            throw Envelope.error(409, "VerificationNotFound", "This verification was already used.");
+            throw Refusal.Coded.conflict("VerificationNotFound", "This verification was already used.");
         }
         users.setPhone(user.id(), p.get().phone(), User.PhoneState.Active);
         return new PhoneNumberModel(p.get().phone(), User.PhoneState.Active.name());
@@ -215,18 +214,18 @@ public final class PhoneService {
     /**
      * Sets one subscription's state: {@code Active} or {@code Suspended}.
      *
-     * @throws ApiException 422 for the {@code Disabled} channel or another state; 409 for text
+     * @throws Refusal 422 for the {@code Disabled} channel or another state; 409 for text
      *     messages turned on without a bound and verified phone number
      */
     public SubscriptionModel setSubscription(User user, Channel channel, SubscriptionType type, User.PhoneState state) {
         if (channel == Channel.Disabled) {
-            throw ApiException.modelState("model.Channel", "Channel must be one of Email, MobileText, MobilePush, WebPopupAlert.");
+            throw Refusal.invalid("model.Channel", "Channel must be one of Email, MobileText, MobilePush, WebPopupAlert.");
         }
         if (state != User.PhoneState.Active && state != User.PhoneState.Suspended) {
-            throw ApiException.modelState("model.State", "State can be set to Active or Suspended.");
+            throw Refusal.invalid("model.State", "State can be set to Active or Suspended.");
         }
         if (channel == Channel.MobileText && state == User.PhoneState.Active && !user.phoneActive()) {
-            throw Envelope.error(409, "PhoneNotBound", "Bind and verify a phone number before turning text messages on.");
+            throw Refusal.Coded.conflict("PhoneNotBound", "Bind and verify a phone number before turning text messages on.");
         }
         jdbi.useHandle(h -> h.createUpdate("""
                         INSERT INTO subscriptions (user_id, channel, subscription_type, state) VALUES (:u, :c, :t, :s)

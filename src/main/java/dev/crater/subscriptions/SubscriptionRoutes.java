@@ -1,9 +1,10 @@
 package dev.crater.subscriptions;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.crater.auth.ApiGuard;
+import dev.crater.access.ApiGuard;
 import dev.crater.http.ApiException;
 import dev.crater.http.HttpSupport;
+import dev.crater.http.PathIds;
 import dev.crater.users.User;
 import dev.crater.users.UserIds;
 import dev.crater.users.UserService;
@@ -11,7 +12,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The Subscriptions API (reference 01-authentication.md §6): phone binding, the list of
@@ -52,12 +52,9 @@ public final class SubscriptionRoutes implements HttpService {
     private final PhoneService phones;
     private final UserService users;
 
-    public SubscriptionRoutes(PhoneService phones, UserService users, Jdbi jdbi) {
+    public SubscriptionRoutes(PhoneService phones, UserService users) {
         this.phones = phones;
         this.users = users;
-        // The store is reached through PhoneService, which owns the subscriptions table; the
-        // parameter stays so the wiring in App does not change.
-        java.util.Objects.requireNonNull(jdbi, "jdbi");
     }
 
     @Override
@@ -83,14 +80,7 @@ public final class SubscriptionRoutes implements HttpService {
 
     private void confirmPhone(ServerRequest req, ServerResponse res) {
         User user = caller(req);
-        String raw = req.path().pathParameters().get("tokenId");
-        long tokenId;
-        try {
-            tokenId = Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            throw ApiException.modelState("tokenId", "The value '" + (raw.length() > 64 ? raw.substring(0, 64) : raw)
-                    + "' is not valid for Int32.");
-        }
+        long tokenId = PathIds.int32(req, "tokenId");
         String code = HttpSupport.query(req, "tokenValue")
                 .orElseThrow(() -> ApiException.modelState("tokenValue", "The tokenValue query parameter is required."));
         HttpSupport.json(res, 200, phones.confirm(user, tokenId, code));

@@ -1,7 +1,10 @@
 package dev.crater.users;
 
-import dev.crater.auth.Principal;
+import dev.crater.access.ApiGuard;
+import dev.crater.access.Principal;
 import dev.crater.http.ApiException;
+import dev.crater.http.PathIds;
+import io.helidon.webserver.http.ServerRequest;
 
 /** Resolves the {@code {userId}} path segment: {@code @me} or an Int32 id, which must be the caller's own. */
 public final class UserIds {
@@ -19,12 +22,7 @@ public final class UserIds {
         if (ME.equalsIgnoreCase(segment)) {
             return principal.userId();
         }
-        int id;
-        try {
-            id = Integer.parseInt(segment);
-        } catch (NumberFormatException e) {
-            throw ApiException.modelState("userId", "The value '" + abbreviate(segment) + "' is not valid for Int32.");
-        }
+        int id = PathIds.int32(segment, "userId");
         if (id != principal.userId()) {
             throw ApiException.denied();
         }
@@ -36,12 +34,8 @@ public final class UserIds {
      *
      * @throws ApiException as {@link #resolve}, or 401 when the user no longer exists
      */
-    public static User caller(io.helidon.webserver.http.ServerRequest req, UserService users) {
-        long id = resolve(req.path().pathParameters().get("userId"), dev.crater.auth.ApiGuard.principal(req));
+    public static User caller(ServerRequest req, UserService users) {
+        long id = resolve(req.path().pathParameters().get("userId"), ApiGuard.principal(req));
         return users.byId(id).orElseThrow(ApiException::denied);
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
     }
 }

@@ -1,8 +1,8 @@
 package dev.crater.users;
 
-import dev.crater.auth.PasswordHasher;
 import dev.crater.companies.CompanyPolicy;
 import dev.crater.companies.CompanyService;
+import dev.crater.crypto.PasswordHasher;
 import dev.crater.store.ReadCache;
 import java.time.InstantSource;
 import java.util.List;

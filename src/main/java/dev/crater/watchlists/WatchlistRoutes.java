@@ -1,6 +1,6 @@
 package dev.crater.watchlists;
 
-import dev.crater.auth.ApiGuard;
+import dev.crater.access.ApiGuard;
 import dev.crater.http.ApiException;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Paging;

@@ -2,7 +2,6 @@ package dev.crater.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -34,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Goal: every second-factor method and rule of the "second factors" work item — SMS codes through
  * an HTTP gateway, authenticator apps (TOTP), recovery codes, the resend throttle, switching
- * methods over the API, and phone binding through the documented Subscriptions API.
+ * methods over the API, and SMS as the factor once a phone is bound (the binding rules themselves:
+ * {@code subscriptions.SubscriptionsApiTest}).
  *
  * <p>Method: a real server with a real SMTP server (GreenMail) and a real local HTTP server that
  * records SMS requests; authenticator codes are computed by the test from the enrolled secret at
@@ -399,47 +399,6 @@ class SecondFactorsTest {
         // A stolen session cannot move the codes to another phone while SMS is the factor.
         assertThat(call("DELETE", "subscriptions/settings/phonenumber", token, null).body()).contains("PhoneUsedForTwoFactor");
         assertThat(call("PUT", "subscriptions/settings/phonenumber?phoneNumber=%2B15559999999", token, null).status()).isEqualTo(409);
-    }
-
-    @Test
-    void phoneBindingRules() {
-        User u = server.user(company, TestServer.username("rules"), null, User.TwoFactorMethod.NONE);
-        String token = finalToken(u);
-        Http.Response bad = call("PUT", "subscriptions/settings/phonenumber?phoneNumber=555-0100", token, null);
-        assertThat(bad.status()).isEqualTo(422);
-        assertThat(bad.body()).contains("phoneNumber").contains("E.164");
-        assertThat(call("PUT", "subscriptions/settings/phonenumber", token, null).status()).isEqualTo(422);
-        String phone = newPhone();
-        long id = call("PUT", "subscriptions/settings/phonenumber?phoneNumber=%2B" + phone.substring(1), token, null)
-                .json().get("m_Item2").asLong();
-        String code = sms.last(phone).code();
-        String wrong = code.equals("000000") ? "111111" : "000000";
-        for (int i = 0; i < 5; i++) {
-            call("PUT", "subscriptions/settings/phonenumber/token/" + id + "?tokenValue=" + wrong, token, null);
-        }
-        // Five wrong codes kill the verification: the right one no longer binds.
-        assertThat(call("PUT", "subscriptions/settings/phonenumber/token/" + id + "?tokenValue=" + code, token, null)
-                .body()).contains("VerificationNotFound");
-        assertThat(call("PUT", "subscriptions/settings/phonenumber/token/abc?tokenValue=1", token, null).status()).isEqualTo(422);
-        // Delete works when SMS is not the factor.
-        assertThat(call("DELETE", "subscriptions/settings/phonenumber", token, null).status()).isEqualTo(204);
-    }
-
-    @Test
-    void subscriptionsListEveryChannelAndType() {
-        String phone = newPhone();
-        User u = server.userWithPhone(company, TestServer.username("subs"), phone, User.TwoFactorMethod.NONE);
-        String token = finalToken(u);
-        Http.Response all = Http.get(api + "v1.0/users/" + u.id() + "/subscriptions", "Et-App-Key", company.appKey(),
-                "Authorization", "Bearer " + token);
-        assertThat(all.status()).isEqualTo(200);
-        JsonNode list = all.json();
-        assertThat(list).hasSize(24);
-        assertThat(list.get(0).toString()).isEqualTo("{\"Channel\":\"Email\",\"SubscriptionType\":\"OrderExecution\",\"State\":\"Active\"}");
-        Http.Response texts = call("GET", "subscriptions?channelType=MobileText", token, null);
-        assertThat(texts.json()).hasSize(6);
-        texts.json().forEach(n -> assertThat(n.get("State").asText()).isEqualTo("Active"));
-        assertThat(call("GET", "subscriptions?channelType=Fax", token, null).status()).isEqualTo(422);
     }
 
     @Test

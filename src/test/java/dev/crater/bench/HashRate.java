@@ -1,6 +1,6 @@
 package dev.crater.bench;
 
-import dev.crater.auth.PasswordHasher;
+import dev.crater.crypto.PasswordHasher;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crater.accounts.Account;
 import dev.crater.audit.AuditLog;
-import dev.crater.auth.Secrets;
 import dev.crater.companies.Company;
+import dev.crater.crypto.Secrets;
 import dev.crater.testing.Http;
 import dev.crater.testing.Postgres;
 import dev.crater.testing.SecretsLedger;

@@ -1,16 +1,15 @@
 package dev.crater.security;
 
-import dev.crater.common.Refusal;
-import dev.crater.http.HttpSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crater.accounts.Account;
+import dev.crater.common.Refusal;
 import dev.crater.companies.Company;
-import dev.crater.store.HeavyQueries;
-import dev.crater.http.Limits;
+import dev.crater.http.HttpSupport;
 import dev.crater.reference.Security;
+import dev.crater.store.HeavyQueries;
 import dev.crater.testing.Http;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
@@ -39,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
  * <ul>
  * <li>an options filter that names no scope an index answers (the issue's 60 {@code Description
  * contains} terms, or {@code Id > 0}) is refused with the documented 400 at once instead of testing
- * all ~1.5 million generated contracts; a scope larger than {@link Limits#HEAVY_QUERY_ROWS_MAX} is
+ * all ~1.5 million generated contracts; a scope larger than {@link HeavyQueries#ROWS_MAX} is
  * refused the same way; a scoped filter still answers;</li>
  * <li>while every heavy-query permit is held, filtered lists (options, orders, positions,
  * transactions) answer 503 with {@code Retry-After}, and cheap reads (the unfiltered first page of
@@ -85,8 +84,8 @@ class CostBoundsTest {
 
     @AfterEach
     void restoreBounds() {
-        server.services().heavyQueries.deadline(Limits.HEAVY_QUERY_DEADLINE);
-        server.services().heavyQueries.permitWait(Limits.HEAVY_QUERY_PERMIT_WAIT);
+        server.services().heavyQueries.deadline(HeavyQueries.DEADLINE);
+        server.services().heavyQueries.permitWait(HeavyQueries.PERMIT_WAIT);
     }
 
     Http.Response get(String path) {
@@ -146,7 +145,7 @@ class CostBoundsTest {
         }
         f.append(')');
         assertThat(n).isGreaterThan(100);
-        assertTooCostly(get(options(f.toString())), "at most " + Limits.HEAVY_QUERY_ROWS_MAX + " are examined");
+        assertTooCostly(get(options(f.toString())), "at most " + HeavyQueries.ROWS_MAX + " are examined");
     }
 
     @Test
@@ -244,7 +243,7 @@ class CostBoundsTest {
                 .isInstanceOfSatisfying(Refusal.class, e -> assertThat(HttpSupport.answer(e).status()).isEqualTo(400));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
         // The connection it ran on serves the next request normally.
-        heavy.deadline(Limits.HEAVY_QUERY_DEADLINE);
+        heavy.deadline(HeavyQueries.DEADLINE);
         for (int i = 0; i < 10; i++) {
             ok("accounts/" + accountId + "/transactions?pageNumber=0&pageSize=10&sortBy=Value&isDesc=false");
         }

@@ -10,7 +10,9 @@ import ch.qos.logback.core.AppenderBase;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.crater.auth.SecurityRoutes;
+import dev.crater.auth.PasswordResetRoutes;
+import dev.crater.auth.PasswordRoutes;
+import dev.crater.auth.TwoFactorRoutes;
 import dev.crater.companies.Company;
 import dev.crater.http.Json;
 import dev.crater.http.Limits;
@@ -19,8 +21,6 @@ import dev.crater.testing.Http;
 import dev.crater.testing.SecretsLedger;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
-import dev.crater.users.PasswordResetRoutes;
-import dev.crater.users.PasswordRoutes;
 import dev.crater.users.User;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -159,8 +159,8 @@ class FuzzTest {
     @Test
     @Order(1)
     void jsonReadFailsOnlyWithIOException() {
-        List<Class<?>> types = List.of(SecurityRoutes.ChangeRequest.class, SecurityRoutes.ProveRequest.class,
-                SecurityRoutes.ConfirmRequest.class, PasswordRoutes.ChangeBody.class, PasswordResetRoutes.ResetRequest.class,
+        List<Class<?>> types = List.of(TwoFactorRoutes.ChangeRequest.class, TwoFactorRoutes.ProveRequest.class,
+                TwoFactorRoutes.ConfirmRequest.class, PasswordRoutes.ChangeBody.class, PasswordResetRoutes.ResetRequest.class,
                 PasswordResetRoutes.CodeRequest.class, PasswordResetRoutes.ResetBody.class, JsonNode.class, Map.class,
                 Object.class);
         Run run = new Run("Json.read", 1, JSON_READ_FIXED_CASES, JSON_READ_BUDGET_MS);

@@ -2,9 +2,9 @@ package dev.crater.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crater.auth.PasswordHasher;
 import dev.crater.companies.Company;
 import dev.crater.companies.CompanyPolicy;
+import dev.crater.crypto.PasswordHasher;
 import dev.crater.testing.Http;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;

@@ -1,4 +1,4 @@
-package dev.crater.auth;
+package dev.crater.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.crater.auth;
+package dev.crater.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

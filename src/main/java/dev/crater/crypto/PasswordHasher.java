@@ -1,10 +1,10 @@
-package dev.crater.auth;
+package dev.crater.crypto;
 
+import dev.crater.common.Busy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import dev.crater.common.Busy;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;

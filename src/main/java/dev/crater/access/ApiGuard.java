@@ -1,4 +1,4 @@
-package dev.crater.auth;
+package dev.crater.access;
 
 import dev.crater.companies.Company;
 import dev.crater.companies.CompanyService;
@@ -10,6 +10,7 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs in front of every authenticated {@code /api/v1.0/*} route: a known {@code Et-App-Key}
@@ -21,19 +22,19 @@ public final class ApiGuard implements Handler {
     public static final HeaderName APP_KEY = HeaderNames.create("Et-App-Key");
 
     private final CompanyService companies;
-    private final SessionService sessions;
-    private final java.util.Set<TokenStore.Scope> scopes;
+    private final Authenticator sessions;
+    private final Set<Scope> scopes;
 
     /** A guard that admits full tokens only: the one in front of the whole API. */
-    public ApiGuard(CompanyService companies, SessionService sessions) {
-        this(companies, sessions, java.util.Set.of(TokenStore.Scope.FULL));
+    public ApiGuard(CompanyService companies, Authenticator sessions) {
+        this(companies, sessions, Set.of(Scope.FULL));
     }
 
     /** A guard that admits tokens of the given scopes (the PIN set-up calls admit PIN_SETUP too). */
-    public ApiGuard(CompanyService companies, SessionService sessions, java.util.Set<TokenStore.Scope> scopes) {
+    public ApiGuard(CompanyService companies, Authenticator sessions, Set<Scope> scopes) {
         this.companies = companies;
         this.sessions = sessions;
-        this.scopes = java.util.Set.copyOf(scopes);
+        this.scopes = Set.copyOf(scopes);
     }
 
     @Override
@@ -42,7 +43,7 @@ public final class ApiGuard implements Handler {
         if (company.isEmpty()) {
             throw ApiException.appKey();
         }
-        String bearer = SessionService.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+        String bearer = bearerToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         Principal principal = sessions.authenticate(bearer, company.get().id())
                 .filter(p -> scopes.contains(p.scope()))
                 .orElseThrow(ApiException::denied);
@@ -61,5 +62,17 @@ public final class ApiGuard implements Handler {
     public static Principal principal(ServerRequest req) {
         return req.context().get(Principal.class)
                 .orElseThrow(() -> new IllegalStateException("route reached without ApiGuard"));
+    }
+
+    /** Extracts the token from an {@code Authorization} header value: {@code Bearer <token>}, or a bare token. */
+    public static String bearerToken(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String v = authorization.trim();
+        if (v.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            v = v.substring(7).trim();
+        }
+        return v.isEmpty() ? null : v;
     }
 }

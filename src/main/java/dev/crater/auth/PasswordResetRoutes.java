@@ -1,8 +1,7 @@
-package dev.crater.users;
+package dev.crater.auth;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.crater.auth.ApiGuard;
-import dev.crater.auth.TokenResponse;
+import dev.crater.access.ApiGuard;
 import dev.crater.companies.Company;
 import dev.crater.companies.CompanyService;
 import dev.crater.http.ApiException;

@@ -1,8 +1,7 @@
-package dev.crater.store.filter;
+package dev.crater.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crater.store.Database;
 import dev.crater.testing.Postgres;
 import java.util.List;
 import org.jdbi.v3.core.Handle;

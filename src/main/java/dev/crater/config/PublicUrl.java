@@ -1,4 +1,4 @@
-package dev.crater.http;
+package dev.crater.config;
 
 import io.helidon.common.context.Context;
 import io.helidon.webserver.http.ServerRequest;

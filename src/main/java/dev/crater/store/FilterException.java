@@ -1,4 +1,4 @@
-package dev.crater.store.filter;
+package dev.crater.store;
 
 /** A filter that does not parse or does not fit the resource's fields; {@link #position()} is 0-based. */
 public final class FilterException extends RuntimeException {

@@ -1,5 +1,6 @@
 package dev.crater.auth;
 
+import dev.crater.access.ApiGuard;
 import dev.crater.companies.Company;
 import dev.crater.http.ApiException;
 import dev.crater.http.ClientInfo;
@@ -24,13 +25,13 @@ import io.helidon.webserver.http.ServerResponse;
  * POST …/security/two-factor/authenticator/confirm      {"Code":"123456"} → recovery codes
  * </pre>
  */
-public final class SecurityRoutes implements HttpService {
+public final class TwoFactorRoutes implements HttpService {
     private static final String BASE = "/users/{userId}/security/two-factor";
 
     private final TwoFactorService twoFactor;
     private final UserService users;
 
-    public SecurityRoutes(TwoFactorService twoFactor, UserService users) {
+    public TwoFactorRoutes(TwoFactorService twoFactor, UserService users) {
         this.twoFactor = twoFactor;
         this.users = users;
     }

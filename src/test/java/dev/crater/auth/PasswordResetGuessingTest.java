@@ -1,4 +1,4 @@
-package dev.crater.users;
+package dev.crater.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,7 @@ import dev.crater.testing.Http;
 import dev.crater.testing.Mailbox;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
+import dev.crater.users.User;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

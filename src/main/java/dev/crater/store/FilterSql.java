@@ -1,6 +1,5 @@
-package dev.crater.store.filter;
+package dev.crater.store;
 
-import dev.crater.store.Database;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.crater.store.filter;
+package dev.crater.store;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,28 +1,22 @@
-package dev.crater.users;
+package dev.crater.auth;
 
+import dev.crater.access.Scope;
 import dev.crater.audit.AuditLog;
-import dev.crater.auth.CodeThrottle;
-import dev.crater.auth.LoginGuard;
-import dev.crater.auth.PasswordHasher;
-import dev.crater.auth.SecretBox;
-import dev.crater.auth.Secrets;
-import dev.crater.auth.SessionService;
-import dev.crater.auth.Step;
-import dev.crater.auth.TokenStore;
-import dev.crater.companies.Company;
-import dev.crater.http.ApiError;
-import dev.crater.http.ApiException;
 import dev.crater.common.Busy;
+import dev.crater.common.Refusal;
+import dev.crater.companies.Company;
+import dev.crater.crypto.PasswordHasher;
+import dev.crater.crypto.SecretBox;
+import dev.crater.crypto.Secrets;
 import dev.crater.http.ClientInfo;
 import dev.crater.http.Dates;
-import dev.crater.http.Envelope;
 import dev.crater.notify.Mail;
 import dev.crater.notify.Mailer;
+import dev.crater.users.User;
+import dev.crater.users.UserService;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -84,8 +78,8 @@ public final class PasswordService {
         this.codeTtl = codeTtl;
     }
 
-    private static ApiException invalid(String field, String problem) {
-        return new ApiException(422, new ApiError.ModelState(ApiError.VALIDATION_FAILED, Map.of(field, List.of(problem))));
+    private static Refusal invalid(String field, String problem) {
+        return Refusal.invalid(field, problem);
     }
 
     /**
@@ -273,7 +267,7 @@ public final class PasswordService {
      * answers no sooner than {@link #RESET_REFUSAL_FLOOR} after the call arrived.
      *
      * @return the token text
-     * @throws ApiException 409 envelope {@code InvalidCode}
+     * @throws Refusal 409 envelope {@code InvalidCode}
      */
     public String redeemCode(Company company, String code, ClientInfo client) {
         long arrived = System.nanoTime();
@@ -289,7 +283,7 @@ public final class PasswordService {
                 Thread.currentThread().interrupt();
             }
         }
-        throw Envelope.error(409, "InvalidCode", "The code is incorrect or expired.");
+        throw Refusal.Coded.conflict("InvalidCode", "The code is incorrect or expired.");
     }
 
     private Optional<String> redeem(Company company, String text, ClientInfo client) {
@@ -333,7 +327,7 @@ public final class PasswordService {
         }
         String token = Secrets.newToken();
         tokens.insert(Secrets.sha256(token), user.get().id(), company.id(), now, now + codeTtl.toMillis(),
-                TokenStore.Scope.PASSWORD_CHANGE);
+                Scope.PASSWORD_CHANGE);
         return Optional.of(token);
     }
 
@@ -357,25 +351,25 @@ public final class PasswordService {
     public void reset(Company company, String token, String password, String confirm, ClientInfo client) {
         long now = clock.millis();
         Optional<TokenStore.StoredToken> t = token == null || token.length() > 256 ? Optional.empty()
-                : tokens.live(Secrets.sha256(token.trim()), TokenStore.Scope.PASSWORD_CHANGE, now)
+                : tokens.live(Secrets.sha256(token.trim()), Scope.PASSWORD_CHANGE, now)
                         .filter(st -> st.companyId() == company.id());
         if (t.isEmpty()) {
-            throw Envelope.error(409, "InvalidToken", "The token is invalid or expired.");
+            throw Refusal.Coded.conflict("InvalidToken", "The token is invalid or expired.");
         }
         User user = users.byId(t.get().userId()).filter(User::enabled)
-                .orElseThrow(() -> Envelope.error(409, "InvalidToken", "The token is invalid or expired."));
+                .orElseThrow(() -> Refusal.Coded.conflict("InvalidToken", "The token is invalid or expired."));
         if (t.get().id() <= user.tokensRevokedThroughId()) {
-            throw Envelope.error(409, "InvalidToken", "The token is invalid or expired.");
+            throw Refusal.Coded.conflict("InvalidToken", "The token is invalid or expired.");
         }
         if (password == null || !password.equals(confirm)) {
-            throw Envelope.error(409, "PasswordsDoNotMatch", "The password and its confirmation do not match.");
+            throw Refusal.Coded.conflict("PasswordsDoNotMatch", "The password and its confirmation do not match.");
         }
         String problem = users.passwordProblem(user, password);
         if (problem != null) {
-            throw Envelope.error(409, "PasswordRejected", problem);
+            throw Refusal.Coded.conflict("PasswordRejected", problem);
         }
         if (hasher.verify(password, user.passwordHash())) {
-            throw Envelope.error(409, "PasswordRejected", "The new password must differ from the current one.");
+            throw Refusal.Coded.conflict("PasswordRejected", "The new password must differ from the current one.");
         }
         users.setPassword(user.id(), password);
         sessions.revoke(t.get().tokenHash());

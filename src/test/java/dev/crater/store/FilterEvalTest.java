@@ -1,9 +1,8 @@
-package dev.crater.store.filter;
+package dev.crater.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.crater.store.Database;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;

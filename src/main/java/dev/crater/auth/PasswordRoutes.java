@@ -1,9 +1,11 @@
-package dev.crater.users;
+package dev.crater.auth;
 
-import dev.crater.auth.ApiGuard;
-import dev.crater.http.ApiException;
+import dev.crater.access.ApiGuard;
 import dev.crater.http.ClientInfo;
 import dev.crater.http.HttpSupport;
+import dev.crater.users.User;
+import dev.crater.users.UserIds;
+import dev.crater.users.UserService;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;

@@ -1,9 +1,8 @@
-package dev.crater.store.filter;
+package dev.crater.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.crater.store.Database;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;

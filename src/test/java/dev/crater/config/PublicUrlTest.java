@@ -1,4 +1,4 @@
-package dev.crater.http;
+package dev.crater.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crater.App;
 import dev.crater.Services;
 import dev.crater.companies.Company;
-import dev.crater.config.CraterConfig;
-import dev.crater.config.MarketConfig;
 import dev.crater.testing.RawHttp;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;

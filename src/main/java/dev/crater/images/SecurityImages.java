@@ -1,4 +1,4 @@
-package dev.crater.auth;
+package dev.crater.images;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
