@@ -168,7 +168,7 @@ public final class Services implements AutoCloseable {
         this.sandbox = new MarketSandbox(market, marketControl, audit);
         this.marketStatus = new MarketStatus(market);
         this.operatorKeys = new OperatorKeys(new OperatorKeyStore(database.jdbi()), audit, clock);
-        this.trading = new TradingService(new TradingStore(database), accounts.store(), market, TRADING_SHARDS);
+        this.trading = new TradingService(new TradingStore(database), accounts, market, TRADING_SHARDS);
         this.orders = new OrderService(trading, new OrderReads(database, market, heavyQueries), securities, options,
                 market);
         this.positions = new PositionService(new PositionStore(database, heavyQueries), trading, securities, options,

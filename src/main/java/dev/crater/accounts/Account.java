@@ -1,5 +1,6 @@
 package dev.crater.accounts;
 
+import dev.crater.common.MarginType;
 import java.math.BigDecimal;
 
 /**
@@ -17,11 +18,6 @@ public record Account(long id, long companyId, String clearingAccount, MarginTyp
         String currency, String clearingFirm, boolean enabled, BigDecimal perTradeCommission,
         BigDecimal perShareCommission, BigDecimal perContractCommission, String openingRequestId, String formData,
         long createdAtMs, long modifiedAtMs, long openedByUserId) {
-
-    /** The documented margin types ({@code UserAccountModel.MarginType}); the number is the ordinal. */
-    public enum MarginType {
-        Empty, Cash, Margin, DayTrader, MarginIra
-    }
 
     /** The documented access types; {@code Owner} appears in newer responses. */
     public enum AccessType {

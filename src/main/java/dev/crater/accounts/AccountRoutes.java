@@ -3,6 +3,7 @@ package dev.crater.accounts;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.crater.access.ApiGuard;
 import dev.crater.access.Principal;
+import dev.crater.common.MarginType;
 import dev.crater.http.ApiError;
 import dev.crater.http.ApiException;
 import dev.crater.http.Dates;
@@ -57,7 +58,7 @@ public final class AccountRoutes implements HttpService {
     @JsonPropertyOrder({"Id", "ClearingAccount", "AccessType", "MarginType", "OwnerType", "Enabled", "ClearingFirm",
             "IsAverageAccount", "Owners", "Alias"})
     public record UserAccountModel(long id, String clearingAccount, Account.AccessType accessType,
-            Account.MarginType marginType, String ownerType, boolean enabled, String clearingFirm,
+            MarginType marginType, String ownerType, boolean enabled, String clearingFirm,
             boolean isAverageAccount, List<UserModel> owners, String alias) {
     }
 

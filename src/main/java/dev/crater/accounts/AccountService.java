@@ -1,6 +1,7 @@
 package dev.crater.accounts;
 
 import dev.crater.access.Principal;
+import dev.crater.common.MarginType;
 import dev.crater.common.Refusal;
 import dev.crater.store.Monotonic;
 import dev.crater.store.ReadCache;
@@ -78,14 +79,20 @@ public final class AccountService {
         return store.byCompany(companyId);
     }
 
-    public AccountStore store() {
+    /** Operators' cash requests not applied yet, oldest first, at most {@code limit} (the trading shards apply them). */
+    public List<AccountStore.CashRequest> pendingCash(int limit) {
+        return store.pendingCash(limit);
+    }
+
+    /** The store, for this package's tests. */
+    AccountStore store() {
         return store;
     }
 
     /** Opens a paper account owned by {@code owner}; {@code cash} (if positive) is requested as a deposit. */
-    public Account open(User owner, Account.MarginType marginType, BigDecimal cash, BigDecimal perTrade,
+    public Account open(User owner, MarginType marginType, BigDecimal cash, BigDecimal perTrade,
             BigDecimal perShare, BigDecimal perContract) {
-        if (marginType == Account.MarginType.Empty) {
+        if (marginType == MarginType.Empty) {
             throw new IllegalArgumentException("an account needs a margin type: Cash, Margin, DayTrader or MarginIra");
         }
         if (cash.signum() < 0 || cash.compareTo(CASH_REQUEST_MAX) > 0 || cash.stripTrailingZeros().scale() > 2) {

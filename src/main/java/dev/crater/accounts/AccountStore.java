@@ -1,5 +1,6 @@
 package dev.crater.accounts;
 
+import dev.crater.common.MarginType;
 import dev.crater.store.Database;
 import java.math.BigDecimal;
 import java.util.List;
@@ -12,7 +13,7 @@ public final class AccountStore {
 
     private static final RowMapper<Account> ACCOUNT = (rs, ctx) -> new Account(rs.getLong("id"),
             rs.getLong("company_id"), rs.getString("clearing_account"),
-            Account.MarginType.valueOf(rs.getString("margin_type")), rs.getString("owner_type"),
+            MarginType.valueOf(rs.getString("margin_type")), rs.getString("owner_type"),
             rs.getString("currency"), rs.getString("clearing_firm"), rs.getBoolean("enabled"),
             decimal(rs.getString("per_trade_commission")), decimal(rs.getString("per_share_commission")),
             decimal(rs.getString("per_contract_commission")), rs.getString("opening_request_id"),
@@ -43,7 +44,7 @@ public final class AccountStore {
     }
 
     /** Inserts an account and its owner link in one transaction; the clearing number is the id. */
-    public Account insert(long companyId, Account.MarginType marginType, String currency, BigDecimal perTrade,
+    public Account insert(long companyId, MarginType marginType, String currency, BigDecimal perTrade,
             BigDecimal perShare, BigDecimal perContract, String openingRequestId, String formData, long ownerUserId,
             long nowMs) {
         return db.jdbi().inTransaction(h -> {

@@ -1,14 +1,14 @@
 package dev.crater.admin;
 
-import dev.crater.common.Refusal;
 import dev.crater.Services;
 import dev.crater.accounts.Account;
 import dev.crater.accounts.AccountLink;
 import dev.crater.audit.AuditLog;
+import dev.crater.common.MarginType;
+import dev.crater.common.Refusal;
 import dev.crater.companies.Company;
 import dev.crater.users.User;
 import java.math.BigDecimal;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,8 +55,8 @@ final class AccountCommands {
 
         @Override
         int run(Services s, User u) {
-            Account.MarginType type = java.util.Arrays.stream(Account.MarginType.values())
-                    .filter(m -> m != Account.MarginType.Empty && m.name().equalsIgnoreCase(marginType.trim()))
+            MarginType type = java.util.Arrays.stream(MarginType.values())
+                    .filter(m -> m != MarginType.Empty && m.name().equalsIgnoreCase(marginType.trim()))
                     .findFirst().orElseThrow(() -> new IllegalArgumentException(
                             "--margin-type is Cash, Margin, DayTrader or MarginIra"));
             Account a = s.accounts.open(u, type, money(cash, "--cash"), money(perTrade, "--per-trade"),

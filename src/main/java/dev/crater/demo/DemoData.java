@@ -1,8 +1,8 @@
 package dev.crater.demo;
 
 import dev.crater.Services;
-import dev.crater.accounts.Account;
 import dev.crater.auth.Totp;
+import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
@@ -53,7 +53,7 @@ public final class DemoData {
                 s.recoveryCodes.regenerate(created.id());
             }
             // Every demo user gets a funded paper margin account, as ETNA's demo does ($100,000).
-            s.accounts.open(created, Account.MarginType.Margin, DEMO_CASH, java.math.BigDecimal.ZERO,
+            s.accounts.open(created, MarginType.Margin, DEMO_CASH, java.math.BigDecimal.ZERO,
                     java.math.BigDecimal.ZERO, java.math.BigDecimal.ZERO);
         }
         return true;

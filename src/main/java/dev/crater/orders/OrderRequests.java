@@ -3,6 +3,7 @@ package dev.crater.orders;
 import dev.crater.common.Refusal;
 import dev.crater.market.Session;
 import dev.crater.orders.engine.Fixed;
+import dev.crater.orders.engine.OrderLimits;
 import dev.crater.orders.engine.OrderType;
 import dev.crater.orders.engine.Side;
 import dev.crater.orders.engine.TimeInForce;
@@ -28,11 +29,9 @@ import java.util.Set;
 public final class OrderRequests {
 
     /** Named limits. */
-    public static final int LEGS_MAX = 4;
     public static final int CLIENT_ID_CHARS_MAX = 64;
     public static final int COMMENT_CHARS_MAX = 500;
     public static final int EXECUTION_INSTRUCTIONS_MAX = 20;
-    public static final BigDecimal QUANTITY_MAX = new BigDecimal("10000000");
     public static final BigDecimal PRICE_MAX = new BigDecimal("1000000");
 
     private OrderRequests() {
@@ -245,13 +244,13 @@ public final class OrderRequests {
         }
     }
 
-    /** A positive quantity up to {@link #QUANTITY_MAX}. */
+    /** A positive quantity up to {@link OrderLimits#QUANTITY_MAX}. */
     static long quantity(BigDecimal q, String arg, String field) {
         if (q == null) {
             throw invalid(arg, field, field + " is required");
         }
-        if (q.signum() <= 0 || q.compareTo(QUANTITY_MAX) > 0 || q.stripTrailingZeros().scale() > Fixed.DECIMALS) {
-            throw invalid(arg, field, field + " must be greater than 0 and at most " + QUANTITY_MAX.toPlainString()
+        if (q.signum() <= 0 || q.compareTo(OrderLimits.QUANTITY_MAX) > 0 || q.stripTrailingZeros().scale() > Fixed.DECIMALS) {
+            throw invalid(arg, field, field + " must be greater than 0 and at most " + OrderLimits.QUANTITY_MAX.toPlainString()
                     + ".");
         }
         return Fixed.of(q);
@@ -315,8 +314,8 @@ public final class OrderRequests {
             OrderType type = spreadLeg && (r.type() == null || r.type().isBlank()) ? OrderType.Market
                     : OrderRequests.type(r.type(), arg);
             List<CreateOrderResource> legs = r.legs() == null ? List.of() : r.legs();
-            if (legs.size() > LEGS_MAX) {
-                throw OrderRequests.invalid(arg, "Legs", "At most " + LEGS_MAX + " legs.");
+            if (legs.size() > OrderLimits.LEGS_MAX) {
+                throw OrderRequests.invalid(arg, "Legs", "At most " + OrderLimits.LEGS_MAX + " legs.");
             }
             List<NormalOrder> normalLegs = new java.util.ArrayList<>();
             for (int i = 0; i < legs.size(); i++) {

@@ -12,6 +12,7 @@ import dev.crater.orders.engine.Command;
 import dev.crater.orders.engine.Event;
 import dev.crater.orders.engine.Fixed;
 import dev.crater.orders.engine.Instrument;
+import dev.crater.orders.engine.OrderLimits;
 import dev.crater.orders.engine.OrderSpec;
 import dev.crater.orders.engine.OrderType;
 import dev.crater.orders.engine.RejectCode;
@@ -325,8 +326,8 @@ public final class OrderService {
             b.expireAt(expire);
         }
         List<OrderRequests.CreateOrderResource> legs = r.legs() == null ? List.of() : r.legs();
-        if (legs.size() > OrderRequests.LEGS_MAX) {
-            throw OrderRequests.invalid(arg, "Legs", "At most " + OrderRequests.LEGS_MAX + " legs.");
+        if (legs.size() > OrderLimits.LEGS_MAX) {
+            throw OrderRequests.invalid(arg, "Legs", "At most " + OrderLimits.LEGS_MAX + " legs.");
         }
         if (depth > 1 && !legs.isEmpty()) {
             throw OrderRequests.invalid(arg, "Legs", "Legs cannot have legs.");

@@ -1,6 +1,6 @@
 package dev.crater.orders;
 
-import dev.crater.accounts.AccountStore;
+import dev.crater.accounts.AccountService;
 import dev.crater.common.Refusal;
 import dev.crater.market.Market;
 import dev.crater.market.PathModel;
@@ -44,7 +44,7 @@ public final class TradingService implements AutoCloseable {
     static final long CLOCK_PERIOD_MS = 1000;
 
     private final TradingStore store;
-    private final AccountStore accounts;
+    private final AccountService accounts;
     private final Market market;
     private final List<TradingShard> shards = new ArrayList<>();
     private final AtomicLong orderIds = new AtomicLong();
@@ -52,7 +52,7 @@ public final class TradingService implements AutoCloseable {
     private ScheduledExecutorService housekeeping;
     private volatile LocalDate settledDay;
 
-    public TradingService(TradingStore store, AccountStore accounts, Market market, int shardCount) {
+    public TradingService(TradingStore store, AccountService accounts, Market market, int shardCount) {
         if (shardCount < 1 || shardCount > 64) {
             throw new IllegalArgumentException("1..64 trading shards");
         }

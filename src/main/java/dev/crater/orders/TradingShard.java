@@ -1,7 +1,7 @@
 package dev.crater.orders;
 
 import dev.crater.accounts.Account;
-import dev.crater.accounts.AccountStore;
+import dev.crater.accounts.AccountService;
 import dev.crater.market.Market;
 import dev.crater.market.Quote;
 import dev.crater.market.QuoteSource;
@@ -11,7 +11,6 @@ import dev.crater.orders.engine.CommissionPlan;
 import dev.crater.orders.engine.Engine;
 import dev.crater.orders.engine.Event;
 import dev.crater.orders.engine.Fixed;
-import dev.crater.orders.engine.MarginType;
 import dev.crater.orders.engine.OrderSnapshot;
 import dev.crater.orders.engine.OrderSpec;
 import dev.crater.orders.engine.Snapshot;
@@ -90,7 +89,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
     private final TradingStore store;
     /** The shard's held connection and statements; used by the shard's thread only. */
     private final TradingWriter writer;
-    private final AccountStore accounts;
+    private final AccountService accounts;
     private final Market market;
     private final BlockingQueue<Work> inbox = new ArrayBlockingQueue<>(INBOX_MAX);
     private final AtomicLong droppedQuotes = new AtomicLong();
@@ -106,7 +105,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
     private volatile boolean running = true;
     private Thread thread;
 
-    TradingShard(int index, int count, TradingStore store, AccountStore accounts, Market market) {
+    TradingShard(int index, int count, TradingStore store, AccountService accounts, Market market) {
         this.index = index;
         this.count = count;
         this.store = store;
@@ -501,18 +500,9 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
         }
         Account acc = a.get();
         accountInfo.put(acc.id(), acc);
-        engine.apply(new Command.OpenAccount(market.nowMs(), acc.id(), marginType(acc.marginType()),
+        engine.apply(new Command.OpenAccount(market.nowMs(), acc.id(), acc.marginType().traded(),
                 new CommissionPlan(Fixed.of(acc.perTradeCommission()), Fixed.of(acc.perShareCommission()),
                         Fixed.of(acc.perContractCommission()))), events);
-    }
-
-    static MarginType marginType(Account.MarginType m) {
-        return switch (m) {
-            case Cash, Empty -> MarginType.Cash;
-            case Margin -> MarginType.Margin;
-            case DayTrader -> MarginType.DayTrader;
-            case MarginIra -> MarginType.MarginIra;
-        };
     }
 
     /** Before a Place, the current quotes of its securities, so risk sees the market and a marketable order trades at once. */
@@ -554,7 +544,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
         long pending = engine.pendingCash(accountId);
         List<Snapshot.PendingSettlement> unsettled = pending == 0 ? List.of()
                 : List.of(new Snapshot.PendingSettlement(engine.nowMs(), pending));
-        return new Snapshot.AccountState(accountId, marginType(acc.marginType()),
+        return new Snapshot.AccountState(accountId, acc.marginType().traded(),
                 new CommissionPlan(Fixed.of(acc.perTradeCommission()), Fixed.of(acc.perShareCommission()),
                         Fixed.of(acc.perContractCommission())),
                 cash, settled, engine.reserved(accountId), cash, unsettled, acc.createdAtMs());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crater.Main;
+import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
 import dev.crater.testing.Http;
 import dev.crater.testing.StoreKind;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
 import dev.crater.testing.Http;
 import dev.crater.testing.StoreKind;
@@ -111,10 +112,10 @@ abstract class AccountsApiContract {
     }
 
     Account open(Actor owner) {
-        return open(owner, Account.MarginType.Margin);
+        return open(owner, MarginType.Margin);
     }
 
-    Account open(Actor owner, Account.MarginType type) {
+    Account open(Actor owner, MarginType type) {
         return server.services().accounts.open(owner.user(), type, new BigDecimal("1000"), BigDecimal.ZERO,
                 BigDecimal.ZERO, BigDecimal.ZERO);
     }
@@ -266,8 +267,8 @@ abstract class AccountsApiContract {
         Actor owner = actor();
         Actor friend = actor();
         Account first = open(owner);
-        Account cash = open(owner, Account.MarginType.Cash);
-        Account friends = open(friend, Account.MarginType.DayTrader);
+        Account cash = open(owner, MarginType.Cash);
+        Account friends = open(friend, MarginType.DayTrader);
         link(friends, friend, owner, "ReadOnly");
 
         List<JsonNode> list = items(ok(get("users/@me/accounts", owner)));
@@ -635,7 +636,7 @@ abstract class AccountsApiContract {
         assertThat(ok(get("accounts/" + acc.id() + "/details/", owner))).isEqualTo(d);
         assertThat(ok(Http.get(server.api() + "v1/accounts/" + acc.id() + "/details", owner.headers()))).isEqualTo(d);
 
-        Account cash = open(owner, Account.MarginType.DayTrader);
+        Account cash = open(owner, MarginType.DayTrader);
         JsonNode dt = json(ok(get("accounts/" + cash.id() + "/details", owner)).get("FormDataReference").asText());
         assertThat(dt.get("marginType").asText()).isEqualTo("DayTrader");
         assertThat(ok(get("accounts/" + cash.id() + "/details", owner)).get("Id").asText())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
 import dev.crater.config.CraterConfig;
 import dev.crater.demo.DemoData;
@@ -58,7 +59,7 @@ class DemoAccountsTest {
             assertThat(mine).as(name).hasSize(1);
             Account a = mine.get(0).account();
             assertThat(mine.get(0).link().accessType()).as(name).isEqualTo(Account.AccessType.Owner);
-            assertThat(a.marginType()).as(name).isEqualTo(Account.MarginType.Margin);
+            assertThat(a.marginType()).as(name).isEqualTo(MarginType.Margin);
             assertThat(a.companyId()).isEqualTo(demo.id());
             assertThat(a.clearingFirm()).isEqualTo("PaperTrading");
             assertThat(a.enabled()).isTrue();

@@ -1,5 +1,6 @@
 package dev.crater.bench;
 
+import dev.crater.common.MarginType;
 import dev.crater.market.Session;
 import dev.crater.orders.engine.Command;
 import dev.crater.orders.engine.CommissionPlan;
@@ -7,7 +8,6 @@ import dev.crater.orders.engine.Engine;
 import dev.crater.orders.engine.Event;
 import dev.crater.orders.engine.Fixed;
 import dev.crater.orders.engine.Instrument;
-import dev.crater.orders.engine.MarginType;
 import dev.crater.orders.engine.OrderSpec;
 import dev.crater.orders.engine.OrderType;
 import dev.crater.orders.engine.Side;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crater.accounts.Account;
 import dev.crater.audit.AuditLog;
+import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
 import dev.crater.crypto.Secrets;
 import dev.crater.market.TradingCalendar;
@@ -79,11 +80,11 @@ class OperatorApiTest {
         trader = server.user(company, TestServer.username("trader"), null, User.TwoFactorMethod.NONE);
         User stranger = server.user(other, TestServer.username("stranger"), null, User.TwoFactorMethod.NONE);
         BigDecimal cash = new BigDecimal("100000");
-        tradingAccount = server.services().accounts.open(trader, Account.MarginType.Margin, cash, BigDecimal.ZERO,
+        tradingAccount = server.services().accounts.open(trader, MarginType.Margin, cash, BigDecimal.ZERO,
                 BigDecimal.ZERO, BigDecimal.ZERO);
-        fundedAccount = server.services().accounts.open(trader, Account.MarginType.Cash, cash, BigDecimal.ZERO,
+        fundedAccount = server.services().accounts.open(trader, MarginType.Cash, cash, BigDecimal.ZERO,
                 BigDecimal.ZERO, BigDecimal.ZERO);
-        otherAccount = server.services().accounts.open(stranger, Account.MarginType.Cash, cash, BigDecimal.ZERO,
+        otherAccount = server.services().accounts.open(stranger, MarginType.Cash, cash, BigDecimal.ZERO,
                 BigDecimal.ZERO, BigDecimal.ZERO);
 
         Cli created = cli("admin", "company", "operator-key", "create", "--company", company.name(), "--name", "ci-bot");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crater.accounts.Account;
 import dev.crater.audit.AuditLog;
+import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
 import dev.crater.crypto.Secrets;
 import dev.crater.testing.Http;
@@ -78,7 +79,7 @@ class OperatorKeysPostgresTest {
         assertThat(cleared.json().get("EventsRemoved").asInt()).isEqualTo(1);
 
         User u = server.user(company, TestServer.username("pg-trader"), null, User.TwoFactorMethod.NONE);
-        Account a = server.services().accounts.open(u, Account.MarginType.Cash, BigDecimal.ZERO, BigDecimal.ZERO,
+        Account a = server.services().accounts.open(u, MarginType.Cash, BigDecimal.ZERO, BigDecimal.ZERO,
                 BigDecimal.ZERO, BigDecimal.ZERO);
         Http.Response funded = op("POST", "accounts/fund", "{\"AccountId\":" + a.id() + ",\"Amount\":\"12.34\"}", key);
         assertThat(funded.status()).as(funded.body()).isEqualTo(202);

@@ -7,6 +7,7 @@ import static dev.crater.orders.OrdersHarness.market;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crater.common.MarginType;
 import dev.crater.market.Quote;
 import dev.crater.market.Session;
 import dev.crater.market.TradingCalendar;
@@ -15,12 +16,10 @@ import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
-import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +68,7 @@ class OrderSessionsTest {
         monday = d;
         set(monday, "07:55");
         h = new OrdersHarness(server);
-        h.prefund(Map.of(OrdersHarness.MARGIN, 8, OrdersHarness.plain(dev.crater.accounts.Account.MarginType.Cash), 1));
+        h.prefund(Map.of(OrdersHarness.MARGIN, 8, OrdersHarness.plain(MarginType.Cash), 1));
         weekTrader = h.trader();
     }
 
@@ -156,7 +155,7 @@ class OrderSessionsTest {
         assertThat(gtd.get("Status").asText()).isEqualTo("New");
 
         // A cash account sells what it bought: the proceeds are unsettled until the next trading day.
-        cashTrader = h.trader(OrdersHarness.plain(dev.crater.accounts.Account.MarginType.Cash));
+        cashTrader = h.trader(OrdersHarness.plain(MarginType.Cash));
         cashTrader.place(market("KO", "Buy", 100));
         JsonNode sold = cashTrader.place(market("KO", "Sell", 100));
         assertThat(sold.get("Status").asText()).isEqualTo("Filled");

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crater.accounts.Account;
+import dev.crater.common.MarginType;
 import dev.crater.market.Quote;
 import dev.crater.orders.OrdersHarness.Trader;
 import dev.crater.testing.Http;
@@ -83,8 +84,8 @@ abstract class OrdersApiContract {
         server.clock.set(WEDNESDAY_11AM_NEW_YORK);
         h = new OrdersHarness(server);
         h.prefund(Map.of(OrdersHarness.MARGIN, 48, OrdersHarness.COMMISSIONS, 5,
-                OrdersHarness.plain(Account.MarginType.Cash), 2, OrdersHarness.plain(Account.MarginType.MarginIra), 2,
-                OrdersHarness.plain(Account.MarginType.DayTrader), 1));
+                OrdersHarness.plain(MarginType.Cash), 2, OrdersHarness.plain(MarginType.MarginIra), 2,
+                OrdersHarness.plain(MarginType.DayTrader), 1));
     }
 
     @AfterAll
@@ -887,12 +888,12 @@ abstract class OrdersApiContract {
 
     @Test
     void cashAccountsCannotSellShortMarginAccountsCan() {
-        Trader cash = h.trader(OrdersHarness.plain(Account.MarginType.Cash));
+        Trader cash = h.trader(OrdersHarness.plain(MarginType.Cash));
         assertRefusalShape(cash.refused(market("AAPL", "SellShort", 5), "CashAccountCannotShort"),
                 "CashAccountCannotShort");
         assertThat(cash.verify(market("AAPL", "SellShort", 5)).get("ErrorDescription").asText())
                 .isEqualTo("CashAccountCannotShort");
-        Trader ira = h.trader(OrdersHarness.plain(Account.MarginType.MarginIra));
+        Trader ira = h.trader(OrdersHarness.plain(MarginType.MarginIra));
         ira.refused(market("AAPL", "SellShort", 5), "ShortSaleNotAllowed");
         Trader margin = h.trader();
         Quote q = h.quote("AAPL");
@@ -909,7 +910,7 @@ abstract class OrdersApiContract {
 
     @Test
     void cashAccountSaleProceedsAreUnsettledAndCannotBeSpentTheSameDay() {
-        Trader t = h.trader(OrdersHarness.plain(Account.MarginType.Cash));
+        Trader t = h.trader(OrdersHarness.plain(MarginType.Cash));
         JsonNode buy = t.place(market("AAPL", "Buy", 100));
         JsonNode sell = t.place(market("AAPL", "Sell", 100));
         BigDecimal proceeds = dec(sell.get("AveragePrice")).multiply(new BigDecimal("100"));
@@ -929,9 +930,9 @@ abstract class OrdersApiContract {
     @Test
     void buyingPowerPerMarginType() {
         BigDecimal hundred = new BigDecimal("100"); // far below AAPL: limit orders rest, reserved at their limit
-        Map<Account.MarginType, Integer> maxShares = Map.of(Account.MarginType.Cash, 1000, Account.MarginType.Margin,
-                2000, Account.MarginType.DayTrader, 4000, Account.MarginType.MarginIra, 1000);
-        for (Map.Entry<Account.MarginType, Integer> e : maxShares.entrySet()) {
+        Map<MarginType, Integer> maxShares = Map.of(MarginType.Cash, 1000, MarginType.Margin,
+                2000, MarginType.DayTrader, 4000, MarginType.MarginIra, 1000);
+        for (Map.Entry<MarginType, Integer> e : maxShares.entrySet()) {
             Trader t = h.trader(OrdersHarness.plain(e.getKey()));
             String over = limit("AAPL", "Buy", e.getValue() + 1, hundred);
             assertThat(t.verify(over).get("ErrorDescription").asText()).as(e.getKey().name())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crater.accounts.Account;
+import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
 import dev.crater.testing.Http;
 import dev.crater.testing.StoreKind;
@@ -35,7 +36,7 @@ class OrdersFlowTest {
         Company c = server.company();
         String username = TestServer.username("trader");
         User u = server.user(c, username, null, User.TwoFactorMethod.NONE);
-        Account a = server.services().accounts.open(u, Account.MarginType.Margin, new BigDecimal("100000"),
+        Account a = server.services().accounts.open(u, MarginType.Margin, new BigDecimal("100000"),
                 BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
         accountId = a.id();
         headers = new String[] {"Et-App-Key", c.appKey(), "Authorization", "Bearer " + server.login(c, username),

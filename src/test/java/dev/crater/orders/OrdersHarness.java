@@ -6,13 +6,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crater.accounts.Account;
+import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
 import dev.crater.market.Market;
 import dev.crater.market.MarketEvent;
 import dev.crater.market.Quote;
 import dev.crater.reference.Security;
-import dev.crater.testing.Http;
 import dev.crater.testing.CliRun;
+import dev.crater.testing.Http;
 import dev.crater.testing.TestServer;
 import dev.crater.users.User;
 import java.math.BigDecimal;
@@ -179,14 +180,14 @@ final class OrdersHarness {
     }
 
     /** What kind of account a test wants: margin type and commission plan, $100,000 deposited. */
-    record Spec(Account.MarginType type, BigDecimal perTrade, BigDecimal perShare, BigDecimal perContract) {
+    record Spec(MarginType type, BigDecimal perTrade, BigDecimal perShare, BigDecimal perContract) {
     }
 
-    static final Spec MARGIN = new Spec(Account.MarginType.Margin, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
-    static final Spec COMMISSIONS = new Spec(Account.MarginType.Margin, new BigDecimal("1"), new BigDecimal("0.01"),
+    static final Spec MARGIN = new Spec(MarginType.Margin, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+    static final Spec COMMISSIONS = new Spec(MarginType.Margin, new BigDecimal("1"), new BigDecimal("0.01"),
             new BigDecimal("0.65"));
 
-    static Spec plain(Account.MarginType type) {
+    static Spec plain(MarginType type) {
         return new Spec(type, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
     }
 
@@ -245,7 +246,7 @@ final class OrdersHarness {
     Trader stranger() {
         String name = TestServer.username("str");
         User u = server.user(company, name, null, User.TwoFactorMethod.NONE);
-        Account a = server.services().accounts.open(u, Account.MarginType.Margin, BigDecimal.ZERO, BigDecimal.ZERO,
+        Account a = server.services().accounts.open(u, MarginType.Margin, BigDecimal.ZERO, BigDecimal.ZERO,
                 BigDecimal.ZERO, BigDecimal.ZERO);
         return new Trader(this, u, server.login(company, name), a.id());
     }

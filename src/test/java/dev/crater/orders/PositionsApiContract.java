@@ -12,7 +12,7 @@ import static dev.crater.orders.OrdersHarness.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.crater.accounts.Account;
+import dev.crater.common.MarginType;
 import dev.crater.market.Quote;
 import dev.crater.orders.OrdersHarness.Trader;
 import dev.crater.testing.Http;
@@ -84,7 +84,7 @@ abstract class PositionsApiContract {
         server.clock.set(OrdersApiContract.WEDNESDAY_11AM_NEW_YORK);
         h = new OrdersHarness(server);
         h.prefund(Map.of(OrdersHarness.MARGIN, 14, OrdersHarness.COMMISSIONS, 6,
-                OrdersHarness.plain(Account.MarginType.DayTrader), 1, OrdersHarness.plain(Account.MarginType.Cash), 1));
+                OrdersHarness.plain(MarginType.DayTrader), 1, OrdersHarness.plain(MarginType.Cash), 1));
     }
 
     @AfterAll
@@ -417,7 +417,7 @@ abstract class PositionsApiContract {
 
     @Test
     void cashInTheBalanceMapIsExactlyTheLedgerSumWithSubCentCommissions() {
-        Trader t = h.trader(new OrdersHarness.Spec(Account.MarginType.Margin, new BigDecimal("1.005"),
+        Trader t = h.trader(new OrdersHarness.Spec(MarginType.Margin, new BigDecimal("1.005"),
                 new BigDecimal("0.005"), new BigDecimal("0.65")));
         t.place(market("AAPL", "Buy", 205));
         t.place(market("MSFT", "Buy", 3));
@@ -433,10 +433,10 @@ abstract class PositionsApiContract {
 
     @Test
     void buyingPowerFiguresPerMarginType() {
-        JsonNode dayTrader = h.trader(OrdersHarness.plain(Account.MarginType.DayTrader)).info();
+        JsonNode dayTrader = h.trader(OrdersHarness.plain(MarginType.DayTrader)).info();
         assertThat(dec(dayTrader.get("stockBuyingPower"))).isEqualByComparingTo("400000");
         assertThat(dec(dayTrader.get("dayTradingBuyingPower"))).as("4 × excess").isEqualByComparingTo("400000");
-        JsonNode cash = h.trader(OrdersHarness.plain(Account.MarginType.Cash)).info();
+        JsonNode cash = h.trader(OrdersHarness.plain(MarginType.Cash)).info();
         assertThat(dec(cash.get("stockBuyingPower"))).isEqualByComparingTo("100000");
         assertThat(dec(cash.get("optionBuyingPower"))).isEqualByComparingTo("100000");
     }

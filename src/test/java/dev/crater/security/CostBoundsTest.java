@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crater.accounts.Account;
+import dev.crater.common.MarginType;
 import dev.crater.common.Refusal;
 import dev.crater.companies.Company;
 import dev.crater.http.HttpSupport;
@@ -70,7 +71,7 @@ class CostBoundsTest {
         String name = TestServer.username("cost");
         user = server.user(company, name, null, User.TwoFactorMethod.NONE);
         token = server.login(company, name);
-        Account a = server.services().accounts.open(user, Account.MarginType.Margin, BigDecimal.ZERO, BigDecimal.ZERO,
+        Account a = server.services().accounts.open(user, MarginType.Margin, BigDecimal.ZERO, BigDecimal.ZERO,
                 BigDecimal.ZERO, BigDecimal.ZERO);
         accountId = a.id();
     }

@@ -1,8 +1,8 @@
 package dev.crater.orders.engine;
 
-import static dev.crater.orders.engine.Engine.MAX_QUANTITY;
 import static dev.crater.orders.engine.Fixed.NONE;
 import static dev.crater.orders.engine.Order.INDEX_NONE;
+import static dev.crater.orders.engine.OrderLimits.QUANTITY_MAX_UNITS;
 
 /**
  * Cancel and Replace commands of the {@link Engine}.
@@ -61,7 +61,7 @@ final class CancelReplace {
             return;
         }
         long q = r.quantity() == NONE ? o.quantity : r.quantity();
-        Account a = o.account;
+        AccountBook a = o.account;
         // Tentatively apply on an unindexed order; restore on failure.
         long oq = o.quantity, ol = o.limit, os = o.stop, ota = o.trailAmount, otl = o.trailLimitOffset, oe = o.expireAt;
         long orp = o.reservePrice;
@@ -147,7 +147,7 @@ final class CancelReplace {
         }
         long tick = o.instrument.tickSize();
         long q = r.quantity() == NONE ? o.quantity : r.quantity();
-        if (q <= o.executed || !Fixed.isWhole(q) || q > MAX_QUANTITY) {
+        if (q <= o.executed || !Fixed.isWhole(q) || q > QUANTITY_MAX_UNITS) {
             return RejectCode.QuantityInvalid;
         }
         if (r.limitPrice() != NONE) {

@@ -37,12 +37,12 @@ final class Commands {
             lifecycle.reject(c.accountId(), c.accountId(), RejectCode.DuplicateAccount, null);
             return;
         }
-        state.accounts.put(c.accountId(), new Account(c.accountId(), c.marginType(), c.commissions(), state.t));
+        state.accounts.put(c.accountId(), new AccountBook(c.accountId(), c.marginType(), c.commissions(), state.t));
         state.out.add(new Event.AccountOpened(state.t, c.accountId(), c.marginType(), c.commissions()));
     }
 
     void onDeposit(Command.Deposit d) {
-        Account a = state.accounts.get(d.accountId());
+        AccountBook a = state.accounts.get(d.accountId());
         if (a == null) {
             lifecycle.reject(d.accountId(), d.requestId(), RejectCode.AccountNotFound, null);
             return;
@@ -66,15 +66,15 @@ final class Commands {
      * Cash accounts: settled − reservations; margin accounts: min(cash, margin excess) − reservations, never below 0
      * (a withdrawal never takes what held positions and open orders need, see {@link Risk#marginExcess}).
      */
-    private long withdrawable(Account a) {
+    private long withdrawable(AccountBook a) {
         long w = a.cashAccount() ? a.settled - a.reserved : Math.min(a.cash, risk.marginExcess(a)) - a.reserved;
         return Math.max(0, Fixed.floorTo(w, Fixed.CENT));
     }
 
     void onSettle(Command.Settle s) {
-        List<Account> list = state.accounts.values();
+        List<AccountBook> list = state.accounts.values();
         list.sort(Comparator.comparingLong(x -> x.id));
-        for (Account a : list) {
+        for (AccountBook a : list) {
             long moved = 0;
             while (!a.pending.isEmpty() && a.pending.peekFirst().tradeTimeMs() < s.tradesBeforeMs()) {
                 moved += a.pending.pollFirst().amount();

@@ -25,7 +25,7 @@ final class Conditionals {
         this.risk = risk;
     }
 
-    OrderEntry.Prepared prepareConditional(OrderEntry.Prepared r, Command.Place p, Account a, OrderSpec s) {
+    OrderEntry.Prepared prepareConditional(OrderEntry.Prepared r, Command.Place p, AccountBook a, OrderSpec s) {
         OrderType k = s.type();
         int n = s.legs().size();
         if (((k == OrderType.OneCancelOther || k == OrderType.OneTriggerOther) && n != 2)
@@ -70,7 +70,7 @@ final class Conditionals {
     }
 
     /** The root of a conditional group of {@code n} legs, New, legs not built yet. */
-    private static Order conditionalRoot(Command.Place p, Account a, OrderSpec s, int n) {
+    private static Order conditionalRoot(Command.Place p, AccountBook a, OrderSpec s, int n) {
         OrderType k = s.type();
         Order root = new Order();
         root.id = s.orderId();
@@ -90,7 +90,7 @@ final class Conditionals {
     }
 
     /** Builds leg {@code i} into {@code root.legs[i]} and checks it; fails {@code r} (and returns it), null when fine. */
-    private OrderEntry.Prepared prepareConditionalLeg(OrderEntry.Prepared r, Command.Place p, Account a, OrderSpec s,
+    private OrderEntry.Prepared prepareConditionalLeg(OrderEntry.Prepared r, Command.Place p, AccountBook a, OrderSpec s,
             Order root, int i) {
         OrderSpec ls = s.legs().get(i);
         if (ls.type() == null || ls.type().conditional() || !ls.legs().isEmpty()) {
@@ -152,7 +152,7 @@ final class Conditionals {
 
     /** Activates a Suspended dependent leg: re-check, reserve, emit Triggered(Activated), index, try. */
     private void activate(Order dep) {
-        Account a = dep.account;
+        AccountBook a = dep.account;
         RejectCode c = orderEntry.initPricing(dep);
         if (c == null) {
             c = OrderEntry.checkPosition(dep, a, dep.quantity);

@@ -1,5 +1,6 @@
 package dev.crater.orders.engine;
 
+import dev.crater.common.MarginType;
 import dev.crater.market.Session;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -128,8 +129,6 @@ import java.util.List;
  * {@link #restore} runs it and refuses an unsound snapshot.
  */
 public final class Engine {
-    /** Largest order quantity: 10^9 shares/contracts. */
-    public static final long MAX_QUANTITY = Fixed.units(1_000_000_000L);
 
     // The state is shared by one object per concern (see each class); the concerns call each other (a fill may
     // complete a conditional leg, which activates the next one, which may fill at once), so they are created over
@@ -218,31 +217,31 @@ public final class Engine {
 
     /** Cash (Σ ledger), or 0 for an unknown account. */
     public long cash(long accountId) {
-        Account a = state.accounts.get(accountId);
+        AccountBook a = state.accounts.get(accountId);
         return a == null ? 0 : a.cash;
     }
 
     /** Settled cash (cash accounts; equals cash for margin accounts). */
     public long settledCash(long accountId) {
-        Account a = state.accounts.get(accountId);
+        AccountBook a = state.accounts.get(accountId);
         return a == null ? 0 : a.settled;
     }
 
     /** Buying power held by open orders. */
     public long reserved(long accountId) {
-        Account a = state.accounts.get(accountId);
+        AccountBook a = state.accounts.get(accountId);
         return a == null ? 0 : a.reserved;
     }
 
     /** Unsettled sale proceeds (cash accounts). */
     public long pendingCash(long accountId) {
-        Account a = state.accounts.get(accountId);
+        AccountBook a = state.accounts.get(accountId);
         return a == null ? 0 : a.pendingTotal();
     }
 
     /** Balance figures, or null for an unknown account. O(positions). */
     public Balances balances(long accountId) {
-        Account a = state.accounts.get(accountId);
+        AccountBook a = state.accounts.get(accountId);
         if (a == null) {
             return null;
         }
@@ -275,7 +274,7 @@ public final class Engine {
         long free = a.cashAccount() ? a.settled - a.reserved : Math.min(equity - init - pending, excess) - a.reserved;
         long base = Math.max(0, free);
         long stockBp = a.cashAccount() ? base : base * a.marginType.multiplier();
-        long dtBp = a.marginType == MarginType.DayTrader ? base * 4 : stockBp;
+        long dtBp = a.marginType == MarginType.DayTrader ? base * MarginType.DayTrader.multiplier() : stockBp;
         int count = 0;
         for (Order o : a.open.values()) {
             if (o.parentId == -1) {
@@ -288,7 +287,7 @@ public final class Engine {
 
     /** Positions of an account (including flat ones until the next Settle), by security id. */
     public List<PositionSnapshot> positions(long accountId) {
-        Account a = state.accounts.get(accountId);
+        AccountBook a = state.accounts.get(accountId);
         if (a == null) {
             return List.of();
         }
@@ -302,14 +301,14 @@ public final class Engine {
 
     /** One position, or null. */
     public PositionSnapshot position(long accountId, int securityId) {
-        Account a = state.accounts.get(accountId);
+        AccountBook a = state.accounts.get(accountId);
         Position p = a == null ? null : a.positions.get(securityId);
         return p == null ? null : p.snapshot();
     }
 
     /** Live orders of an account (roots, legs, singles), by id. */
     public List<OrderSnapshot> openOrders(long accountId) {
-        Account a = state.accounts.get(accountId);
+        AccountBook a = state.accounts.get(accountId);
         if (a == null) {
             return List.of();
         }

@@ -11,7 +11,7 @@ import java.util.TreeSet;
  * being applied (its time and event buffer). Plain fields, no behaviour beyond creating books on first use.
  */
 final class EngineState {
-    final LongMap<Account> accounts = new LongMap<>(64);
+    final LongMap<AccountBook> accounts = new LongMap<>(64);
     final LongMap<Order> orders = new LongMap<>(1024);
     final LongMap<SecBook> books = new LongMap<>(256);
     final TreeSet<Order> gtd = new TreeSet<>(Order.BY_EXPIRY);

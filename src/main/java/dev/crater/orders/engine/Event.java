@@ -1,5 +1,6 @@
 package dev.crater.orders.engine;
 
+import dev.crater.common.MarginType;
 import java.util.List;
 
 /**

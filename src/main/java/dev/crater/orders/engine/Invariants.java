@@ -37,7 +37,7 @@ final class Invariants {
      */
     List<String> checkInvariants() {
         List<String> errs = new ArrayList<>();
-        for (Account a : state.accounts.values()) {
+        for (AccountBook a : state.accounts.values()) {
             checkAccount(a, errs);
         }
         int gtdLive = 0;
@@ -52,7 +52,7 @@ final class Invariants {
     }
 
     /** Cash, settlement, reservations and positions of one account. */
-    private void checkAccount(Account a, List<String> errs) {
+    private void checkAccount(AccountBook a, List<String> errs) {
         String id = "account " + a.id + ": ";
         if (a.ledgerSum != a.cash) {
             errs.add(id + "ledger sum " + a.ledgerSum + " != cash " + a.cash);
@@ -88,7 +88,7 @@ final class Invariants {
         checkPositions(a, id, errs);
     }
 
-    private static void checkPositions(Account a, String id, List<String> errs) {
+    private static void checkPositions(AccountBook a, String id, List<String> errs) {
         for (Position p : a.positions.values()) {
             String pid = id + "position " + p.securityId + ": ";
             if (p.quantity != p.fillQuantitySum) {

@@ -259,7 +259,7 @@ final class Matching {
             return;
         }
         long qty = Math.min(leaves, size);
-        Account a = o.account;
+        AccountBook a = o.account;
         Position p = a.positions.get(o.securityId);
         long pos = p == null ? 0 : p.quantity;
         String cancelWhy = null;
@@ -313,7 +313,7 @@ final class Matching {
      * Whether a closing fill of {@code units} at {@code px} in cash account {@code a} costs more in commissions than
      * it brings in and the account's settled cash (less the other orders' reservations) cannot pay the difference.
      */
-    private static boolean commissionExceedsSettled(Order o, Account a, long px, long units) {
+    private static boolean commissionExceedsSettled(Order o, AccountBook a, long px, long units) {
         long avail = a.settled - (a.reserved - o.reserved);
         long fees = (o.perTradeCharged ? 0 : o.perTrade) + Risk.unitFee(o.perUnit, o.executed / SCALE, units);
         long value = Risk.principal(px, units, o.instrument.contractSize());
@@ -322,7 +322,7 @@ final class Matching {
 
     /** Books one execution: position, ledger, cash, order state, events, then group rules. */
     void fill(Order o, long px, long qty, boolean chargePerTrade) {
-        Account a = o.account;
+        AccountBook a = o.account;
         Position p = a.positions.get(o.securityId);
         if (p == null) {
             p = new Position(a.id, o.securityId, o.symbol, o.instrument, state.t);
@@ -384,7 +384,7 @@ final class Matching {
         }
     }
 
-    private void addPending(Account a, long amount) {
+    private void addPending(AccountBook a, long amount) {
         Snapshot.PendingSettlement last = a.pending.peekLast();
         if (last != null && last.tradeTimeMs() == state.now) {
             a.pending.pollLast();
@@ -398,7 +398,7 @@ final class Matching {
         return o.executed == 0 ? 0 : Fixed.mulDiv(o.executedValue, SCALE, o.executed);
     }
 
-    LedgerEntry post(Account a, int securityId, long orderId, TxType type, long value, long quantity,
+    LedgerEntry post(AccountBook a, int securityId, long orderId, TxType type, long value, long quantity,
             long leaves, Fee fee, boolean dayTrade, String description) {
         a.ledgerSum = Math.addExact(a.ledgerSum, value);
         return new LedgerEntry(state.nextLedgerId++, a.id, securityId, orderId, state.t, type, value, quantity, leaves, fee,

@@ -62,7 +62,7 @@ final class Order {
 
     int where;
     TrailBook.Group trailingGroup;
-    Account account;
+    AccountBook account;
     SecBook book;
     Order root;
     Order[] legs;

@@ -1,12 +1,13 @@
 package dev.crater.orders.engine;
 
-import static dev.crater.orders.engine.Engine.MAX_QUANTITY;
 import static dev.crater.orders.engine.Fixed.NONE;
+import static dev.crater.orders.engine.OrderLimits.QUANTITY_MAX_UNITS;
 import static dev.crater.orders.engine.Sessions.BIT_CLOSED;
 import static dev.crater.orders.engine.Sessions.BIT_POST;
 import static dev.crater.orders.engine.Sessions.BIT_PRE;
 import static dev.crater.orders.engine.Sessions.BIT_REG;
 
+import dev.crater.common.MarginType;
 import dev.crater.market.Session;
 
 /**
@@ -38,7 +39,7 @@ final class OrderEntry {
     static final class Prepared {
         RejectCode code;
         String text;
-        Account account;
+        AccountBook account;
         Order root;
         long requirement;
 
@@ -67,7 +68,7 @@ final class OrderEntry {
 
     Prepared prepare(Command.Place p) {
         Prepared r = new Prepared();
-        Account a = state.accounts.get(p.accountId());
+        AccountBook a = state.accounts.get(p.accountId());
         if (a == null) {
             return r.fail(RejectCode.AccountNotFound, null);
         }
@@ -106,7 +107,7 @@ final class OrderEntry {
         return r;
     }
 
-    Order build(OrderSpec s, Account a, long userId, boolean reduceOnly, OrderKind kind) {
+    Order build(OrderSpec s, AccountBook a, long userId, boolean reduceOnly, OrderKind kind) {
         Order o = new Order();
         o.id = s.orderId();
         o.kind = kind;
@@ -179,7 +180,7 @@ final class OrderEntry {
         if (o.instrument.contractSize() <= 0 || o.instrument.tickSize() < 0) {
             return RejectCode.OrderInvalid;
         }
-        if (o.quantity <= 0 || !Fixed.isWhole(o.quantity) || o.quantity > MAX_QUANTITY) {
+        if (o.quantity <= 0 || !Fixed.isWhole(o.quantity) || o.quantity > QUANTITY_MAX_UNITS) {
             return RejectCode.QuantityInvalid;
         }
         RejectCode c = checkPrices(o);
@@ -323,7 +324,7 @@ final class OrderEntry {
     }
 
     /** Position-direction, short-sale and reduce-only rules for {@code qty} (the order's open quantity). */
-    static RejectCode checkPosition(Order o, Account a, long qty) {
+    static RejectCode checkPosition(Order o, AccountBook a, long qty) {
         Position p = a.positions.get(o.securityId);
         long pos = p == null ? 0 : p.quantity;
         if (o.reduceOnly && o.opens()) {

@@ -2,6 +2,8 @@ package dev.crater.orders.engine;
 
 import static dev.crater.orders.engine.Fixed.SCALE;
 
+import dev.crater.common.MarginType;
+
 /**
  * Risk and buying power of the {@link Engine}: reservations, initial and maintenance requirements, margin excess,
  * principal and commissions in cents, and what an opening fill takes.
@@ -37,7 +39,7 @@ final class Risk {
         if (leaves <= 0) {
             return 0;
         }
-        Account a = o.account;
+        AccountBook a = o.account;
         switch (o.kind) {
             case Single -> {
                 if (!o.opens()) {
@@ -68,7 +70,7 @@ final class Risk {
     }
 
     /** Initial requirement of opening {@code value}: see the {@link Engine} class comment. */
-    private static long initial(Account a, Instrument inst, Side side, long value) {
+    private static long initial(AccountBook a, Instrument inst, Side side, long value) {
         if (a.marginType == MarginType.Cash) {
             return value;
         }
@@ -84,7 +86,7 @@ final class Risk {
     }
 
     /** Amount an opening order may still reserve. */
-    long available(Account a) {
+    long available(AccountBook a) {
         return a.cashAccount() ? a.settled - a.reserved : marginExcess(a) - a.reserved;
     }
 
@@ -112,7 +114,7 @@ final class Risk {
      * commissions in a cash account, the initial requirement plus commissions in a margin account.
      */
     long openingNeed(Order o, long px, long units, long restUnits) {
-        Account a = o.account;
+        AccountBook a = o.account;
         int cs = o.instrument.contractSize();
         long done = o.executed / SCALE;
         long fees = (o.perTradeCharged ? 0 : o.perTrade) + unitFee(o.perUnit, done, units)
@@ -130,7 +132,7 @@ final class Risk {
      * of the new units at the security's mark, plus what the account pays over that mark (a buy at the ask above the
      * last price, a short sale at the bid below it; a better price counts in the account's favour).
      */
-    private long marginTake(Account a, Order o, long px, long units) {
+    private long marginTake(AccountBook a, Order o, long px, long units) {
         SecBook b = o.book;
         long mark = b != null && b.hasQuote && b.last > 0 ? b.last : px;
         int cs = o.instrument.contractSize();
@@ -142,7 +144,7 @@ final class Risk {
 
     /** The most of {@code units} that {@code avail} pays for at {@code px} (the remainder not counted). */
     long affordableUnits(Order o, long px, long units, long avail) {
-        Account a = o.account;
+        AccountBook a = o.account;
         long fixed = o.perTradeCharged ? 0 : o.perTrade;
         long each = Math.multiplyExact(px, o.instrument.contractSize());
         long unitCost = (a.cashAccount() ? each : initial(a, o.instrument, o.side, each)) + o.perUnit;
@@ -159,7 +161,7 @@ final class Risk {
      * accounts). Credits from sell legs are not counted.
      */
     long spreadNeed(Order r, long spreads) {
-        Account a = r.account;
+        AccountBook a = r.account;
         long need = r.perTradeCharged ? 0 : r.perTrade;
         for (Order leg : r.legs) {
             long units = Math.multiplyExact(spreads, leg.ratio / SCALE);
@@ -205,7 +207,7 @@ final class Risk {
      * exactly what its fill then takes, and splitting, bursts and fills at a later price cannot add leverage.
      * Allocation-free; O(positions of the account).
      */
-    long marginExcess(Account a) {
+    long marginExcess(AccountBook a) {
         long equity = a.cash;
         long maint = 0;
         long init = 0;
@@ -224,7 +226,7 @@ final class Risk {
     }
 
     /** Initial requirement of holding a position worth {@code mv}: {@link #initial} of opening it now. */
-    static long heldRequirement(Account a, Position p, long mv) {
+    static long heldRequirement(AccountBook a, Position p, long mv) {
         return initial(a, p.instrument, p.quantity > 0 ? Side.Buy : Side.SellShort, Math.abs(mv));
     }
 }

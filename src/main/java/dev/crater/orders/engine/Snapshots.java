@@ -25,11 +25,11 @@ final class Snapshots {
 
     /** Exports the whole state as plain records in canonical order. */
     Snapshot snapshot() {
-        List<Account> accs = state.accounts.values();
+        List<AccountBook> accs = state.accounts.values();
         accs.sort(Comparator.comparingLong(a -> a.id));
         List<Snapshot.AccountState> as = new ArrayList<>(accs.size());
         List<PositionSnapshot> ps = new ArrayList<>();
-        for (Account a : accs) {
+        for (AccountBook a : accs) {
             as.add(new Snapshot.AccountState(a.id, a.marginType, a.plan, a.cash, a.settled, a.reserved, a.ledgerSum,
                     List.copyOf(a.pending), a.createdMs));
             List<Position> pl = a.positions.values();
@@ -100,7 +100,7 @@ final class Snapshots {
 
     private void restoreAccounts(Snapshot s) {
         for (Snapshot.AccountState as : s.accounts()) {
-            Account a = new Account(as.accountId(), as.marginType(), as.commissions(), as.createdMs());
+            AccountBook a = new AccountBook(as.accountId(), as.marginType(), as.commissions(), as.createdMs());
             a.cash = as.cash();
             a.settled = as.settledCash();
             a.reserved = as.reserved();
@@ -112,7 +112,7 @@ final class Snapshots {
 
     private void restorePositions(Snapshot s) {
         for (PositionSnapshot ps : s.positions()) {
-            Account a = state.accounts.get(ps.accountId());
+            AccountBook a = state.accounts.get(ps.accountId());
             if (a == null) {
                 throw new IllegalStateException("position of unknown account " + ps.accountId());
             }
@@ -127,7 +127,7 @@ final class Snapshots {
         List<Order> all = new ArrayList<>(s.orders().size());
         for (OrderSnapshot os : s.orders()) {
             Order o = Order.from(os);
-            Account a = state.accounts.get(o.accountId);
+            AccountBook a = state.accounts.get(o.accountId);
             if (a == null) {
                 throw new IllegalStateException("order " + o.id + " of unknown account " + o.accountId);
             }

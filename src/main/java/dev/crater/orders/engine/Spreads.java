@@ -1,8 +1,8 @@
 package dev.crater.orders.engine;
 
-import static dev.crater.orders.engine.Engine.MAX_QUANTITY;
 import static dev.crater.orders.engine.Fixed.NONE;
 import static dev.crater.orders.engine.Fixed.SCALE;
+import static dev.crater.orders.engine.OrderLimits.QUANTITY_MAX_UNITS;
 import static dev.crater.orders.engine.Sessions.BIT_REG;
 
 import dev.crater.market.Session;
@@ -13,7 +13,6 @@ import java.util.List;
  * at once.
  */
 final class Spreads {
-    private static final int MAX_SPREAD_LEGS = 4;
 
     private final EngineState state;
     private Lifecycle lifecycle;
@@ -33,12 +32,12 @@ final class Spreads {
         this.risk = risk;
     }
 
-    OrderEntry.Prepared prepareSpread(OrderEntry.Prepared r, Command.Place p, Account a, OrderSpec s) {
+    OrderEntry.Prepared prepareSpread(OrderEntry.Prepared r, Command.Place p, AccountBook a, OrderSpec s) {
         int n = s.legs().size();
-        if (n < 2 || n > MAX_SPREAD_LEGS) {
-            return r.fail(RejectCode.LegsInvalid, "A spread needs 2 to " + MAX_SPREAD_LEGS + " legs.");
+        if (n < 2 || n > OrderLimits.LEGS_MAX) {
+            return r.fail(RejectCode.LegsInvalid, "A spread needs 2 to " + OrderLimits.LEGS_MAX + " legs.");
         }
-        if (s.quantity() <= 0 || !Fixed.isWhole(s.quantity()) || s.quantity() > MAX_QUANTITY) {
+        if (s.quantity() <= 0 || !Fixed.isWhole(s.quantity()) || s.quantity() > QUANTITY_MAX_UNITS) {
             return r.fail(RejectCode.QuantityInvalid, null);
         }
         if (s.tif() == null || s.tif() == TimeInForce.AtTheOpening) {
@@ -65,7 +64,7 @@ final class Spreads {
     }
 
     /** The root of a spread, New, as the spec describes it. */
-    private static Order spreadRoot(Command.Place p, Account a, OrderSpec s) {
+    private static Order spreadRoot(Command.Place p, AccountBook a, OrderSpec s) {
         Order root = new Order();
         root.id = s.orderId();
         root.kind = OrderKind.SpreadRoot;
@@ -109,7 +108,7 @@ final class Spreads {
      * Checks leg {@code i} of a spread of {@code spreads} (whole spreads), builds it into {@code root.legs[i]} and
      * checks its quote and position. Fails {@code r} (and returns it) when the leg does not fit; null when fine.
      */
-    private OrderEntry.Prepared prepareSpreadLeg(OrderEntry.Prepared r, Command.Place p, Account a, OrderSpec s,
+    private OrderEntry.Prepared prepareSpreadLeg(OrderEntry.Prepared r, Command.Place p, AccountBook a, OrderSpec s,
             Order root, int i, long spreads) {
         OrderSpec ls = s.legs().get(i);
         if (!ls.legs().isEmpty() || ls.instrument() == null || !ls.instrument().isOption() || ls.side() == null) {
@@ -130,7 +129,7 @@ final class Spreads {
             return r.fail(RejectCode.SecurityNotTradable, null);
         }
         long q = ls.quantity();
-        if (q <= 0 || !Fixed.isWhole(q) || q > MAX_QUANTITY || (q / SCALE) % spreads != 0) {
+        if (q <= 0 || !Fixed.isWhole(q) || q > QUANTITY_MAX_UNITS || (q / SCALE) % spreads != 0) {
             return r.fail(RejectCode.QuantityInvalid, "Leg quantity must be a whole multiple of the spread quantity.");
         }
         Order leg = spreadLeg(p, a, s, ls, root, i, spreads);
@@ -149,7 +148,7 @@ final class Spreads {
     }
 
     /** Leg {@code i} of a spread: a Market order on the leg's option, New, its ratio per spread. */
-    private Order spreadLeg(Command.Place p, Account a, OrderSpec s, OrderSpec ls, Order root, int i, long spreads) {
+    private Order spreadLeg(Command.Place p, AccountBook a, OrderSpec s, OrderSpec ls, Order root, int i, long spreads) {
         long q = ls.quantity();
         Order leg = new Order();
         leg.id = ls.orderId();
@@ -195,7 +194,7 @@ final class Spreads {
         if (r.status != OrderStatus.New && r.status != OrderStatus.PartiallyFilled) {
             return;
         }
-        Account a = r.account;
+        AccountBook a = r.account;
         long leavesN = r.leaves() / SCALE;
         long n = leavesN;
         long net = 0;
@@ -278,7 +277,7 @@ final class Spreads {
      * {@code cancelWhy}.
      */
     private void fillSpreads(Order r, long n, long net, String cancelWhy) {
-        Account a = r.account;
+        AccountBook a = r.account;
         long feeTrade = r.perTradeCharged ? 0 : r.perTrade;
         r.perTradeCharged = true;
         long[] prices = new long[r.legs.length];

@@ -8,6 +8,7 @@ import static dev.crater.orders.engine.Harness.market;
 import static dev.crater.orders.engine.Harness.of;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crater.common.MarginType;
 import dev.crater.market.Session;
 import dev.crater.market.SessionKey;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.crater.orders.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crater.common.MarginType;
 import dev.crater.market.Session;
 import java.util.ArrayList;
 import java.util.HashMap;

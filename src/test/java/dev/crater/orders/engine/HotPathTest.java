@@ -5,6 +5,7 @@ import static dev.crater.orders.engine.Harness.m;
 import static dev.crater.orders.engine.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crater.common.MarginType;
 import dev.crater.market.Session;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;

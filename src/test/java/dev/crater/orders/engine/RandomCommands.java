@@ -1,5 +1,6 @@
 package dev.crater.orders.engine;
 
+import dev.crater.common.MarginType;
 import dev.crater.market.Session;
 import java.util.ArrayList;
 import java.util.List;

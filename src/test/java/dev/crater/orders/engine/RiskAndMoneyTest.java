@@ -12,6 +12,7 @@ import static dev.crater.orders.engine.Harness.rejected;
 import static dev.crater.orders.engine.Harness.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crater.common.MarginType;
 import dev.crater.market.Session;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,9 +1,10 @@
 package dev.crater.orders.engine;
 
+import dev.crater.common.MarginType;
 import java.util.ArrayDeque;
 
 /** Mutable engine-internal account: cash, settled cash, reservations, unsettled proceeds, positions, open orders. */
-final class Account {
+final class AccountBook {
     final long id;
     final MarginType marginType;
     final CommissionPlan plan;
@@ -16,7 +17,7 @@ final class Account {
     final LongMap<Position> positions = new LongMap<>(8);
     final LongMap<Order> open = new LongMap<>(8);
 
-    Account(long id, MarginType marginType, CommissionPlan plan, long createdMs) {
+    AccountBook(long id, MarginType marginType, CommissionPlan plan, long createdMs) {
         this.id = id;
         this.marginType = marginType;
         this.plan = plan;
