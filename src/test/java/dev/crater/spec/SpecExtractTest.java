@@ -1,0 +1,47 @@
+package dev.crater.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The committed extract ({@code src/test/resources/spec/trading-api.facts.json}) is exactly what
+ * {@link SpecExtract} makes of the vendor's spec, where the spec is at hand ({@code ../shared}); a fresh
+ * clone without it skips, with the reason. {@code spec/extract.sh} runs {@link #write} to remake it.
+ */
+class SpecExtractTest {
+    static final Path SPEC = Path.of("..", SpecExtract.SOURCE);
+    static final Path EXTRACT = Path.of("src/test/resources/spec/trading-api.facts.json");
+
+    static String committed() throws IOException {
+        try (InputStream in = SpecExtractTest.class.getResourceAsStream("/spec/trading-api.facts.json")) {
+            assertThat(in).as("the extract on the test class path").isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void theCommittedExtractIsTheSpecs() throws IOException {
+        Assumptions.assumeTrue(Files.isRegularFile(SPEC), "the vendor spec is not at " + SPEC.toAbsolutePath());
+        assertThat(committed()).as("rerun spec/extract.sh: the spec changed").isEqualTo(SpecExtract.extract(SPEC));
+    }
+
+    @Test
+    void theExtractHoldsNoProse() throws IOException {
+        String text = committed();
+        assertThat(text).contains("\"operationId\"").doesNotContain("\"summary\"").doesNotContain("\"example\"");
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "crater.spec.write", matches = "true")
+    void write() throws IOException {
+        Files.writeString(EXTRACT, SpecExtract.extract(SPEC));
+    }
+}
