@@ -52,7 +52,9 @@ public final class AuthRoutes implements HttpService {
     public void routing(HttpRules rules) {
         rules.post("/token[/]", this::token)
                 .delete("/token[/]", this::logout)
-                .any("/token[/]", AuthRoutes::methodNotAllowed);
+                .any("/token[/]", (req, res) -> methodNotAllowed(req, res, "POST, DELETE"))
+                .post("/logout[/]", this::logout)
+                .any("/logout[/]", (req, res) -> methodNotAllowed(req, res, "POST"));
     }
 
     private void token(ServerRequest req, ServerResponse res) {
@@ -90,8 +92,9 @@ public final class AuthRoutes implements HttpService {
     }
 
     /**
-     * {@code DELETE /api/token} (not in the ETNA docs): revokes the bearer token presented, of any
-     * scope. 204 when it was live; 401 otherwise.
+     * {@code DELETE /api/token} (not in the ETNA docs) and the vendor spec's {@code POST /api/logout}
+     * (operation {@code Logout}): revokes the bearer token presented, of any scope. 204 when it was
+     * live; 401 otherwise; 403 without a known app key.
      */
     private void logout(ServerRequest req, ServerResponse res) {
         Company company = HttpSupport.header(req, ApiGuard.APP_KEY).flatMap(companies::byAppKey)
@@ -103,8 +106,8 @@ public final class AuthRoutes implements HttpService {
         res.status(204).send();
     }
 
-    private static void methodNotAllowed(ServerRequest req, ServerResponse res) {
-        res.header(HeaderNames.ALLOW, "POST, DELETE");
+    private static void methodNotAllowed(ServerRequest req, ServerResponse res, String allowed) {
+        res.header(HeaderNames.ALLOW, allowed);
         HttpSupport.json(res, 405, new ApiError.Message(
                 "The requested resource does not support http method '" + req.prologue().method().text() + "'."));
     }

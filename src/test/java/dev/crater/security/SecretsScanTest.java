@@ -78,7 +78,7 @@ import org.slf4j.LoggerFactory;
  * by the start-up banner, in the README), so they are not looked for at all: the demo PIN "1234" is
  * also an ordinary number in any database with more than 1,233 rows (an order id, an engine state),
  * and plaintext storage of PINs is caught by the random 8-digit PIN this class sets itself. Codes are matched as whole words (not inside a longer run of letters and
- * digits), so that a 6-digit code does not match the middle of a timestamp; so are strict secrets
+ * digits, hyphens between them joining the run: a GUID, a date), so that a 6-digit code does not match the middle of a timestamp; so are strict secrets
  * shorter than 8 characters (a 4-character one turns up inside hex hashes by chance). Codes shorter
  * than 7 digits are not looked for in INTEGER cells or JSON documents at all (ids and counts reach
  * them).
@@ -650,9 +650,17 @@ class SecretsScanTest {
             return true;
         }
 
-        /** Not preceded or followed by an ASCII letter or digit (the region's edges count as boundaries). */
+        /**
+         * Not part of a longer run of ASCII letters and digits, where a hyphen between two of them joins
+         * the run (a GUID's groups, a date): a 4-digit PIN is not "found" as one group of a random GUID
+         * (the region's edges count as boundaries).
+         */
         private static boolean isWord(byte[] hay, int start, int end, int from, int to) {
-            return (start == from || !isAlnum(hay[start - 1])) && (end == to || !isAlnum(hay[end]));
+            boolean joinedBefore = start > from && (isAlnum(hay[start - 1])
+                    || hay[start - 1] == '-' && start - 1 > from && isAlnum(hay[start - 2]));
+            boolean joinedAfter = end < to && (isAlnum(hay[end])
+                    || hay[end] == '-' && end + 1 < to && isAlnum(hay[end + 1]));
+            return !joinedBefore && !joinedAfter;
         }
 
         private static boolean isAlnum(byte b) {

@@ -468,6 +468,23 @@ class SecureDefaultsTest {
     }
 
     @Test
+    void theSpecsSignOutRevokesThePresentedTokenToo() {
+        User u = user("signout");
+        String token = server.login(company, u.username());
+        String other = server.login(company, u.username());
+        Http.Response out = send("POST", "logout", token, null);
+        assertThat(out.status()).isEqualTo(204);
+        assertThat(info(token).body()).isEqualTo(DENIED);
+        assertThat(info(other).status()).isEqualTo(200);
+        assertThat(send("POST", "logout/", token, null).status()).as("already revoked").isEqualTo(401);
+        assertThat(Http.send("POST", api + "logout", null, "Authorization", "Bearer " + other).status()).isEqualTo(403);
+        Http.Response get = send("GET", "logout", other, null);
+        assertThat(get.status()).isEqualTo(405);
+        assertThat(get.header("Allow")).isEqualTo("POST");
+        assertThat(info(other).status()).as("a refused method revokes nothing").isEqualTo(200);
+    }
+
+    @Test
     void disablingAUserRevokesAllItsTokensAtOnce() {
         User u = user("disable");
         String token = server.login(company, u.username());
