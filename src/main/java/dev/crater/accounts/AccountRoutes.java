@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Trading-account endpoints of reference 03-accounts.md §1: a user's accounts, an account's users
- * (list, add by id or login, remove), the caller's alias, and the opening record. Balances,
+ * (list, add by id or login, remove), the caller's alias (set, delete), the caller's selected account
+ * (listed first) and the opening record. Balances,
  * history and transactions come with the trading engine.
  */
 public final class AccountRoutes implements HttpService {
@@ -40,6 +41,8 @@ public final class AccountRoutes implements HttpService {
                 .delete("/accounts/{accountId}/users/{userId}[/]", this::removeUser)
                 .put("/accounts/{accountId}/username/{username}[/]", this::addUserByLogin)
                 .put("/accounts/{accountId}/alias/{alias}[/]", this::alias)
+                .delete("/accounts/{accountId}/alias[/]", this::deleteAlias)
+                .put("/accounts/{accountId}/select[/]", this::select)
                 .get("/accounts/{accountId}/details[/]", this::details);
     }
 
@@ -96,11 +99,15 @@ public final class AccountRoutes implements HttpService {
         long userId = UserIds.resolve(param(req, "userId"), principal(req));
         List<UserAccountModel> out = new ArrayList<>();
         for (AccountService.AccountAccess a : accounts.accountsOf(userId)) {
-            Account acc = a.account();
-            out.add(new UserAccountModel(acc.id(), acc.clearingAccount(), a.link().accessType(), acc.marginType(),
-                    acc.ownerType(), acc.enabled(), acc.clearingFirm(), false, owners(acc.id()), a.link().alias()));
+            out.add(item(a));
         }
         HttpSupport.json(res, 200, out);
+    }
+
+    private UserAccountModel item(AccountService.AccountAccess a) {
+        Account acc = a.account();
+        return new UserAccountModel(acc.id(), acc.clearingAccount(), a.link().accessType(), acc.marginType(),
+                acc.ownerType(), acc.enabled(), acc.clearingFirm(), false, owners(acc.id()), a.link().alias());
     }
 
     private List<AccountUser> users(long accountId) {
@@ -161,6 +168,18 @@ public final class AccountRoutes implements HttpService {
         AccountService.AccountAccess a = AccountPaths.access(accounts, req, AccountService.Need.READ);
         accounts.setAlias(a, param(req, "alias"));
         res.status(200).send();
+    }
+
+    private void deleteAlias(ServerRequest req, ServerResponse res) {
+        accounts.clearAlias(AccountPaths.access(accounts, req, AccountService.Need.READ));
+        res.status(200).send();
+    }
+
+    /** Selects the account for the caller; answers its item as {@code /users/{id}/accounts} lists it (first now). */
+    private void select(ServerRequest req, ServerResponse res) {
+        AccountService.AccountAccess a = AccountPaths.access(accounts, req, AccountService.Need.READ);
+        accounts.select(a);
+        HttpSupport.json(res, 200, item(a));
     }
 
     private void details(ServerRequest req, ServerResponse res) {

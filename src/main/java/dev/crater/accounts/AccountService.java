@@ -9,6 +9,8 @@ import dev.crater.users.User;
 import dev.crater.users.UserService;
 import java.math.BigDecimal;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -150,11 +152,25 @@ public final class AccountService {
     public record AccountAccess(Account account, AccountLink link) {
     }
 
-    /** The accounts a user is linked to, with their links. */
+    /**
+     * The accounts a user is linked to, with their links: the one they selected last first, then by
+     * account id.
+     */
     public List<AccountAccess> accountsOf(long userId) {
-        return store.linksOfUser(userId).stream()
-                .flatMap(l -> store.byId(l.accountId()).map(a -> new AccountAccess(a, l)).stream())
-                .toList();
+        List<AccountLink> links = store.linksOfUser(userId);
+        AccountLink selected = links.stream().filter(l -> l.selectedAtMs() > 0)
+                .max(Comparator.comparingLong(AccountLink::selectedAtMs)).orElse(null);
+        List<AccountAccess> out = new ArrayList<>();
+        for (AccountLink l : links) {
+            store.byId(l.accountId()).map(a -> new AccountAccess(a, l)).ifPresent(a -> {
+                if (l == selected) {
+                    out.addFirst(a);
+                } else {
+                    out.add(a);
+                }
+            });
+        }
+        return out;
     }
 
     public List<AccountLink> links(long accountId) {
@@ -206,6 +222,18 @@ public final class AccountService {
             throw Refusal.invalid("alias", "An alias is 1 to " + ALIAS_CHARS_MAX + " printable characters.");
         }
         store.setAlias(access.account().id(), access.link().userId(), a);
+        links.invalidate(new LinkKey(access.account().id(), access.link().userId()));
+    }
+
+    /** Removes the caller's own alias for the account (200 whether or not it had one). */
+    public void clearAlias(AccountAccess access) {
+        store.clearAlias(access.account().id(), access.link().userId());
+        links.invalidate(new LinkKey(access.account().id(), access.link().userId()));
+    }
+
+    /** Makes the account the caller's selected one: listed first among their accounts from now on. */
+    public void select(AccountAccess access) {
+        store.select(access.account().id(), access.link().userId(), clock.millis());
         links.invalidate(new LinkKey(access.account().id(), access.link().userId()));
     }
 

@@ -22,7 +22,7 @@ public final class AccountStore {
 
     private static final RowMapper<AccountLink> LINK = (rs, ctx) -> new AccountLink(rs.getLong("account_id"),
             rs.getLong("user_id"), Account.AccessType.valueOf(rs.getString("access_type")), rs.getString("alias"),
-            rs.getLong("added_at_ms"));
+            rs.getLong("added_at_ms"), rs.getLong("selected_at_ms"));
 
     /** A pending (or applied) cash movement an operator asked for. */
     public record CashRequest(long id, long accountId, BigDecimal amount, String description, long requestedAtMs,
@@ -195,6 +195,20 @@ public final class AccountStore {
         db.jdbi().useHandle(h -> h.createUpdate(
                         "UPDATE account_users SET alias = :alias WHERE account_id = :a AND user_id = :u")
                 .bind("alias", alias).bind("a", accountId).bind("u", userId).execute());
+    }
+
+    /** Removes the user's own alias for the account. */
+    public void clearAlias(long accountId, long userId) {
+        db.jdbi().useHandle(h -> h.createUpdate(
+                        "UPDATE account_users SET alias = NULL WHERE account_id = :a AND user_id = :u")
+                .bind("a", accountId).bind("u", userId).execute());
+    }
+
+    /** Marks the account as the one the user selected last. */
+    public void select(long accountId, long userId, long nowMs) {
+        db.jdbi().useHandle(h -> h.createUpdate(
+                        "UPDATE account_users SET selected_at_ms = :now WHERE account_id = :a AND user_id = :u")
+                .bind("now", nowMs).bind("a", accountId).bind("u", userId).execute());
     }
 
     public void setEnabled(long accountId, boolean enabled, long nowMs) {

@@ -209,6 +209,63 @@ public final class PositionService {
 
     /** The balance map (camelCase keys, documented order and meanings). */
     public Map<String, BigDecimal> balanceMap(long accountId) {
+        return balance(accountId).map();
+    }
+
+    /** An account's balance map and the two bases its percentages are of. */
+    private record Balance(Map<String, BigDecimal> map, BigDecimal valueBefore, BigDecimal costBasis) {
+    }
+
+    /** Keys of the balance map that are percentages (recomputed, not summed, across accounts). */
+    private static final List<String> PERCENT_KEYS = List.of("changePercent", "openPLPercent");
+
+    /**
+     * The balance map of several accounts together: every amount and count summed;
+     * {@code changePercent} and {@code openPLPercent} of the summed amounts (so of the accounts'
+     * value at the previous close and their cost basis together), not summed.
+     */
+    public Map<String, BigDecimal> consolidatedBalance(List<Long> accountIds) {
+        Map<String, BigDecimal> sum = new LinkedHashMap<>();
+        BigDecimal before = BigDecimal.ZERO;
+        BigDecimal cost = BigDecimal.ZERO;
+        for (long id : accountIds) {
+            Balance b = balance(id);
+            b.map().forEach((k, v) -> sum.merge(k, v, BigDecimal::add));
+            before = before.add(b.valueBefore());
+            cost = cost.add(b.costBasis());
+        }
+        if (sum.isEmpty()) {
+            return balanceKeysZero();
+        }
+        sum.replaceAll((k, v) -> v.stripTrailingZeros());
+        sum.put("changePercent", percent(sum.get("changeAbsolute"), before));
+        sum.put("openPLPercent", percent(sum.get("openPL"), cost));
+        return sum;
+    }
+
+    private static BigDecimal percent(BigDecimal part, BigDecimal whole) {
+        return whole.signum() == 0 ? BigDecimal.ZERO
+                : part.multiply(BigDecimal.valueOf(100)).divide(whole, 4, RoundingMode.HALF_EVEN).stripTrailingZeros();
+    }
+
+    /** The balance map of no account: every key, zero. */
+    private static Map<String, BigDecimal> balanceKeysZero() {
+        Map<String, BigDecimal> m = new LinkedHashMap<>();
+        for (String k : BALANCE_KEYS) {
+            m.put(k, BigDecimal.ZERO);
+        }
+        return m;
+    }
+
+    /** The balance map's keys, in the documented order. */
+    static final List<String> BALANCE_KEYS = List.of("cash", "netCash", "excess", "changeAbsolute", "changePercent",
+            "equityTotal", "pendingOrdersCount", "netLiquidity", "stockLongMarketValue", "stockShortMarketValue",
+            "optionLongMarketValue", "optionShortMarketValue", "forexLongMarketValue", "forexShortMarketValue",
+            "dayTrades", "stockBuyingPower", "optionBuyingPower", "forexBuyingPower", "dayTradingBuyingPower",
+            "pendingCash", "maintenanceMargin", "optionMaintenanceMargin", "openPL", "openPLDay", "openPLPercent",
+            "closePL", "marketValue", "totalPL");
+
+    private Balance balance(long accountId) {
         Balances b = trading.read(accountId, e -> e.balances(accountId));
         if (b == null) {
             throw new IllegalStateException("account " + accountId + " is not in the trading engine");
@@ -224,8 +281,7 @@ public final class PositionService {
         map.put("netCash", cents(b.cash()).subtract(totals.optionMaintenance()).stripTrailingZeros());
         map.put("excess", cents(b.excess()));
         map.put("changeAbsolute", cents(change));
-        map.put("changePercent", before.signum() == 0 ? BigDecimal.ZERO
-                : change.multiply(BigDecimal.valueOf(100)).divide(before, 4, RoundingMode.HALF_EVEN).stripTrailingZeros());
+        map.put("changePercent", percent(change, before));
         map.put("equityTotal", equity);
         map.put("pendingOrdersCount", BigDecimal.valueOf(b.pendingOrdersCount()));
         map.put("netLiquidity", equity);
@@ -247,13 +303,11 @@ public final class PositionService {
         map.put("optionMaintenanceMargin", totals.optionMaintenance());
         map.put("openPL", openPl);
         map.put("openPLDay", cents(totals.openDay()));
-        map.put("openPLPercent", totals.costBasis().signum() == 0 ? BigDecimal.ZERO
-                : openPl.multiply(BigDecimal.valueOf(100)).divide(totals.costBasis(), 4, RoundingMode.HALF_EVEN)
-                        .stripTrailingZeros());
+        map.put("openPLPercent", percent(openPl, totals.costBasis()));
         map.put("closePL", closePl);
         map.put("marketValue", cents(b.marketValue()));
         map.put("totalPL", cents(openPl.add(totals.realized())));
-        return map;
+        return new Balance(map, before, totals.costBasis());
     }
 
     /** Day trades in the last {@link #DAY_TRADE_SESSIONS} sessions, today included. */
@@ -293,6 +347,25 @@ public final class PositionService {
             }
             out.add(new AccountValueItem(d + "T00:00:00Z", cents(v.at(Math.min(day.regularCloseMs(), market.nowMs())))));
         }
+        return out;
+    }
+
+    /**
+     * The value of several accounts together at each trading day's close between {@code start} and
+     * {@code end} ({@link #history} summed by day).
+     */
+    public List<AccountValueItem> consolidatedHistory(List<Long> accountIds, Instant start, Instant end) {
+        Map<String, BigDecimal> byDay = new LinkedHashMap<>();
+        for (long id : accountIds) {
+            for (AccountValueItem item : history(id, start, end)) {
+                byDay.merge(item.date(), item.value(), BigDecimal::add);
+            }
+        }
+        if (accountIds.isEmpty() && end.isBefore(start)) {
+            throw Refusal.invalid("endDate", "endDate is before startDate.");
+        }
+        List<AccountValueItem> out = new ArrayList<>();
+        byDay.forEach((d, v) -> out.add(new AccountValueItem(d, v.stripTrailingZeros())));
         return out;
     }
 

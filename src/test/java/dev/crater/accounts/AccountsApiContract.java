@@ -590,6 +590,139 @@ abstract class AccountsApiContract {
     }
 
     @Test
+    void deletingTheAliasClearsOnlyTheCallersOwn() {
+        Actor owner = actor();
+        Actor reader = actor();
+        Account acc = open(owner);
+        link(acc, owner, reader, "ReadOnly");
+        ok(put("accounts/" + acc.id() + "/alias/Mine", owner));
+        ok(put("accounts/" + acc.id() + "/alias/Theirs", reader));
+
+        Http.Response r = delete("accounts/" + acc.id() + "/alias", owner);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEmpty();
+        assertThat(accountOf(owner, acc.id()).get("Alias").isNull()).isTrue();
+        assertThat(accountOf(reader, acc.id()).get("Alias").asText()).isEqualTo("Theirs");
+        // Again (no alias now), with a trailing slash: still 200; a foreign account is the documented 401.
+        assertThat(delete("accounts/" + acc.id() + "/alias/", owner).status()).isEqualTo(200);
+        assertDenied(delete("accounts/" + neighbourAccount.id() + "/alias", owner), "foreign alias");
+    }
+
+    // ---- PUT /accounts/{id}/select ---------------------------------------------------------------
+
+    @Test
+    void theSelectedAccountIsListedFirstForThatUserOnly() {
+        Actor owner = actor();
+        Actor reader = actor();
+        Account first = open(owner);
+        Account second = open(owner);
+        link(second, owner, reader, "ReadOnly");
+        link(first, owner, reader, "ReadOnly");
+        assertThat(items(ok(get("users/@me/accounts", owner))).stream().map(n -> n.get("Id").asLong()))
+                .containsExactly(first.id(), second.id());
+
+        JsonNode selected = ok(put("accounts/" + second.id() + "/select", owner));
+        assertThat(selected.get("Id").asLong()).isEqualTo(second.id());
+        assertThat(fieldNames(selected)).containsExactlyElementsOf(ACCOUNT_FIELDS);
+        assertThat(items(ok(get("users/@me/accounts", owner))).stream().map(n -> n.get("Id").asLong()))
+                .containsExactly(second.id(), first.id());
+        assertThat(items(ok(get("users/@me/accounts", reader))).stream().map(n -> n.get("Id").asLong()))
+                .as("another user's order").containsExactly(first.id(), second.id());
+        // The last selection wins; a foreign account cannot be selected.
+        ok(put("accounts/" + first.id() + "/select/", owner));
+        assertThat(items(ok(get("users/@me/accounts", owner))).stream().map(n -> n.get("Id").asLong()))
+                .containsExactly(first.id(), second.id());
+        assertDenied(put("accounts/" + neighbourAccount.id() + "/select", owner), "foreign select");
+    }
+
+    // ---- consolidated balance and history, a user's balance info --------------------------------
+
+    Http.Response postJson(String path, String body, Actor as) {
+        List<String> h = new ArrayList<>(List.of(as.headers()));
+        h.addAll(List.of("Content-Type", "application/json"));
+        return Http.send("POST", server.api() + "v1.0/" + path, body, h.toArray(String[]::new));
+    }
+
+    /** Polls the account's balance map until its initial deposit is booked (deadline 20 s). */
+    void awaitCash(Account acc, Actor owner, String cash) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            JsonNode info = ok(get("accounts/" + acc.id() + "/info", owner));
+            if (info.get("cash").decimalValue().compareTo(new BigDecimal(cash)) == 0) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("cash of account %d booked in time: %s", acc.id(), info)
+                    .isLessThan(deadline);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    void consolidatedBalanceSumsTheNamedAccountsOrAllOfTheCallers() {
+        Actor owner = actor();
+        Account a = open(owner);
+        Account b = open(owner, MarginType.Cash);
+        awaitCash(a, owner, "1000");
+        awaitCash(b, owner, "1000");
+        List<String> keys = fieldNames(ok(get("accounts/" + a.id() + "/info", owner)));
+
+        JsonNode both = ok(postJson("accounts/balance/consolidated", "[" + a.id() + "," + b.id() + "]", owner));
+        assertThat(fieldNames(both)).as("the balance map's keys, in order").containsExactlyElementsOf(keys);
+        assertThat(both.get("cash").decimalValue()).isEqualByComparingTo("2000");
+        assertThat(both.get("equityTotal").decimalValue()).isEqualByComparingTo("2000");
+        both.fields().forEachRemaining(e -> assertThat(e.getValue().isNumber()).as(e.getKey()).isTrue());
+        // An empty list (or none) is every account of the caller; a repeated id counts once.
+        assertThat(ok(postJson("accounts/balance/consolidated/", "[]", owner))).isEqualTo(both);
+        assertThat(ok(postJson("accounts/balance/consolidated", "[" + a.id() + "," + a.id() + "]", owner))
+                .get("cash").decimalValue()).isEqualByComparingTo("1000");
+        // The user's balance info is the same figures over all their accounts.
+        assertThat(ok(get("users/@me/balance-info", owner))).isEqualTo(both);
+        assertThat(ok(get("users/" + owner.id() + "/balance-info/", owner))).isEqualTo(both);
+        assertDenied(get("users/" + neighbour.id() + "/balance-info", owner), "another user's balance info");
+        // A user with no account: every key, zero.
+        JsonNode none = ok(get("users/@me/balance-info", stranger));
+        assertThat(fieldNames(none)).containsExactlyElementsOf(keys);
+        none.fields().forEachRemaining(e -> assertThat(e.getValue().decimalValue()).isEqualByComparingTo("0"));
+
+        // An account the caller is not linked to is the documented 401; malformed ids are 422.
+        assertDenied(postJson("accounts/balance/consolidated", "[" + a.id() + "," + neighbourAccount.id() + "]",
+                owner), "consolidated with a foreign account");
+        assertThat(postJson("accounts/balance/consolidated", "[\"x\"]", owner).status()).isEqualTo(422);
+        assertThat(postJson("accounts/balance/consolidated", "[99999999999]", owner).status()).isEqualTo(422);
+        assertThat(postJson("accounts/balance/consolidated", "{}", owner).status()).isEqualTo(422);
+    }
+
+    @Test
+    void consolidatedHistoryIsTheDayByDaySumOfTheAccountsHistories() {
+        Actor owner = actor();
+        Account a = open(owner);
+        Account b = open(owner);
+        awaitCash(a, owner, "1000");
+        awaitCash(b, owner, "1000");
+        Instant now = server.clock.instant();
+        String range = "?startDate=" + now.minusSeconds(14 * 86400) + "&endDate=" + now.plusSeconds(86400);
+        JsonNode ha = ok(get("accounts/" + a.id() + "/history" + range + "&step=1", owner));
+        JsonNode hb = ok(get("accounts/" + b.id() + "/history" + range + "&step=1", owner));
+        JsonNode both = ok(postJson("accounts/history" + range, "[" + a.id() + "," + b.id() + "]", owner));
+        assertThat(both.size()).isEqualTo(ha.size()).isEqualTo(hb.size());
+        for (int i = 0; i < both.size(); i++) {
+            assertThat(fieldNames(both.get(i))).containsExactly("Date", "Value");
+            assertThat(both.get(i).get("Date")).isEqualTo(ha.get(i).get("Date"));
+            assertThat(both.get(i).get("Value").decimalValue()).isEqualByComparingTo(
+                    ha.get(i).get("Value").decimalValue().add(hb.get(i).get("Value").decimalValue()));
+        }
+        // Without its dates the route does not match, as the single-account history.
+        assertThat(postJson("accounts/history", "[" + a.id() + "]", owner).status()).isEqualTo(404);
+        assertDenied(postJson("accounts/history" + range, "[" + neighbourAccount.id() + "]", owner),
+                "history of a foreign account");
+    }
+
+    @Test
     void aliasLongerThan100CharactersIs422() {
         Actor owner = actor();
         Account acc = open(owner);
