@@ -355,14 +355,14 @@ public final class PositionService {
      * {@code end} ({@link #history} summed by day).
      */
     public List<AccountValueItem> consolidatedHistory(List<Long> accountIds, Instant start, Instant end) {
+        if (end.isBefore(start)) {
+            throw Refusal.invalid("endDate", "endDate is before startDate.");
+        }
         Map<String, BigDecimal> byDay = new LinkedHashMap<>();
         for (long id : accountIds) {
             for (AccountValueItem item : history(id, start, end)) {
                 byDay.merge(item.date(), item.value(), BigDecimal::add);
             }
-        }
-        if (accountIds.isEmpty() && end.isBefore(start)) {
-            throw Refusal.invalid("endDate", "endDate is before startDate.");
         }
         List<AccountValueItem> out = new ArrayList<>();
         byDay.forEach((d, v) -> out.add(new AccountValueItem(d, v.stripTrailingZeros())));

@@ -610,6 +610,11 @@ abstract class AccountsApiContract {
 
     // ---- PUT /accounts/{id}/select ---------------------------------------------------------------
 
+    /** The ids of the caller's accounts, in the order {@code /users/@me/accounts} lists them. */
+    List<Long> listedIds(Actor a) {
+        return items(ok(get("users/@me/accounts", a))).stream().map(n -> n.get("Id").asLong()).toList();
+    }
+
     @Test
     void theSelectedAccountIsListedFirstForThatUserOnly() {
         Actor owner = actor();
@@ -618,19 +623,19 @@ abstract class AccountsApiContract {
         Account second = open(owner);
         link(second, owner, reader, "ReadOnly");
         link(first, owner, reader, "ReadOnly");
-        assertThat(items(ok(get("users/@me/accounts", owner))).stream().map(n -> n.get("Id").asLong()))
+        assertThat(listedIds(owner))
                 .containsExactly(first.id(), second.id());
 
         JsonNode selected = ok(put("accounts/" + second.id() + "/select", owner));
         assertThat(selected.get("Id").asLong()).isEqualTo(second.id());
         assertThat(fieldNames(selected)).containsExactlyElementsOf(ACCOUNT_FIELDS);
-        assertThat(items(ok(get("users/@me/accounts", owner))).stream().map(n -> n.get("Id").asLong()))
+        assertThat(listedIds(owner))
                 .containsExactly(second.id(), first.id());
-        assertThat(items(ok(get("users/@me/accounts", reader))).stream().map(n -> n.get("Id").asLong()))
+        assertThat(listedIds(reader))
                 .as("another user's order").containsExactly(first.id(), second.id());
         // The last selection wins; a foreign account cannot be selected.
         ok(put("accounts/" + first.id() + "/select/", owner));
-        assertThat(items(ok(get("users/@me/accounts", owner))).stream().map(n -> n.get("Id").asLong()))
+        assertThat(listedIds(owner))
                 .containsExactly(first.id(), second.id());
         assertDenied(put("accounts/" + neighbourAccount.id() + "/select", owner), "foreign select");
     }
