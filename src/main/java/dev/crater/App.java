@@ -129,7 +129,7 @@ public final class App implements AutoCloseable {
                 // Orders first: routes are tried in order, and placing an order is the hot path (no
                 // two services share a path shape, so the order only changes how fast a match is found).
                 new OrderRoutes(s.accounts, s.orders),
-                new PositionRoutes(s.accounts, s.positions),
+                new PositionRoutes(s.accounts, s.positions, s.accountModels),
                 new UserRoutes(s.users),
                 new PasswordRoutes(s.passwords, s.users),
                 new TwoFactorRoutes(s.twoFactor, s.users),

@@ -48,6 +48,7 @@ import dev.crater.notify.SmtpMailer;
 import dev.crater.operators.OperatorGuard;
 import dev.crater.operators.OperatorKeyStore;
 import dev.crater.operators.OperatorKeys;
+import dev.crater.orders.AccountModels;
 import dev.crater.orders.OrderReads;
 import dev.crater.orders.OrderService;
 import dev.crater.orders.PositionService;
@@ -112,6 +113,7 @@ public final class Services implements AutoCloseable {
     public final TradingService trading;
     public final OrderService orders;
     public final PositionService positions;
+    public final AccountModels accountModels;
     public final WatchlistService watchlists;
     public final AlertService alerts;
     /** The cost bound of expensive reads (permits, deadline, rows examined); see docs/security.md. */
@@ -173,6 +175,7 @@ public final class Services implements AutoCloseable {
                 market);
         this.positions = new PositionService(new PositionStore(database, heavyQueries), trading, securities, options,
                 market);
+        this.accountModels = new AccountModels(accounts, positions, companies);
         this.watchlists = new WatchlistService(new WatchlistStore(database), securities, options,
                 new SystemLists(market, clock), clock);
         AlertStore alertStore = new AlertStore(database);

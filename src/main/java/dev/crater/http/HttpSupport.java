@@ -189,8 +189,14 @@ public final class HttpSupport {
                 throw ApiException.modelState(argName, "A request body is required.");
             }
             return value;
-        } catch (com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
-            String field = e.getPath().isEmpty() ? "" : "." + e.getPath().getLast().getFieldName();
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            // Valid JSON with a value of the wrong type or shape: named by the innermost field holding it
+            // (an element of a list is its list's field), or by the argument when it is the body itself.
+            String field = "";
+            for (int i = e.getPath().size() - 1; i >= 0 && field.isEmpty(); i--) {
+                String name = e.getPath().get(i).getFieldName();
+                field = name == null ? "" : "." + name;
+            }
             throw ApiException.modelState(argName + field, "The value could not be read.");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()

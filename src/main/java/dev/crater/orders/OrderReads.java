@@ -189,8 +189,17 @@ public final class OrderReads {
 
     public Page page(long accountId, Optional<Filter> filter, String sortField, boolean desc, int pageNumber,
             int pageSize) {
-        PagedQuery.Page<Row> rows = list.page("account_id = :account AND parent_id = -1", Map.of("account", accountId),
+        return page("account_id = :account", Map.of("account", accountId),
                 new PagedQuery.Request(filter, sortField, desc, pageNumber, pageSize));
+    }
+
+    /** A page of the top-level orders of several accounts together (ids the caller may read; not empty). */
+    public Page page(List<Long> accountIds, PagedQuery.Request request) {
+        return page(PagedQuery.in("account_id", accountIds), Map.of(), request);
+    }
+
+    private Page page(String accounts, Map<String, Object> params, PagedQuery.Request request) {
+        PagedQuery.Page<Row> rows = list.page(accounts + " AND parent_id = -1", params, request);
         Map<Long, List<OrderResource>> legs = legs(rows.rows().stream().filter(r -> r.securityId() == 0)
                 .map(Row::id).toList());
         List<OrderResource> out = new ArrayList<>();
@@ -209,6 +218,21 @@ public final class OrderReads {
                 .bindList("ids", parents).map((rs, ctx) -> row(rs))
                 .forEach(r -> out.computeIfAbsent(r.parentId(), k -> new ArrayList<>()).add(resource(r, List.of()))));
         return out;
+    }
+
+    /** One execution of an order: a row of {@code fills}. */
+    record Execution(long id, long orderId, BigDecimal quantity, BigDecimal price, BigDecimal commission, long atMs) {
+    }
+
+    /** The executions of an order and of its legs, in time order (the caller checked the order is the account's). */
+    List<Execution> executions(long accountId, long orderId) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT f.id, f.order_id, f.quantity, f.price, f.commission, "
+                        + "f.at_ms FROM fills f JOIN orders o ON o.id = f.order_id WHERE f.account_id = :a "
+                        + "AND (o.id = :o OR o.parent_id = :o) ORDER BY f.at_ms, f.id")
+                .bind("a", accountId).bind("o", orderId)
+                .map((rs, ctx) -> new Execution(rs.getLong("id"), rs.getLong("order_id"), dec(rs, "quantity"),
+                        dec(rs, "price"), dec(rs, "commission"), rs.getLong("at_ms")))
+                .list());
     }
 
     private static boolean terminal(String status) {

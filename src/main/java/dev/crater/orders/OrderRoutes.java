@@ -7,6 +7,7 @@ import dev.crater.http.HttpSupport;
 import dev.crater.http.Paging;
 import dev.crater.http.PathIds;
 import dev.crater.store.FilterException;
+import dev.crater.users.User;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -46,7 +47,9 @@ public final class OrderRoutes implements HttpService {
                     .put("/accounts/{accountId}/" + orders + "/{orderId}[/]", this::replace)
                     .delete("/accounts/{accountId}/" + orders + "/{orderId}[/]", this::cancel);
         }
-        rules.get("/accounts/{accountId}/verified/orders/{orderId}[/]", this::validateById);
+        rules.get("/accounts/{accountId}/verified/orders/{orderId}[/]", this::validateById)
+                .get("/accounts/{accountId}/orders/{orderId}/details[/]", this::details)
+                .post("/orders/consolidated[/]", this::consolidated);
     }
 
     private AccountService.AccountAccess access(ServerRequest req, AccountService.Need need) {
@@ -97,6 +100,29 @@ public final class OrderRoutes implements HttpService {
             throw Paging.invalidFilter(e);
         }
         HttpSupport.json(res, 200, paging.result(page.orders(), page.total(), req));
+    }
+
+    /** The executions of an order (the spec's OrderDetailsModel array). */
+    private void details(ServerRequest req, ServerResponse res) {
+        AccountService.AccountAccess access = access(req, AccountService.Need.READ);
+        HttpSupport.json(res, 200, orders.details(access.account().id(), orderId(req),
+                userId -> accounts.user(userId).map(User::username).orElse(null)));
+    }
+
+    /** The top-level orders of several of the caller's accounts together, as one PagingResult. */
+    private void consolidated(ServerRequest req, ServerResponse res) {
+        ConsolidatedQuery q = ConsolidatedQuery.read(req, accounts, PAGE_SIZE_MAX);
+        if (q.accountIds().isEmpty()) {
+            HttpSupport.json(res, 200, ConsolidatedQuery.result(List.of(), 0));
+            return;
+        }
+        OrderReads.Page page;
+        try {
+            page = orders.page(q.accountIds(), q.request());
+        } catch (FilterException e) {
+            throw Paging.invalidFilter(e);
+        }
+        HttpSupport.json(res, 200, ConsolidatedQuery.result(page.orders(), page.total()));
     }
 
     private void cancel(ServerRequest req, ServerResponse res) {

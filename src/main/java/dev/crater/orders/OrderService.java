@@ -22,6 +22,7 @@ import dev.crater.reference.Security;
 import dev.crater.securities.OptionChains;
 import dev.crater.securities.OptionContract;
 import dev.crater.store.Filter;
+import dev.crater.store.PagedQuery;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * The orders feature's door (reference 04-orders.md): every order call of the API, below HTTP. It
@@ -55,6 +57,7 @@ public final class OrderService {
     private final Securities securities;
     private final OptionChains options;
     private final Market market;
+    private final OrderDetails details;
 
     public OrderService(TradingService trading, OrderReads reads, Securities securities, OptionChains options,
             Market market) {
@@ -63,6 +66,7 @@ public final class OrderService {
         this.securities = securities;
         this.options = options;
         this.market = market;
+        this.details = new OrderDetails(reads, securities, options);
     }
 
     /** What a placement came to. */
@@ -163,6 +167,21 @@ public final class OrderService {
     public OrderReads.Page page(long accountId, Optional<Filter> filter, String sortField, boolean desc,
             int pageNumber, int pageSize) {
         return reads.page(accountId, filter, sortField, desc, pageNumber, pageSize);
+    }
+
+    /**
+     * The executions of one of the account's orders (the spec's order details), in time order.
+     *
+     * @param login the username of a user id, or null
+     * @throws Refusal.NotFound when the account has no such order
+     */
+    public List<OrderDetails.OrderDetailsModel> details(long accountId, long orderId, LongFunction<String> login) {
+        return details.of(accountId, get(accountId, orderId), login);
+    }
+
+    /** A page of the top-level orders of several accounts together (ids the caller may read; not empty). */
+    public OrderReads.Page page(List<Long> accountIds, PagedQuery.Request request) {
+        return reads.page(accountIds, request);
     }
 
     /**

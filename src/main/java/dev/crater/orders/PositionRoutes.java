@@ -7,20 +7,27 @@ import dev.crater.accounts.AccountService;
 import dev.crater.http.ApiException;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Paging;
+import dev.crater.store.Filter;
+import dev.crater.store.FilterEval;
 import dev.crater.store.FilterException;
+import dev.crater.store.PagedQuery;
 import dev.crater.users.UserIds;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Positions (reference 05-positions.md) and the account figures built on them (03-accounts.md
@@ -29,12 +36,19 @@ import java.util.Set;
  */
 public final class PositionRoutes implements HttpService {
 
+    /** Named limit: accounts per page of the all-accounts list. */
+    public static final int ACCOUNTS_PAGE_SIZE_MAX = AccountService.ACCOUNTS_PER_USER_MAX;
+    /** Named limit: characters of the all-accounts list's {@code mask}. */
+    public static final int MASK_CHARS_MAX = 100;
+
     private final AccountService accounts;
     private final PositionService positions;
+    private final AccountModels models;
 
-    public PositionRoutes(AccountService accounts, PositionService positions) {
+    public PositionRoutes(AccountService accounts, PositionService positions, AccountModels models) {
         this.accounts = accounts;
         this.positions = positions;
+        this.models = models;
     }
 
     @Override
@@ -46,36 +60,114 @@ public final class PositionRoutes implements HttpService {
                 .get("/accounts/{accountId}/history[/]", this::history)
                 .post("/accounts/balance/consolidated[/]", this::consolidatedBalance)
                 .post("/accounts/history[/]", this::consolidatedHistory)
-                .get("/users/{userId}/balance-info[/]", this::userBalance);
+                .get("/users/{userId}/balance-info[/]", this::userBalance)
+                .post("/positions/consolidated[/]", this::consolidatedPositions)
+                .get("/accounts/{accountId}/preview/limits/{symbol}[/]", this::limits)
+                // "all" before the account id, which would refuse it as no Int32.
+                .get("/accounts/all[/]", this::allAccounts)
+                .get("/accounts/{accountId}[/]", this::accountById);
     }
 
-    /** Named limit: account ids in one consolidated request (a user has at most this many accounts). */
-    public static final int ACCOUNT_IDS_MAX = AccountService.ACCOUNTS_PER_USER_MAX;
+    /** The open positions of several of the caller's accounts together, as one PagingResult. */
+    private void consolidatedPositions(ServerRequest req, ServerResponse res) {
+        ConsolidatedQuery q = ConsolidatedQuery.read(req, accounts, PositionService.PAGE_SIZE_MAX);
+        if (q.accountIds().isEmpty()) {
+            HttpSupport.json(res, 200, ConsolidatedQuery.result(List.of(), 0));
+            return;
+        }
+        PagedQuery.Page<PositionService.PositionResource> page;
+        try {
+            page = positions.page(q.accountIds(), q.request());
+        } catch (FilterException e) {
+            throw Paging.invalidFilter(e);
+        }
+        HttpSupport.json(res, 200, ConsolidatedQuery.result(page.rows(), page.total()));
+    }
+
+    /** How much of a symbol the account can buy and sell ({@code price} optional, 0 meaning none). */
+    private void limits(ServerRequest req, ServerResponse res) {
+        AccountService.AccountAccess access = AccountPaths.access(accounts, req, AccountService.Need.READ);
+        String symbol = req.path().pathParameters().get("symbol").trim();
+        Optional<BigDecimal> price = HttpSupport.query(req, "price").map(p -> decimal("price", p))
+                .filter(p -> p.signum() != 0);
+        if (price.isPresent() && price.get().signum() < 0) {
+            throw ApiException.modelState("price", "The price must not be negative.");
+        }
+        HttpSupport.json(res, 200, positions.limits(access.account(), symbol, price));
+    }
+
+    private static BigDecimal decimal(String name, String text) {
+        try {
+            BigDecimal d = new BigDecimal(text.trim());
+            if (d.precision() - d.scale() > 12 || d.scale() > 8) {
+                throw ApiException.modelState(name, "The value '" + cut(text) + "' is out of range.");
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw ApiException.modelState(name, "The value '" + cut(text) + "' is not valid for Double.");
+        }
+    }
+
+    private static String cut(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    }
+
+    /** The caller's accounts as AccountModel, one page ({@code propertyName}/{@code isAscending} sort, filter, mask). */
+    private void allAccounts(ServerRequest req, ServerResponse res) {
+        Principal principal = ApiGuard.principal(req);
+        int pageNumber = Paging.integer("pageNumber", Paging.required(req, "pageNumber"), 0, Paging.PAGE_NUMBER_MAX);
+        int pageSize = Paging.integer("pageSize", Paging.required(req, "pageSize"), 1, ACCOUNTS_PAGE_SIZE_MAX);
+        boolean ascending = Paging.bool("isAscending", HttpSupport.query(req, "isAscending").orElse("true"));
+        String mask = HttpSupport.query(req, "mask").orElse("");
+        if (mask.length() > MASK_CHARS_MAX) {
+            throw ApiException.modelState("mask", "At most " + MASK_CHARS_MAX + " characters.");
+        }
+        Predicate<AccountModels.AccountModel> filter = m -> true;
+        Comparator<AccountModels.AccountModel> order = Comparator.comparingLong(AccountModels.AccountModel::id);
+        Optional<Filter> f = Paging.filter(req);
+        try {
+            if (f.isPresent()) {
+                filter = FilterEval.compile(f.get(), AccountModels.FIELDS);
+            }
+        } catch (FilterException e) {
+            throw Paging.invalidFilter(e);
+        }
+        try {
+            Optional<String> property = HttpSupport.query(req, "propertyName").filter(p -> !p.isBlank());
+            if (property.isPresent()) {
+                order = FilterEval.comparator(property.get().trim(), AccountModels.FIELDS)
+                        .thenComparingLong(AccountModels.AccountModel::id);
+            }
+        } catch (FilterException e) {
+            throw ApiException.modelState("propertyName", e.getMessage());
+        }
+        List<AccountModels.AccountModel> all = new ArrayList<>();
+        for (AccountService.AccountAccess a : accounts.accountsOf(principal.userId())) {
+            AccountModels.AccountModel m = models.of(a.account(), a.link().alias());
+            if (filter.test(m) && AccountModels.masked(m, mask)) {
+                all.add(m);
+            }
+        }
+        all.sort(ascending ? order : order.reversed());
+        Paging paging = new Paging(pageNumber, pageSize, null, !ascending, Optional.empty());
+        HttpSupport.json(res, 200, paging.page(all, req));
+    }
+
+    /** One account as an array of one AccountModel, as the spec answers it. */
+    private void accountById(ServerRequest req, ServerResponse res) {
+        AccountService.AccountAccess a = AccountPaths.access(accounts, req, AccountService.Need.READ);
+        HttpSupport.json(res, 200, List.of(models.of(a.account(), a.link().alias())));
+    }
 
     /**
-     * The body's account ids (a JSON array of Int32, as the spec's {@code accountIds}), each one the
-     * caller may read (else the documented 401); duplicates counted once; empty or absent means every
-     * account of the caller.
+     * The body's account ids (a JSON array of Int32, as the spec's {@code accountIds}), checked by
+     * {@link AccountPaths#readable}; no body or {@code []} means every account of the caller.
      */
     private List<Long> accountIds(ServerRequest req) {
-        Principal principal = ApiGuard.principal(req);
         byte[] raw = HttpSupport.body(req);
-        Long[] given = raw.length == 0 ? new Long[0] : HttpSupport.readJson(raw, Long[].class, "accountIds");
-        if (given == null || given.length == 0) {
-            return accounts.accountsOf(principal.userId()).stream().map(a -> a.account().id()).toList();
-        }
-        if (given.length > ACCOUNT_IDS_MAX) {
-            throw ApiException.modelState("accountIds", "At most " + ACCOUNT_IDS_MAX + " account ids.");
-        }
-        Set<Long> ids = new LinkedHashSet<>();
-        for (Long id : given) {
-            if (id == null) {
-                throw ApiException.modelState("accountIds", "An account id is an Int32, not null.");
-            }
-            ids.add(accounts.access(principal, AccountPaths.accountId(String.valueOf(id)), AccountService.Need.READ)
-                    .account().id());
-        }
-        return List.copyOf(ids);
+        Long[] given = raw.length == 0 ? null : HttpSupport.readJson(raw, Long[].class, "accountIds");
+        return AccountPaths.readable(accounts, ApiGuard.principal(req), given == null ? null : Arrays.asList(given),
+                "accountIds");
     }
 
     private void consolidatedBalance(ServerRequest req, ServerResponse res) {

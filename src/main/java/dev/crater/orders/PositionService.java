@@ -1,6 +1,8 @@
 package dev.crater.orders;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.crater.accounts.Account;
+import dev.crater.common.MarginType;
 import dev.crater.common.Refusal;
 import dev.crater.http.Dates;
 import dev.crater.market.Market;
@@ -9,6 +11,7 @@ import dev.crater.market.Quote;
 import dev.crater.market.TradingCalendar;
 import dev.crater.orders.engine.Balances;
 import dev.crater.orders.engine.Fixed;
+import dev.crater.orders.engine.OrderLimits;
 import dev.crater.securities.OptionChains;
 import dev.crater.securities.OptionContract;
 import dev.crater.reference.Securities;
@@ -116,11 +119,87 @@ public final class PositionService {
         return resources(store.page(accountId, request));
     }
 
+    /** A page of the open positions of several accounts together, with their total. */
+    public PagedQuery.Page<PositionResource> page(List<Long> accountIds, PagedQuery.Request request) {
+        PagedQuery.Page<PositionStore.Row> rows = store.page(accountIds, request);
+        return new PagedQuery.Page<>(resources(rows.rows()), rows.total());
+    }
+
     /** The account's open positions in {@code symbol} (any case), in {@code currency} when given. */
     public List<PositionResource> bySymbol(long accountId, String symbol, Optional<String> currency) {
         return resources(store.bySymbol(accountId, symbol, PAGE_SIZE_MAX)).stream()
                 .filter(p -> currency.map(c -> c.equalsIgnoreCase(p.securityCurrency())).orElse(true))
                 .toList();
+    }
+
+    /** The spec's {@code OrderLimits}: how much of a symbol the account can buy and sell, at which prices. */
+    @JsonPropertyOrder({"AccountId", "BuyLimit", "BuyPrice", "SellLimit", "SellPrice", "Symbol"})
+    public record OrderLimitsModel(long accountId, BigDecimal buyLimit, BigDecimal buyPrice, BigDecimal sellLimit,
+            BigDecimal sellPrice, String symbol) {
+    }
+
+    /**
+     * The largest buy and sell of {@code symbol} the account can place now (the spec's order limits):
+     * at {@code price} when given, else at the ask (buy) and the bid (sell). A buy is bounded by the
+     * buying power left after the account's commissions (stock or option buying power by instrument);
+     * a sell by the shares or contracts held, plus, where the account may short (a margin account and
+     * a shortable stock), what the buying power covers at the sell price. Whole units, at most the
+     * largest order quantity.
+     *
+     * @throws Refusal.NotFound for a symbol that is no security or option contract
+     */
+    public OrderLimitsModel limits(Account account, String symbol, Optional<BigDecimal> price) {
+        Optional<Security> stock = securities.snapshot().bySymbol(symbol);
+        Optional<OptionContract> option = stock.isPresent() ? Optional.empty() : options.bySymbol(symbol);
+        Quote quote;
+        int id;
+        String name;
+        boolean shortable;
+        if (stock.isPresent()) {
+            id = stock.get().id();
+            name = stock.get().symbol();
+            quote = market.quote(id).orElse(null);
+            shortable = stock.get().allowShort();
+        } else if (option.isPresent()) {
+            id = option.get().id();
+            name = option.get().symbol();
+            quote = options.quote(option.get(), market.nowMs());
+            shortable = true;
+        } else {
+            throw new Refusal.NotFound("Security '" + symbol + "' was not found.");
+        }
+        BigDecimal size = BigDecimal.valueOf(option.isPresent() ? OrderService.OPTION_CONTRACT_SIZE : 1);
+        BigDecimal buyPrice = price.orElse(quote == null ? BigDecimal.ZERO : nonZero(quote.ask(), quote.last()));
+        BigDecimal sellPrice = price.orElse(quote == null ? BigDecimal.ZERO : nonZero(quote.bid(), quote.last()));
+        Map<String, BigDecimal> balance = balanceMap(account.id());
+        BigDecimal power = balance.get(option.isPresent() ? "optionBuyingPower" : "stockBuyingPower")
+                .subtract(account.perTradeCommission()).max(BigDecimal.ZERO);
+        BigDecimal perUnit = option.isPresent() ? account.perContractCommission() : account.perShareCommission();
+        BigDecimal held = BigDecimal.ZERO;
+        for (PositionStore.Row r : store.bySymbol(account.id(), name, PAGE_SIZE_MAX)) {
+            if (r.securityId() == id) {
+                held = held.add(r.quantity());
+            }
+        }
+        BigDecimal buy = units(power, buyPrice.multiply(size).add(perUnit));
+        BigDecimal sell = held.max(BigDecimal.ZERO);
+        if (shortable && account.marginType() != MarginType.Cash) {
+            sell = sell.add(units(power, sellPrice.multiply(size).add(perUnit)));
+        }
+        return new OrderLimitsModel(account.id(), buy, buyPrice.stripTrailingZeros(),
+                sell.min(OrderLimits.QUANTITY_MAX).stripTrailingZeros(), sellPrice.stripTrailingZeros(), name);
+    }
+
+    private static BigDecimal nonZero(BigDecimal price, BigDecimal otherwise) {
+        return price == null || price.signum() == 0 ? otherwise : price;
+    }
+
+    /** Whole units of {@code each} that {@code money} pays for, at most the largest order quantity. */
+    private static BigDecimal units(BigDecimal money, BigDecimal each) {
+        if (each.signum() <= 0) {
+            return BigDecimal.ZERO;
+        }
+        return money.divide(each, 0, RoundingMode.DOWN).min(OrderLimits.QUANTITY_MAX).stripTrailingZeros();
     }
 
     /** Security type → the documented group names (05-positions.md §3). */

@@ -46,15 +46,20 @@ public final class PositionStore {
     }
 
     private final Database db;
+    private final String open;
     private final String held;
     private final PagedQuery<Row> list;
+    private final PagedQuery<Row> consolidated;
 
     public PositionStore(Database db, HeavyQueries heavy) {
         this.db = db;
-        this.held = "account_id = :account AND "
-                + (db.dialect() == Database.Dialect.SQLITE ? "CAST(quantity AS NUMERIC)" : "quantity") + " <> 0";
+        this.open = (db.dialect() == Database.Dialect.SQLITE ? "CAST(quantity AS NUMERIC)" : "quantity") + " <> 0";
+        this.held = "account_id = :account AND " + open;
         // An account holds one row per security: an unfiltered shallow page is cheap in any order.
         this.list = new PagedQuery<>(db, heavy, "positions", FIELDS, "sortField", false, true,
+                (rs, ctx) -> row(rs));
+        // Several accounts' positions together are paged with their total (a PagingResult).
+        this.consolidated = new PagedQuery<>(db, heavy, "positions", FIELDS, "sortField", true, false,
                 (rs, ctx) -> row(rs));
     }
 
@@ -73,6 +78,11 @@ public final class PositionStore {
     /** A page of the account's open positions, filtered and sorted as asked. */
     List<Row> page(long accountId, PagedQuery.Request request) {
         return list.page(held, Map.of("account", accountId), request).rows();
+    }
+
+    /** A page of the open positions of several accounts together (ids the caller may read; not empty). */
+    PagedQuery.Page<Row> page(List<Long> accountIds, PagedQuery.Request request) {
+        return consolidated.page(PagedQuery.in("account_id", accountIds) + " AND " + open, Map.of(), request);
     }
 
     /** Every open position of the account, in id order. */

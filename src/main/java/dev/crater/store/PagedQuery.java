@@ -90,6 +90,23 @@ public final class PagedQuery<T> {
                 : heavy.run(budget -> select(c, binds, order, request.pageSize(), offset, budget));
     }
 
+    /**
+     * {@code column IN (…)} over ids the caller already checked (numbers, so written into the SQL
+     * rather than bound: {@link #page} binds by name only); never empty.
+     *
+     * @throws IllegalArgumentException for no ids
+     */
+    public static String in(String column, List<Long> ids) {
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException("no ids for " + column);
+        }
+        StringBuilder sql = new StringBuilder(column).append(" IN (");
+        for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(ids.get(i).longValue());
+        }
+        return sql.append(')').toString();
+    }
+
     private FilterSql.Field sortField(String name) {
         if (name == null) {
             return fields.getFirst();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
 import dev.crater.testing.Http;
+import dev.crater.testing.SpecFacts;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
 import dev.crater.users.User;
@@ -725,6 +726,75 @@ abstract class AccountsApiContract {
         assertThat(postJson("accounts/history", "[" + a.id() + "]", owner).status()).isEqualTo(404);
         assertDenied(postJson("accounts/history" + range, "[" + neighbourAccount.id() + "]", owner),
                 "history of a foreign account");
+    }
+
+    // ---- the spec's account by id and all accounts ------------------------------------------------
+
+    @Test
+    void accountByIdIsAnArrayOfOneAccountModelWithEveryPropertyOfTheSpec() {
+        Actor owner = actor();
+        Account a = open(owner, MarginType.Cash);
+        awaitCash(a, owner, "1000");
+        JsonNode body = ok(get("accounts/" + a.id(), owner));
+        assertThat(body.isArray()).isTrue();
+        assertThat(body).hasSize(1);
+        JsonNode m = body.get(0);
+        assertThat(fieldNames(m)).containsExactlyElementsOf(SpecFacts.properties("AccountModel"));
+        assertThat(m.get("Id").asLong()).isEqualTo(a.id());
+        assertThat(m.get("ClearingAccount").asText()).isEqualTo(a.clearingAccount());
+        assertThat(m.get("AccountName").asText()).as("no alias: the account number").isEqualTo(a.clearingAccount());
+        assertThat(m.get("MarginType").asText()).isEqualTo("Cash");
+        assertThat(m.get("Cash").decimalValue()).isEqualByComparingTo("1000");
+        assertThat(m.get("EquityTotal").decimalValue()).isEqualByComparingTo("1000");
+        assertThat(m.get("AvailableToWithdraw").decimalValue()).isEqualByComparingTo("1000");
+        assertThat(m.get("Login").asText()).isEqualTo(owner.user().username());
+        assertThat(m.get("Email").asText()).isEqualTo(owner.user().email());
+        assertThat(m.get("UserId").asLong()).isEqualTo(owner.id());
+        assertThat(m.get("CompanyName").asText()).isEqualTo(company.name());
+        assertThat(m.get("Status").asText()).isEqualTo("Approved");
+        assertThat(m.get("CreatedDate").asText()).matches(DATE_TIME);
+        assertThat(m.get("SSN").isNull()).as("never shown").isTrue();
+        // The caller's alias names it; trailing slash and v1 accepted; others are refused.
+        ok(put("accounts/" + a.id() + "/alias/Savings", owner));
+        assertThat(ok(get("accounts/" + a.id() + "/", owner)).get(0).get("AccountName").asText()).isEqualTo("Savings");
+        assertDenied(get("accounts/" + neighbourAccount.id(), owner), "a foreign account by id");
+        assertDenied(get("accounts/" + foreignAccount.id(), owner), "another company's account by id");
+        assertThat(get("accounts/abc", owner).status()).isEqualTo(422);
+    }
+
+    @Test
+    void allAccountsIsAPageOfTheCallersAccountsWithMaskFilterAndSort() {
+        Actor owner = actor();
+        Account a = open(owner);
+        Account b = open(owner, MarginType.Cash);
+        Account c = open(owner);
+        ok(put("accounts/" + b.id() + "/alias/Retirement", owner));
+        JsonNode page = ok(get("accounts/all?pageNumber=0&pageSize=2", owner));
+        assertThat(fieldNames(page)).containsExactly("Result", "NextPageLink", "PreviousPageLink", "TotalCount");
+        assertThat(page.get("TotalCount").asInt()).isEqualTo(3);
+        assertThat(page.get("Result")).hasSize(2);
+        assertThat(page.get("Result").get(0).get("Id").asLong()).isEqualTo(a.id());
+        assertThat(fieldNames(page.get("Result").get(0))).containsExactlyElementsOf(SpecFacts.properties("AccountModel"));
+        assertThat(page.get("NextPageLink").asText()).contains("pageNumber=1");
+        JsonNode second = ok(get("accounts/all/?pageNumber=1&pageSize=2", owner));
+        assertThat(second.get("Result")).hasSize(1);
+        assertThat(second.get("Result").get(0).get("Id").asLong()).isEqualTo(c.id());
+        // Sorted by a property, descending; masked by number, name or holder; filtered.
+        JsonNode desc = ok(get("accounts/all?pageNumber=0&pageSize=10&propertyName=Id&isAscending=false", owner));
+        assertThat(desc.get("Result").get(0).get("Id").asLong()).isEqualTo(c.id());
+        JsonNode masked = ok(get("accounts/all?pageNumber=0&pageSize=10&mask=retire", owner));
+        assertThat(masked.get("TotalCount").asInt()).isEqualTo(1);
+        assertThat(masked.get("Result").get(0).get("Id").asLong()).isEqualTo(b.id());
+        assertThat(ok(get("accounts/all?pageNumber=0&pageSize=10&mask=" + a.clearingAccount(), owner))
+                .get("Result").get(0).get("Id").asLong()).isEqualTo(a.id());
+        JsonNode cash = ok(get("accounts/all?pageNumber=0&pageSize=10&filter=MarginType%20%3D%20%27Cash%27", owner));
+        assertThat(cash.get("TotalCount").asInt()).isEqualTo(1);
+        // A user with no account: an empty page. Paging is required and bounded.
+        assertThat(ok(get("accounts/all?pageNumber=0&pageSize=10", stranger)).get("TotalCount").asInt()).isZero();
+        assertThat(get("accounts/all", owner).status()).as("no paging: no route, as the lists").isEqualTo(404);
+        assertModelState(get("accounts/all?pageNumber=0&pageSize=0", owner), "pageSize", null);
+        assertModelState(get("accounts/all?pageNumber=0&pageSize=10&propertyName=Nope", owner), "propertyName", null);
+        assertThat(get("accounts/all?pageNumber=0&pageSize=10&filter=Nope%20%3D%201", owner).status()).isEqualTo(400);
     }
 
     @Test

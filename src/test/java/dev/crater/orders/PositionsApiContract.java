@@ -5,6 +5,7 @@ import static dev.crater.orders.OrdersHarness.VALIDATION;
 import static dev.crater.orders.OrdersHarness.dec;
 import static dev.crater.orders.OrdersHarness.enc;
 import static dev.crater.orders.OrdersHarness.fieldNames;
+import static dev.crater.orders.OrdersHarness.json;
 import static dev.crater.orders.OrdersHarness.limit;
 import static dev.crater.orders.OrdersHarness.map;
 import static dev.crater.orders.OrdersHarness.market;
@@ -12,12 +13,14 @@ import static dev.crater.orders.OrdersHarness.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crater.accounts.Account;
 import dev.crater.common.MarginType;
 import dev.crater.market.Quote;
 import dev.crater.orders.OrdersHarness.Trader;
 import dev.crater.testing.Http;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
+import dev.crater.users.User;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.DayOfWeek;
@@ -653,6 +656,160 @@ abstract class PositionsApiContract {
         assertThat(dec(week.get(0).get("Value"))).isGreaterThan(cash);
         assertThat(dec(week.get(0).get("Value"))).isLessThan(cash.add(dec(buy.get("AveragePrice"))
                 .multiply(new BigDecimal("20"))));
+    }
+
+    // ---- the spec's consolidated orders and positions, order details, order limits --------------
+
+    /** A user of the company linked (Full) to {@code accounts}, besides an empty account of their own. */
+    Trader linkedTo(Trader... accounts) {
+        Trader u = h.stranger();
+        for (Trader a : accounts) {
+            server.services().accounts.link(server.services().accounts.byId(a.accountId()).orElseThrow(), u.user(),
+                    Account.AccessType.Full);
+        }
+        return u;
+    }
+
+    Http.Response consolidated(Trader as, String what, String body) {
+        return Http.send("POST", server.api() + "v1.0/" + what + "/consolidated", body, as.headers());
+    }
+
+    static Set<Long> ids(JsonNode page) {
+        Set<Long> out = new HashSet<>();
+        page.get("Result").forEach(o -> out.add(o.get("Id").asLong()));
+        return out;
+    }
+
+    @Test
+    void consolidatedOrdersArePagedAcrossTheNamedAccountsOrAllOfTheCallers() {
+        Trader a = h.trader();
+        Trader b = h.trader();
+        long buyA = id(a.place(market("AAPL", "Buy", 3)));
+        long buyB = id(b.place(market("MSFT", "Buy", 2)));
+        long restingB = id(b.place(limit("KO", "Buy", 1, new BigDecimal("1"))));
+        Trader u = linkedTo(a, b);
+
+        JsonNode all = consolidated(u, "orders", "{}").json();
+        assertThat(fieldNames(all)).containsExactly("Result", "NextPageLink", "PreviousPageLink", "TotalCount");
+        assertThat(ids(all)).containsExactlyInAnyOrder(buyA, buyB, restingB);
+        assertThat(all.get("TotalCount").asInt()).isEqualTo(3);
+        JsonNode named = consolidated(u, "orders", json("AccountIds", List.of(b.accountId(), b.accountId()),
+                "SortField", "Id", "Desc", true, "PageNumber", 0, "PageSize", 1)).json();
+        assertThat(named.get("TotalCount").asInt()).as("b's two orders, the repeated id once").isEqualTo(2);
+        assertThat(ids(named)).containsExactly(restingB);
+        assertThat(ids(consolidated(u, "orders", json("AccountIds", List.of(b.accountId()), "PageNumber", 1,
+                "PageSize", 1, "SortField", "Id", "Desc", true)).json())).containsExactly(buyB);
+        // The filter query parameter applies across the accounts.
+        assertThat(ids(Http.send("POST", server.api() + "v1.0/orders/consolidated?filter=" + enc("Symbol = 'AAPL'"),
+                "{\"AccountIds\": []}", u.headers()).json())).containsExactly(buyA);
+        // The pool user, not linked to u's own account, is refused it; malformed bodies are 422.
+        Http.Response foreign = consolidated(a, "orders", json("AccountIds", List.of(a.accountId(), u.accountId())));
+        assertThat(foreign.status()).isEqualTo(401);
+        assertThat(foreign.body()).isEqualTo(OrdersHarness.DENIED);
+        assertModelState(consolidated(u, "orders", json("PageSize", 0)), "dto.PageSize");
+        assertModelState(consolidated(u, "orders", json("PageSize", 101)), "dto.PageSize");
+        assertModelState(consolidated(u, "orders", json("AccountIds", "x")), "dto.AccountIds");
+        assertModelState(consolidated(u, "orders", null), "dto");
+        assertThat(consolidated(u, "orders", json("SortField", "Nope")).status()).isEqualTo(422);
+        assertThat(consolidated(u, "orders", "{}").status()).isEqualTo(200);
+        // A user with no account at all gets an empty page.
+        String name = TestServer.username("none");
+        User nobody = server.user(h.company, name, null, User.TwoFactorMethod.NONE);
+        Trader none = new Trader(h, nobody, server.login(h.company, name), 0);
+        JsonNode empty = consolidated(none, "orders", "{}").json();
+        assertThat(empty.get("Result")).isEmpty();
+        assertThat(empty.get("TotalCount").asInt()).isZero();
+    }
+
+    @Test
+    void consolidatedPositionsAreTheOpenPositionsOfTheAccountsWithTheirTotal() {
+        Trader a = h.trader();
+        Trader b = h.trader();
+        a.place(market("AAPL", "Buy", 3));
+        b.place(market("MSFT", "Buy", 2));
+        b.place(market("KO", "Buy", 4));
+        b.place(market("KO", "Sell", 4));
+        Trader u = linkedTo(a, b);
+        JsonNode all = consolidated(u, "positions", "{}").json();
+        assertThat(all.get("TotalCount").asInt()).as("KO was closed").isEqualTo(2);
+        Map<String, Long> byAccount = new HashMap<>();
+        for (JsonNode p : all.get("Result")) {
+            assertThat(fieldNames(p)).containsExactlyElementsOf(POSITION_FIELDS);
+            byAccount.put(p.get("Symbol").asText(), p.get("AccountId").asLong());
+        }
+        assertThat(byAccount).containsExactlyInAnyOrderEntriesOf(Map.of("AAPL", a.accountId(), "MSFT", b.accountId()));
+        JsonNode onlyB = consolidated(u, "positions", json("AccountIds", List.of(b.accountId()))).json();
+        assertThat(onlyB.get("Result")).hasSize(1);
+        assertThat(onlyB.get("Result").get(0).get("Symbol").asText()).isEqualTo("MSFT");
+        assertThat(Http.send("POST", server.api() + "v1.0/positions/consolidated/?filter=" + enc("Quantity > 2"),
+                "{}", u.headers()).json().get("TotalCount").asInt()).isEqualTo(1);
+        assertThat(consolidated(a, "positions", json("AccountIds", List.of(u.accountId()))).status()).isEqualTo(401);
+        assertModelState(consolidated(u, "positions", json("PageNumber", -1)), "dto.PageNumber");
+    }
+
+    @Test
+    void orderDetailsListTheExecutionsOfTheOrder() {
+        Trader t = h.trader();
+        JsonNode resting = t.place(limit("KO", "Buy", 5, new BigDecimal("1")));
+        assertThat(t.get("orders/" + id(resting) + "/details").json()).as("no execution yet").isEmpty();
+        JsonNode buy = t.place(market("AAPL", "Buy", 7));
+        JsonNode details = t.get("orders/" + id(buy) + "/details/").json();
+        assertThat(details).hasSize(1);
+        JsonNode d = details.get(0);
+        assertThat(d.get("Id").asLong()).isEqualTo(id(buy));
+        assertThat(d.get("Symbol").asText()).isEqualTo("AAPL");
+        assertThat(d.get("SecurityType").asText()).isEqualTo("CommonStock");
+        assertThat(d.get("Login").asText()).isEqualTo(t.user().username());
+        assertThat(dec(d.get("LastQuantity"))).isEqualByComparingTo("7");
+        assertThat(dec(d.get("ExecutedQuantity"))).isEqualByComparingTo("7");
+        assertThat(dec(d.get("LeavesQuantity"))).isEqualByComparingTo("0");
+        assertThat(dec(d.get("LastPrice"))).isEqualByComparingTo(dec(buy.get("AveragePrice")));
+        assertThat(dec(d.get("AveragePrice"))).isEqualByComparingTo(dec(buy.get("AveragePrice")));
+        assertThat(d.get("IsCompleted").asBoolean()).isTrue();
+        assertThat(d.get("Status").asText()).isEqualTo("Filled");
+        assertThat(d.get("ExecId").asText()).isNotBlank();
+        // The model's dates are integers: epoch milliseconds of the execution and of the order.
+        assertThat(d.get("Date").isIntegralNumber()).isTrue();
+        assertThat(d.get("Date").asLong()).isEqualTo(d.get("TransactionDate").asLong())
+                .isEqualTo(Instant.parse(buy.get("TransactionDate").asText()).toEpochMilli());
+        assertThat(d.get("CreateDate").asLong()).isEqualTo(Instant.parse(buy.get("CreateDate").asText()).toEpochMilli());
+        assertThat(Instant.parse(d.get("TransactionDateText").asText()).toEpochMilli()).isEqualTo(d.get("Date").asLong());
+        assertThat(d.has("UnderlyingSymbol") && d.get("UnderlyingSymbol").isNull()).as("not an option").isTrue();
+
+        assertThat(t.get("orders/" + (id(buy) + 100000) + "/details").status()).isEqualTo(404);
+        Trader other = h.stranger();
+        assertThat(Http.get(t.url("orders/" + id(buy) + "/details"), other.headers()).status()).isEqualTo(401);
+    }
+
+    @Test
+    void orderLimitsAreWhatTheBuyingPowerAndTheHoldingsAllow() {
+        Trader t = h.trader();
+        t.place(market("AAPL", "Buy", 10));
+        BigDecimal power = dec(t.info().get("stockBuyingPower"));
+        JsonNode at100 = t.get("preview/limits/AAPL?price=100").json();
+        assertThat(fieldNames(at100)).containsExactly("AccountId", "BuyLimit", "BuyPrice", "SellLimit", "SellPrice",
+                "Symbol");
+        assertThat(at100.get("AccountId").asLong()).isEqualTo(t.accountId());
+        assertThat(at100.get("Symbol").asText()).isEqualTo("AAPL");
+        BigDecimal buyable = power.divide(new BigDecimal("100"), 0, RoundingMode.DOWN);
+        assertThat(dec(at100.get("BuyLimit"))).isEqualByComparingTo(buyable);
+        assertThat(dec(at100.get("BuyPrice"))).isEqualByComparingTo("100");
+        assertThat(dec(at100.get("SellLimit"))).as("held plus what a margin account may short")
+                .isEqualByComparingTo(buyable.add(BigDecimal.TEN));
+        // Without a price: the ask for buying, the bid for selling.
+        Quote q = h.quote("AAPL");
+        JsonNode quoted = t.get("preview/limits/aapl").json();
+        assertThat(dec(quoted.get("BuyPrice"))).isEqualByComparingTo(q.ask());
+        assertThat(dec(quoted.get("SellPrice"))).isEqualByComparingTo(q.bid());
+        // A cash account sells only what it holds.
+        Trader cash = h.trader(OrdersHarness.plain(MarginType.Cash));
+        cash.place(market("MSFT", "Buy", 4));
+        assertThat(dec(cash.get("preview/limits/MSFT?price=10").json().get("SellLimit"))).isEqualByComparingTo("4");
+
+        assertThat(t.get("preview/limits/NOSUCHSYMBOL").status()).isEqualTo(404);
+        assertModelState(t.get("preview/limits/AAPL?price=abc"), "price");
+        assertModelState(t.get("preview/limits/AAPL?price=-1"), "price");
+        assertThat(Http.get(t.url("preview/limits/AAPL"), h.stranger().headers()).status()).isEqualTo(401);
     }
 
     static Instant at(String s) {

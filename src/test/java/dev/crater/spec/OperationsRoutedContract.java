@@ -43,13 +43,7 @@ abstract class OperationsRoutedContract {
 
     /** The spec-only operations issue 14's breadth part still has to add. */
     private static final String[] BREADTH = {
-        "GET /v{version}/accounts/all",
-        "GET /v{version}/accounts/{accountId}",
-        "GET /v{version}/accounts/{accountId}/orders/{orderId}/details",
-        "GET /v{version}/accounts/{accountId}/preview/limits/{symbol}",
         "GET /v{version}/currencyRate",
-        "POST /v{version}/orders/consolidated",
-        "POST /v{version}/positions/consolidated",
         "POST /v{version}/users/info",
         "PATCH /v{version}/users/{userId}",
         "POST /v{version}/users/{userId}/pincode"};

@@ -1,0 +1,53 @@
+package dev.crater.orders;
+
+import dev.crater.access.ApiGuard;
+import dev.crater.accounts.AccountPaths;
+import dev.crater.accounts.AccountService;
+import dev.crater.http.HttpSupport;
+import dev.crater.http.Paging;
+import dev.crater.store.PagedQuery;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.List;
+
+/**
+ * The spec's {@code ConsolidatedQueryDto} body of {@code POST /orders/consolidated} and
+ * {@code POST /positions/consolidated}, with the {@code filter} query parameter: which of the
+ * caller's accounts (each access-checked; none named means all of them) and which page.
+ *
+ * @param accountIds the accounts, checked, each once, never empty
+ */
+record ConsolidatedQuery(List<Long> accountIds, PagedQuery.Request request) {
+
+    /**
+     * The PagingResult of a consolidated page. Its links are empty: the page is asked for in the body,
+     * which a link cannot carry.
+     */
+    static <T> Paging.Result<T> result(List<T> page, int total) {
+        return new Paging.Result<>(page, "", "", total);
+    }
+
+    /** The body as the spec names it; every property optional. */
+    record ConsolidatedQueryDto(List<Long> accountIds, Boolean desc, Integer pageNumber, Integer pageSize,
+            String sortField) {
+    }
+
+    /** The ModelState key of the body, the spec's parameter name. */
+    static final String ARG = "dto";
+
+    /**
+     * Reads the body (required: the spec's {@code dto}) and the filter. An absent {@code PageNumber}
+     * is the first page (0), an absent {@code PageSize} is {@code pageSizeMax}.
+     */
+    static ConsolidatedQuery read(ServerRequest req, AccountService accounts, int pageSizeMax) {
+        ConsolidatedQueryDto dto = HttpSupport.readJson(HttpSupport.body(req), ConsolidatedQueryDto.class, ARG);
+        int pageNumber = dto.pageNumber() == null ? 0
+                : Paging.integer(ARG + ".PageNumber", String.valueOf(dto.pageNumber()), 0, Paging.PAGE_NUMBER_MAX);
+        int pageSize = dto.pageSize() == null ? pageSizeMax
+                : Paging.integer(ARG + ".PageSize", String.valueOf(dto.pageSize()), 1, pageSizeMax);
+        String sort = dto.sortField() == null || dto.sortField().isBlank() ? null : dto.sortField().trim();
+        List<Long> ids = AccountPaths.readable(accounts, ApiGuard.principal(req), dto.accountIds(),
+                ARG + ".AccountIds");
+        return new ConsolidatedQuery(ids, new PagedQuery.Request(Paging.filter(req), sort,
+                Boolean.TRUE.equals(dto.desc()), pageNumber, pageSize));
+    }
+}
