@@ -12,6 +12,8 @@ import dev.crater.http.Paging;
 import dev.crater.http.PathIds;
 import dev.crater.users.User;
 import dev.crater.users.UserIds;
+import dev.crater.users.UserInfoModel;
+import dev.crater.users.UserService;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -43,7 +45,28 @@ public final class AccountRoutes implements HttpService {
                 .put("/accounts/{accountId}/alias/{alias}[/]", this::alias)
                 .delete("/accounts/{accountId}/alias[/]", this::deleteAlias)
                 .put("/accounts/{accountId}/select[/]", this::select)
-                .get("/accounts/{accountId}/details[/]", this::details);
+                .get("/accounts/{accountId}/details[/]", this::details)
+                .post("/users/info[/]", this::userByEmail);
+    }
+
+    /** The spec's {@code GetUserFilter} body of {@code POST /users/info}. */
+    record GetUserFilter(String email) {
+    }
+
+    /**
+     * A user's UserInfoModel by e-mail: the caller, or a user of an account the caller owns
+     * ({@link AccountService#visibleUserByEmail}); anyone else, existing or not, is the same 404.
+     */
+    private void userByEmail(ServerRequest req, ServerResponse res) {
+        GetUserFilter filter = HttpSupport.readJson(req, GetUserFilter.class, "filter");
+        String email = filter.email() == null ? "" : filter.email().trim();
+        if (email.isEmpty() || email.length() > UserService.EMAIL_CHARS_MAX) {
+            throw ApiException.modelState("filter.Email", "Email is required (at most " + UserService.EMAIL_CHARS_MAX
+                    + " characters).");
+        }
+        User user = accounts.visibleUserByEmail(principal(req), email).orElseThrow(() -> new ApiException(404,
+                new ApiError.Message("No user with this e-mail address was found.")));
+        HttpSupport.json(res, 200, UserInfoModel.of(user));
     }
 
     /** A user as account responses show it (the {@code Owners[]} items and {@code UserModel}). */

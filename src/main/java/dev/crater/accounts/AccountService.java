@@ -237,6 +237,33 @@ public final class AccountService {
         links.invalidate(new LinkKey(access.account().id(), access.link().userId()));
     }
 
+    /**
+     * The user with {@code email} (any case) among those the caller may look up: themselves, and the
+     * users linked to accounts the caller owns; several such users with one address: the lowest id.
+     * Anyone else is not found, whether or not they exist.
+     */
+    public Optional<User> visibleUserByEmail(Principal principal, String email) {
+        String wanted = email.trim();
+        Optional<User> self = users.byId(principal.userId()).filter(u -> u.email().equalsIgnoreCase(wanted));
+        if (self.isPresent()) {
+            return self;
+        }
+        User found = null;
+        for (AccountAccess a : accountsOf(principal.userId())) {
+            if (a.link().accessType() != Account.AccessType.Owner) {
+                continue;
+            }
+            for (AccountLink l : links(a.account().id())) {
+                Optional<User> u = users.byId(l.userId()).filter(x -> x.companyId() == principal.companyId()
+                        && x.email().equalsIgnoreCase(wanted));
+                if (u.isPresent() && (found == null || u.get().id() < found.id())) {
+                    found = u.get();
+                }
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
     public Optional<User> userByLogin(long companyId, String login) {
         return users.byUsername(companyId, login);
     }

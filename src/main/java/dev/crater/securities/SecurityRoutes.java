@@ -99,9 +99,11 @@ public final class SecurityRoutes implements HttpService {
     private final Market market;
     private final Logos logos = new Logos();
     private final HeavyQueries heavy;
+    private final CurrencyRates rates;
 
     public SecurityRoutes(Securities securities, OptionChains options, Market market, HeavyQueries heavy) {
         this.heavy = heavy;
+        this.rates = new CurrencyRates(securities, market);
         this.securities = securities;
         this.options = options;
         this.market = market;
@@ -118,7 +120,8 @@ public final class SecurityRoutes implements HttpService {
                 .get("/options[/]", this::optionList)
                 .get("/options/{idOrSymbol}[/]", this::option)
                 .get("/securities[/]", this::securitiesByMask)
-                .get("/securities/{securityId}[/]", this::securityById);
+                .get("/securities/{securityId}[/]", this::securityById)
+                .get("/currencyRate[/]", this::currencyRate);
     }
 
     // ---- equities ------------------------------------------------------------------------------
@@ -503,5 +506,19 @@ public final class SecurityRoutes implements HttpService {
             return;
         }
         HttpSupport.json(res, 200, SecurityModel.of(findEquity(req, key)));
+    }
+
+    /** How many {@code targetCurrency} one {@code currency} buys (both required, three-letter codes). */
+    private void currencyRate(ServerRequest req, ServerResponse res) {
+        String currency = Paging.required(req, "currency");
+        String target = Paging.required(req, "targetCurrency");
+        for (String[] p : new String[][] {{"currency", currency}, {"targetCurrency", target}}) {
+            if (!CurrencyRates.isCode(p[1])) {
+                throw ApiException.modelState(p[0], "A three-letter currency code is expected.");
+            }
+        }
+        HttpSupport.json(res, 200, rates.rate(currency, target).orElseThrow(() -> new ApiException(404,
+                new ApiError.Message("No rate from " + currency.toUpperCase(Locale.ROOT) + " to "
+                        + target.toUpperCase(Locale.ROOT) + " is quoted."))));
     }
 }

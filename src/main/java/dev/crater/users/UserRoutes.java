@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * User endpoints under {@code /api/v1.0/users}.
@@ -23,7 +24,7 @@ public final class UserRoutes implements HttpService {
     }
 
     private final UserService users;
-    private final java.util.concurrent.ConcurrentHashMap<Long, CachedInfo> infoJson = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, CachedInfo> infoJson = new ConcurrentHashMap<>();
 
     public UserRoutes(UserService users) {
         this.users = users;
@@ -31,7 +32,15 @@ public final class UserRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/users/{userId}/info[/]", this::info);
+        rules.get("/users/{userId}/info[/]", this::info)
+                .patch("/users/{userId}[/]", this::patch);
+    }
+
+    /** The caller changes their own names, address and time zone (the spec's PatchUserModel → UserModel). */
+    private void patch(ServerRequest req, ServerResponse res) {
+        User user = UserIds.caller(req, users);
+        UserService.PatchUserModel patch = HttpSupport.readJson(req, UserService.PatchUserModel.class, "user");
+        HttpSupport.json(res, 200, users.patch(user, patch, "user"));
     }
 
     /**

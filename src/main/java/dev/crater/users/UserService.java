@@ -1,10 +1,13 @@
 package dev.crater.users;
 
+import dev.crater.common.Refusal;
 import dev.crater.companies.CompanyPolicy;
 import dev.crater.companies.CompanyService;
 import dev.crater.crypto.PasswordHasher;
 import dev.crater.store.ReadCache;
+import java.time.DateTimeException;
 import java.time.InstantSource;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -200,6 +203,107 @@ public final class UserService {
     public void clearPin(long id) {
         store.clearPin(id);
         byId.invalidate(id);
+    }
+
+    /** The spec's {@code PatchUserModel}: every property optional; an absent or null one is left as it is. */
+    public record PatchUserModel(PatchUserAddress address, String firstName, String lastName, String middle,
+            User.Salutation salutation, User.Suffix suffix, String timeZoneInfoId) {
+    }
+
+    /** The spec's {@code PatchUserAddress}; an empty text clears its part. */
+    public record PatchUserAddress(String city, Integer countryId, String postalCode, Integer state,
+            String streetAddress1, String streetAddress2) {
+    }
+
+    /** What the user set about themselves beyond their names. */
+    public UserProfile profile(long id) {
+        return store.profile(id);
+    }
+
+    /**
+     * Applies a PatchUserModel to the user: names (first and last never blank), salutation, suffix,
+     * address and time zone (an IANA zone id such as {@code America/New_York}).
+     *
+     * @param arg the ModelState key of the body
+     * @return the user as stored now, and their profile
+     * @throws Refusal.Invalid naming the first field that is invalid
+     */
+    public UserModel patch(User user, PatchUserModel patch, String arg) {
+        String first = name(patch.firstName(), user.firstName(), arg + ".FirstName", true);
+        String last = name(patch.lastName(), user.lastName(), arg + ".LastName", true);
+        String middle = name(patch.middle(), user.middleName(), arg + ".Middle", false);
+        UserProfile was = store.profile(user.id());
+        PatchUserAddress a = patch.address();
+        String address = arg + ".Address.";
+        UserProfile now = new UserProfile(
+                part(a == null ? null : a.streetAddress1(), was.streetAddress1(), address + "StreetAddress1",
+                        UserProfile.STREET_CHARS_MAX),
+                part(a == null ? null : a.streetAddress2(), was.streetAddress2(), address + "StreetAddress2",
+                        UserProfile.STREET_CHARS_MAX),
+                part(a == null ? null : a.city(), was.city(), address + "City", UserProfile.CITY_CHARS_MAX),
+                code(a == null ? null : a.state(), was.state(), address + "State"),
+                part(a == null ? null : a.postalCode(), was.postalCode(), address + "PostalCode",
+                        UserProfile.POSTAL_CODE_CHARS_MAX),
+                code(a == null ? null : a.countryId(), was.countryId(), address + "CountryId"),
+                timeZone(patch.timeZoneInfoId(), was.timeZone(), arg + ".TimeZoneInfoId"));
+        store.updateProfile(user.id(), first, middle, last,
+                patch.salutation() == null ? user.salutation() : patch.salutation(),
+                patch.suffix() == null ? user.suffix() : patch.suffix(), now, clock.millis());
+        byId.invalidate(user.id());
+        User stored = store.byId(user.id()).orElseThrow();
+        return UserModel.of(stored, now);
+    }
+
+    private static String name(String given, String was, String key, boolean required) {
+        if (given == null) {
+            return was;
+        }
+        String t = given.trim();
+        if ((required && t.isEmpty()) || t.length() > NAME_CHARS_MAX) {
+            throw Refusal.invalid(key, (required ? "Required, at most " : "At most ") + NAME_CHARS_MAX + " characters.");
+        }
+        return t;
+    }
+
+    private static String part(String given, String was, String key, int max) {
+        if (given == null) {
+            return was;
+        }
+        String t = given.trim();
+        if (t.length() > max) {
+            throw Refusal.invalid(key, "At most " + max + " characters.");
+        }
+        return t.isEmpty() ? null : t;
+    }
+
+    private static Integer code(Integer given, Integer was, String key) {
+        if (given == null) {
+            return was;
+        }
+        if (given < 0) {
+            throw Refusal.invalid(key, "A code is 0 or more.");
+        }
+        return given;
+    }
+
+    private static String timeZone(String given, String was, String key) {
+        if (given == null) {
+            return was;
+        }
+        String t = given.trim();
+        if (t.isEmpty()) {
+            return null;
+        }
+        String problem = "An IANA time zone id is expected, such as America/New_York.";
+        // Region ids only (and UTC): not offsets such as +02:00, which name no zone's rules.
+        if (t.length() > UserProfile.TIME_ZONE_CHARS_MAX || !t.contains("/") && !t.equals("UTC")) {
+            throw Refusal.invalid(key, problem);
+        }
+        try {
+            return ZoneId.of(t).getId();
+        } catch (DateTimeException e) {
+            throw Refusal.invalid(key, problem);
+        }
     }
 
     /** True for a PIN of the accepted shape (4-8 digits). */

@@ -175,6 +175,38 @@ public final class UserStore {
     }
 
     /** Removes the PIN (an operator's PIN reset). */
+    /** What the user set about themselves beyond their names; {@link UserProfile#NONE} when nothing. */
+    public UserProfile profile(long id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM user_profiles WHERE user_id = :id").bind("id", id)
+                .map((rs, ctx) -> new UserProfile(rs.getString("street_address1"), rs.getString("street_address2"),
+                        rs.getString("city"), (Integer) rs.getObject("state", Integer.class), rs.getString("postal_code"),
+                        (Integer) rs.getObject("country_id", Integer.class), rs.getString("time_zone")))
+                .findOne().orElse(UserProfile.NONE));
+    }
+
+    /** Stores the user's names and profile together. */
+    public void updateProfile(long id, String firstName, String middleName, String lastName, User.Salutation salutation,
+            User.Suffix suffix, UserProfile p, long nowMs) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                            UPDATE users SET first_name = :f, middle_name = :m, last_name = :l, salutation = :sa,
+                                suffix = :su WHERE id = :id""")
+                    .bind("f", firstName).bind("m", middleName).bind("l", lastName).bind("sa", salutation.name())
+                    .bind("su", suffix.name()).bind("id", id).execute();
+            h.createUpdate("""
+                            INSERT INTO user_profiles (user_id, street_address1, street_address2, city, state, postal_code,
+                                country_id, time_zone, modified_at_ms)
+                            VALUES (:id, :s1, :s2, :c, :st, :pc, :co, :tz, :now)
+                            ON CONFLICT (user_id) DO UPDATE SET street_address1 = excluded.street_address1,
+                                street_address2 = excluded.street_address2, city = excluded.city, state = excluded.state,
+                                postal_code = excluded.postal_code, country_id = excluded.country_id,
+                                time_zone = excluded.time_zone, modified_at_ms = excluded.modified_at_ms""")
+                    .bind("id", id).bind("s1", p.streetAddress1()).bind("s2", p.streetAddress2()).bind("c", p.city())
+                    .bind("st", p.state()).bind("pc", p.postalCode()).bind("co", p.countryId())
+                    .bind("tz", p.timeZone()).bind("now", nowMs).execute();
+        });
+    }
+
     public void clearPin(long id) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE users SET pin_hash = NULL, pin_image = NULL, pin_phrase = NULL WHERE id = :id")
                 .bind("id", id).execute());

@@ -798,6 +798,32 @@ abstract class AccountsApiContract {
     }
 
     @Test
+    void userByEmailFindsTheCallerAndTheUsersOfAccountsTheCallerOwnsOnly() {
+        Actor owner = actor();
+        Account acc = open(owner);
+        Actor member = actor();
+        link(acc, owner, member, "Full");
+        String self = "{\"Email\": \"" + owner.user().email().toUpperCase() + "\"}";
+        JsonNode me = ok(postJson("users/info", self, owner));
+        assertThat(me.get("UserId").asLong()).isEqualTo(owner.id());
+        assertThat(me.get("Login").asText()).isEqualTo(owner.user().username());
+        assertThat(ok(postJson("users/info/", "{email: '" + member.user().email() + "'}", owner))
+                .get("UserId").asLong()).as("a user of an account the caller owns").isEqualTo(member.id());
+        // A user with no ownership finds only themselves; anyone else is the same 404 as nobody.
+        Http.Response up = postJson("users/info", "{\"Email\": \"" + owner.user().email() + "\"}", member);
+        assertThat(up.status()).isEqualTo(404);
+        Http.Response nobody = postJson("users/info", "{\"Email\": \"nobody@example.invalid\"}", owner);
+        assertThat(nobody.status()).isEqualTo(404);
+        assertThat(nobody.body()).isEqualTo(up.body());
+        assertThat(postJson("users/info", "{\"Email\": \"" + neighbour.user().email() + "\"}", owner).body())
+                .isEqualTo(up.body());
+        assertModelState(postJson("users/info", "{}", owner), "filter.Email", null);
+        assertModelState(postJson("users/info", "{\"Email\": \"" + "a".repeat(300) + "\"}", owner), "filter.Email",
+                null);
+        assertModelState(postJson("users/info", "", owner), "filter", null);
+    }
+
+    @Test
     void aliasLongerThan100CharactersIs422() {
         Actor owner = actor();
         Account acc = open(owner);

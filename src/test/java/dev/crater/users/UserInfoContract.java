@@ -2,10 +2,14 @@ package dev.crater.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.crater.companies.Company;
 import dev.crater.testing.Http;
+import dev.crater.testing.SpecFacts;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +79,79 @@ abstract class UserInfoContract {
                 "Bearer " + token).body()).isEqualTo(r.body());
     }
 
+
+    Http.Response patch(String userIdSegment, String token, String body) {
+        return Http.send("PATCH", api + "v1.0/users/" + userIdSegment, body, "Content-Type", "application/json",
+                "Et-App-Key", company.appKey(), "Authorization", "Bearer " + token);
+    }
+
+    static List<String> fieldNames(JsonNode n) {
+        List<String> names = new ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void patchChangesOnlyWhatItNamesAndAnswersTheUserModel() {
+        User u = user("patch", null, User.TwoFactorMethod.NONE);
+        String token = server.login(company, u.username());
+        Http.Response r = patch("@me", token, """
+                {"FirstName": " Ada ", "Salutation": "Dr", "Suffix": 0, "TimeZoneInfoId": "Europe/London",
+                 "Address": {"StreetAddress1": "1 Main St", "City": "London", "State": 12, "PostalCode": "N1 9GU",
+                  "CountryId": 826}}""");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode m = r.json();
+        assertThat(fieldNames(m)).containsExactlyElementsOf(SpecFacts.properties("UserModel"));
+        assertThat(fieldNames(m.get("Address"))).containsExactlyElementsOf(SpecFacts.properties("UserAddress"));
+        assertThat(m.get("Id").asLong()).isEqualTo(u.id());
+        assertThat(m.get("FirstName").asText()).isEqualTo("Ada");
+        assertThat(m.get("LastName").asText()).as("not named: unchanged").isEqualTo("User");
+        assertThat(m.get("Salutation").asText()).isEqualTo("Dr");
+        assertThat(m.get("Suffix").asText()).isEqualTo("NoSuffix");
+        assertThat(m.get("TimeZoneInfoId").asText()).isEqualTo("Europe/London");
+        assertThat(m.get("Address").get("City").asText()).isEqualTo("London");
+        assertThat(m.get("Address").get("CountryId").asInt()).isEqualTo(826);
+        assertThat(m.get("Address").get("StreetAddress2").isNull()).isTrue();
+        assertThat(m.get("EmailAddress").asText()).isEqualTo(u.email());
+        assertThat(m.get("Login").asText()).isEqualTo(u.username());
+        // The info call shows the new names at once; a second patch keeps what it does not name.
+        assertThat(info("@me", token).json().get("FirstName").asText()).isEqualTo("Ada");
+        assertThat(info("@me", token).json().get("Salutation").asText()).isEqualTo("Dr");
+        JsonNode again = patch(String.valueOf(u.id()), token, "{lastName: 'Lovelace', address: {city: ''}}").json();
+        assertThat(again.get("FirstName").asText()).isEqualTo("Ada");
+        assertThat(again.get("LastName").asText()).isEqualTo("Lovelace");
+        assertThat(again.get("Address").get("City").isNull()).as("an empty text clears").isTrue();
+        assertThat(again.get("Address").get("StreetAddress1").asText()).isEqualTo("1 Main St");
+        assertThat(again.get("TimeZoneInfoId").asText()).isEqualTo("Europe/London");
+        assertThat(patch("@me/", token, "{}").json()).isEqualTo(again);
+    }
+
+    @Test
+    void patchRefusesBadValuesWithoutChangingAnythingAndOnlyForTheCaller() {
+        User u = user("patchbad", null, User.TwoFactorMethod.NONE);
+        User other = user("patchother", null, User.TwoFactorMethod.NONE);
+        String token = server.login(company, u.username());
+        String before = info("@me", token).body();
+        for (String[] bad : new String[][] {
+                {"{\"FirstName\": \"  \"}", "user.FirstName"},
+                {"{\"LastName\": \"" + "x".repeat(101) + "\"}", "user.LastName"},
+                {"{\"Salutation\": \"Captain\"}", "user.Salutation"},
+                {"{\"TimeZoneInfoId\": \"Mars/Olympus\"}", "user.TimeZoneInfoId"},
+                {"{\"TimeZoneInfoId\": \"+02:00\"}", "user.TimeZoneInfoId"},
+                {"{\"Address\": {\"State\": -1}}", "user.Address.State"},
+                {"{\"Address\": {\"CountryId\": \"GB\"}}", "user.CountryId"},
+                {"{\"Address\": {\"City\": \"" + "c".repeat(101) + "\"}}", "user.Address.City"},
+                {"[1]", "user"}}) {
+            Http.Response r = patch("@me", token, bad[0]);
+            assertThat(r.status()).as(bad[0] + " → " + r.body()).isEqualTo(422);
+            assertThat(fieldNames(r.json().get("ModelState"))).as(bad[0]).containsExactly(bad[1]);
+        }
+        assertThat(patch("@me", token, null).status()).isEqualTo(422);
+        assertThat(info("@me", token).body()).as("nothing changed").isEqualTo(before);
+        Http.Response foreign = patch(String.valueOf(other.id()), token, "{\"FirstName\": \"Mallory\"}");
+        assertThat(foreign.status()).isEqualTo(401);
+        assertThat(foreign.body()).isEqualTo(DENIED);
+    }
 
     @Test
     void aUserReadsOnlyItself() {
