@@ -24,7 +24,7 @@ public final class AuditLog {
     public enum Event {
         LOGIN_SUCCEEDED, LOGIN_FAILED, LOGIN_EXPECTING, LOGIN_THROTTLED, ACCOUNT_LOCKED, ACCOUNT_UNLOCKED,
         TOKEN_REVOKED, TOKENS_REVOKED, PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED, PASSWORD_RESET, PASSWORD_EXPIRED,
-        PIN_SET, TWO_FACTOR_CHANGED, PHONE_BOUND, USER_DISABLED, USER_ENABLED, RATE_LIMITED,
+        PIN_SET, PIN_RESET_REQUESTED, TWO_FACTOR_CHANGED, PHONE_BOUND, USER_DISABLED, USER_ENABLED, RATE_LIMITED,
         /** An operator changed something from the command line: companies, policies, users, accounts, securities. */
         OPERATOR_COMMAND,
         /** Operator keys: created or revoked (CLI), and a revoked key presented to the API. */

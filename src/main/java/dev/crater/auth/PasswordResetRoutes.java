@@ -92,11 +92,9 @@ public final class PasswordResetRoutes implements HttpService {
     private void code(ServerRequest req, ServerResponse res) {
         Company company = company(req, res);
         CodeRequest body = HttpSupport.readJson(req, CodeRequest.class, "resource");
-        if (body.identifier() != null && !body.identifier().equalsIgnoreCase("ResetPassword")) {
-            throw Envelope.error(409, "UnsupportedIdentifier",
-                    "Only ResetPassword codes are issued; PIN resets go through an operator.");
-        }
-        String token = passwords.redeemCode(company, body.code(), ClientInfo.of(req));
+        PasswordService.Purpose purpose = PasswordService.Purpose.parse(body.identifier()).orElseThrow(() ->
+                Envelope.error(409, "UnsupportedIdentifier", "Identifier is ResetPassword or ResetPinCode."));
+        String token = passwords.redeemCode(company, body.code(), purpose, ClientInfo.of(req));
         HttpSupport.json(res, 200, new Envelope(token, List.of(), List.of(), "Continue", true));
     }
 

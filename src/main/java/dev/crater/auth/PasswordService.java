@@ -43,6 +43,36 @@ public final class PasswordService {
     /** Reset requests being worked on after their answer, at most; beyond it step 1 answers 503. */
     public static final int RESET_TASKS_MAX = 1024;
 
+    /**
+     * What a reset code is for (the documented {@code Identifier} of step 3), and what its token
+     * opens: the password update, or setting a new PIN.
+     */
+    public enum Purpose {
+        ResetPassword("password", Scope.PASSWORD_CHANGE),
+        ResetPinCode("PIN code", Scope.PIN_SETUP);
+
+        final String what;
+        final Scope scope;
+
+        Purpose(String what, Scope scope) {
+            this.what = what;
+            this.scope = scope;
+        }
+
+        /** The Identifier as a client sends it (any case); none means a password reset, as the docs' step 3. */
+        public static Optional<Purpose> parse(String identifier) {
+            if (identifier == null || identifier.isBlank()) {
+                return Optional.of(ResetPassword);
+            }
+            for (Purpose p : values()) {
+                if (p.name().equalsIgnoreCase(identifier.trim())) {
+                    return Optional.of(p);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
     private final UserService users;
     private final PasswordHasher hasher;
     private final LoginGuard guard;
@@ -146,16 +176,36 @@ public final class PasswordService {
             audit.record(company.id(), null, login, AuditLog.Event.PASSWORD_RESET_REQUESTED, null, client, "no such user");
             return;
         }
-        User user = found.get();
+        issueCode(company, found.get(), Purpose.ResetPassword, client);
+    }
+
+    /**
+     * {@code POST /users/{userId}/pincode} (the spec's "reset Pin code"): e-mails the signed-in user a
+     * code that step 3 of the reset ({@code Identifier: ResetPinCode}) trades for a token that sets a
+     * new PIN ({@code /users/pincode/change}). The PIN stays as it is until then.
+     *
+     * @return empty when the code was sent; otherwise why not (the spec's 409 "Failed to init reset
+     *     Pin code")
+     */
+    public Optional<String> requestPinReset(Company company, User user, ClientInfo client) {
+        if (!user.hasPin()) {
+            return Optional.of("The user has no PIN code to reset.");
+        }
+        return issueCode(company, user, Purpose.ResetPinCode, client);
+    }
+
+    /** Stores a new reset request of {@code purpose} for the user and e-mails its code; empty when sent. */
+    private Optional<String> issueCode(Company company, User user, Purpose purpose, ClientInfo client) {
+        AuditLog.Event event = purpose == Purpose.ResetPinCode ? AuditLog.Event.PIN_RESET_REQUESTED
+                : AuditLog.Event.PASSWORD_RESET_REQUESTED;
         long now = clock.millis();
         if (throttle.reserve(user.id(), "email", now).isPresent()) {
-            audit.record(company.id(), user.id(), user.username(), AuditLog.Event.PASSWORD_RESET_REQUESTED, null, client,
-                    "throttled: no code sent");
-            return;
+            audit.record(company.id(), user.id(), user.username(), event, null, client, "throttled: no code sent");
+            return Optional.of("A code was sent a moment ago; try again later.");
         }
         Optional<ResetCode> code = jdbi.inTransaction(h -> {
-            h.createUpdate("UPDATE password_resets SET state = 'DEAD' WHERE user_id = :u AND state = 'OPEN'")
-                    .bind("u", user.id()).execute();
+            h.createUpdate("UPDATE password_resets SET state = 'DEAD' WHERE user_id = :u AND purpose = :p AND state = 'OPEN'")
+                    .bind("u", user.id()).bind("p", purpose.name()).execute();
             for (int attempt = 0; attempt < RESET_HANDLE_ATTEMPTS_MAX; attempt++) {
                 ResetCode candidate = ResetCode.random(random);
                 String handleMac = handleMac(company.id(), candidate.handle());
@@ -172,8 +222,8 @@ public final class PasswordService {
                     h.createUpdate("""
                                     INSERT INTO password_resets (company_id, user_id, purpose, handle_mac, code_mac, failures,
                                         state, created_at_ms, expires_at_ms)
-                                    VALUES (:c, :u, 'ResetPassword', :h, :m, 0, 'OPEN', :now, :exp)""")
-                            .bind("c", company.id()).bind("u", user.id()).bind("h", handleMac)
+                                    VALUES (:c, :u, :p, :h, :m, 0, 'OPEN', :now, :exp)""")
+                            .bind("c", company.id()).bind("u", user.id()).bind("p", purpose.name()).bind("h", handleMac)
                             .bind("m", codeMac(company.id(), candidate)).bind("now", now)
                             .bind("exp", now + codeTtl.toMillis()).execute();
                     return Optional.of(candidate);
@@ -183,23 +233,27 @@ public final class PasswordService {
         });
         if (code.isEmpty()) {
             throttle.release(user.id(), now);
-            LOG.warn("no free password-reset handle after {} tries in company {}: no code sent to user {}",
+            LOG.warn("no free reset handle after {} tries in company {}: no code sent to user {}",
                     RESET_HANDLE_ATTEMPTS_MAX, company.id(), user.id());
-            audit.record(company.id(), user.id(), user.username(), AuditLog.Event.PASSWORD_RESET_REQUESTED, null, client,
+            audit.record(company.id(), user.id(), user.username(), event, null, client,
                     "no free request handle: no code sent");
-            return;
+            return Optional.of("No code could be issued now; try again later.");
         }
         try {
-            mailer.send(new Mail(user.email(), company.name() + " password reset code",
-                    "Your " + company.name() + " password reset code is " + code.get().shown() + ".\n"
+            mailer.send(new Mail(user.email(), company.name() + " " + purpose.what + " reset code",
+                    "Your " + company.name() + " " + purpose.what + " reset code is " + code.get().shown() + ".\n"
                             + "Enter it as shown (with or without the dash). It expires in "
                             + Math.max(1, codeTtl.toMinutes()) + " minutes and works once.\n"
-                            + "If you did not ask for it, ignore this message: your password is unchanged."));
+                            + "If you did not ask for it, ignore this message: your " + purpose.what
+                            + " is unchanged."));
         } catch (Mailer.DeliveryException e) {
             throttle.release(user.id(), now);
-            LOG.warn("password reset code for user {} not delivered: {}", user.id(), e.getMessage());
+            LOG.warn("{} reset code for user {} not delivered: {}", purpose.what, user.id(), e.getMessage());
+            audit.record(company.id(), user.id(), user.username(), event, null, client, "code not delivered");
+            return Optional.of("The code could not be sent; try again later.");
         }
-        audit.record(company.id(), user.id(), user.username(), AuditLog.Event.PASSWORD_RESET_REQUESTED, null, client, "code sent");
+        audit.record(company.id(), user.id(), user.username(), event, null, client, "code sent");
+        return Optional.empty();
     }
 
     /**
@@ -259,7 +313,8 @@ public final class PasswordService {
     }
 
     /**
-     * Step 3: trades a reset code for a token that opens only the password update (step 4). The
+     * Step 3: trades a reset code of {@code purpose} for a token that opens only what it is for: the
+     * password update (step 4), or setting a new PIN ({@code /users/pincode/change}). The
      * code's handle finds its request; a wrong secret uses up one of the request's
      * {@link #RESET_CODE_FAILURES_MAX} tries (the last one kills it) and counts as a failed login
      * step of the account, whose waits refuse codes unread. Every refusal — no such request, a dead,
@@ -269,9 +324,9 @@ public final class PasswordService {
      * @return the token text
      * @throws Refusal 409 envelope {@code InvalidCode}
      */
-    public String redeemCode(Company company, String code, ClientInfo client) {
+    public String redeemCode(Company company, String code, Purpose purpose, ClientInfo client) {
         long arrived = System.nanoTime();
-        Optional<String> token = redeem(company, code, client);
+        Optional<String> token = redeem(company, code, purpose, client);
         if (token.isPresent()) {
             return token.get();
         }
@@ -286,20 +341,22 @@ public final class PasswordService {
         throw Refusal.Coded.conflict("InvalidCode", "The code is incorrect or expired.");
     }
 
-    private Optional<String> redeem(Company company, String text, ClientInfo client) {
+    private Optional<String> redeem(Company company, String text, Purpose purpose, ClientInfo client) {
         long now = clock.millis();
         Optional<ResetCode> code = ResetCode.parse(text);
+        // A code answers only a request of the purpose named: a password code opens no PIN change.
         Optional<OpenReset> open = code.flatMap(c -> jdbi.withHandle(h -> h.createQuery("""
                         SELECT id, user_id, code_mac FROM password_resets
-                        WHERE company_id = :c AND handle_mac = :h AND state = 'OPEN' AND expires_at_ms > :now
-                            AND failures < :max""")
-                .bind("c", company.id()).bind("h", handleMac(company.id(), c.handle())).bind("now", now)
+                        WHERE company_id = :c AND handle_mac = :h AND purpose = :p AND state = 'OPEN'
+                            AND expires_at_ms > :now AND failures < :max""")
+                .bind("c", company.id()).bind("h", handleMac(company.id(), c.handle())).bind("p", purpose.name())
+                .bind("now", now)
                 .bind("max", RESET_CODE_FAILURES_MAX)
                 .map((rs, ctx) -> new OpenReset(rs.getLong(1), rs.getLong(2), rs.getString(3))).findFirst()));
         Optional<User> user = open.flatMap(r -> users.byId(r.userId())).filter(User::enabled);
         if (code.isEmpty() || open.isEmpty() || user.isEmpty()) {
             audit.record(company.id(), null, null, AuditLog.Event.LOGIN_FAILED, Step.VerificationCode.name(), client,
-                    "password reset code: no open request");
+                    "reset code: no open request");
             return Optional.empty();
         }
         if (guard.refuseResetCode(company, user.get(), client)) {
@@ -318,7 +375,7 @@ public final class PasswordService {
         });
         if (!won) {
             audit.record(company.id(), user.get().id(), user.get().username(), AuditLog.Event.LOGIN_FAILED,
-                    Step.VerificationCode.name(), client, "password reset code: request closed meanwhile");
+                    Step.VerificationCode.name(), client, "reset code: request closed meanwhile");
             return Optional.empty();
         }
         if (!right) {
@@ -327,7 +384,7 @@ public final class PasswordService {
         }
         String token = Secrets.newToken();
         tokens.insert(Secrets.sha256(token), user.get().id(), company.id(), now, now + codeTtl.toMillis(),
-                Scope.PASSWORD_CHANGE);
+                purpose.scope);
         return Optional.of(token);
     }
 

@@ -109,8 +109,9 @@ public final class PinRoutes implements HttpService {
             throw ApiException.modelState("model.PersonalPhrase", "PersonalPhrase is required (at most "
                     + PHRASE_CHARS_MAX + " characters).");
         }
-        if (user.hasPin()) {
-            // Changing an existing PIN needs the old one (Crater extension: "OldPin").
+        if (user.hasPin() && p.scope() != Scope.PIN_SETUP) {
+            // Changing an existing PIN needs the old one (Crater extension: "OldPin"), unless the token is
+            // a set-up token, which only a login without a PIN or a redeemed PIN reset code gives.
             String old = text(body, "OldPin");
             if (old == null || !hasher.verify(old, user.pinHash())) {
                 throw Envelope.error(409, "InvalidPin", "OldPin is required and must be the current PIN.");

@@ -452,6 +452,60 @@ class SecureDefaultsTest {
         assertThat(login(u.username(), TestServer.PASSWORD, "PinCode", "8642").status()).isEqualTo(200);
     }
 
+    @Test
+    void aPinResetMailsACodeWhoseTokenSetsANewPinOnce() {
+        User u = server.user(company, TestServer.username("pinreset"), "2468", User.TwoFactorMethod.NONE);
+        Http.Response signedIn = login(u.username(), TestServer.PASSWORD, "PinCode", "2468");
+        assertThat(signedIn.status()).as(signedIn.body()).isEqualTo(200);
+        String full = signedIn.text("Token");
+        int seen = Mailbox.to(mail, u.email()).size();
+        Http.Response start = send("POST", "v1.0/users/@me/pincode", full, null);
+        assertThat(start.status()).as(start.body()).isEqualTo(200);
+        assertThat(start.body()).isEmpty();
+        String mailed = Mailbox.nextBody(mail, u.email(), seen);
+        assertThat(mailed).contains("PIN code reset code");
+        String code = Mailbox.resetCode(mailed);
+        assertThat(stored(u).hasPin()).as("the PIN stays until a new one is set").isTrue();
+        // A second request at once is throttled: the spec's 409, an array of one reason.
+        Http.Response again = send("POST", "v1.0/users/" + u.id() + "/pincode/", full, null);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().isArray()).isTrue();
+        assertThat(again.json().get(0).asText()).contains("try again");
+
+        // The code opens only a PIN change: as a password-reset code it is the usual refusal.
+        Http.Response asPassword = send("POST", "v1.0/users/identifiers/reset/code", null,
+                "{\"Code\":\"" + code + "\",\"Identifier\":\"ResetPassword\"}");
+        assertThat(asPassword.status()).isEqualTo(409);
+        assertThat(asPassword.body()).contains("InvalidCode");
+        Http.Response redeemed = send("POST", "v1.0/users/identifiers/reset/code", null,
+                "{\"Code\":\"" + code + "\",\"Identifier\":\"resetpincode\"}");
+        assertThat(redeemed.status()).as(redeemed.body()).isEqualTo(200);
+        String setup = redeemed.text("Model");
+        assertThat(info(setup).body()).as("a set-up token opens only the PIN calls").isEqualTo(DENIED);
+        Http.Response set = send("PUT", "v1.0/users/pincode/change", setup,
+                "{\"Pin\":\"97531\",\"ImageName\":\"fish.png\",\"PersonalPhrase\":\"reset\"}");
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        assertThat(send("PUT", "v1.0/users/pincode/change", setup,
+                "{\"Pin\":\"1357\",\"ImageName\":\"fish.png\",\"PersonalPhrase\":\"twice\"}").status())
+                .as("the token works once").isEqualTo(401);
+        assertThat(login(u.username(), TestServer.PASSWORD, "PinCode", "97531").status()).isEqualTo(200);
+        assertThat(login(u.username(), TestServer.PASSWORD, "PinCode", "2468").status()).isNotEqualTo(200);
+        assertThat(send("POST", "v1.0/users/identifiers/reset/code", null,
+                "{\"Code\":\"" + code + "\",\"Identifier\":\"ResetPinCode\"}").status()).as("used").isEqualTo(409);
+        assertThat(server.services().audit.query(u.id(), 0, 100)).anyMatch(e ->
+                e.event() == AuditLog.Event.PIN_RESET_REQUESTED);
+
+        // No PIN: nothing to reset. Another user's id: the documented 401. Unknown identifiers: 409.
+        User plain = user("nopinreset");
+        Http.Response none = send("POST", "v1.0/users/@me/pincode", server.login(company, plain.username()), null);
+        assertThat(none.status()).isEqualTo(409);
+        assertThat(none.json().get(0).asText()).contains("no PIN");
+        assertThat(send("POST", "v1.0/users/" + plain.id() + "/pincode", full, null).body()).isEqualTo(DENIED);
+        assertThat(send("POST", "v1.0/users/identifiers/reset/code", null,
+                "{\"Code\":\"" + code + "\",\"Identifier\":\"ResetEverything\"}").body())
+                .contains("UnsupportedIdentifier");
+    }
+
     // ---- tokens ---------------------------------------------------------------------------------
 
     @Test

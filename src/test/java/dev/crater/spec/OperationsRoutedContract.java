@@ -41,10 +41,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 abstract class OperationsRoutedContract {
 
-    /** The spec-only operations issue 14's breadth part still has to add. */
-    private static final String[] BREADTH = {
-        "POST /v{version}/users/{userId}/pincode"};
-
     /** Operations not routed yet, by "METHOD path", with the issue area that adds them. */
     static final Map<String, String> NOT_YET = notYet();
 
@@ -53,7 +49,6 @@ abstract class OperationsRoutedContract {
         String funding = "funding and account lifecycle (issue 17)";
         String products = "mutual funds, IPO, corporate actions, news (issue 18)";
         String streaming = "streaming (issue 15)";
-        String breadth = "operations that exist only in the spec (issue 14)";
         for (String op : List.of("GET /v{version}/accounts/{accountId}/ach-relationships/{id}",
                 "PUT /v{version}/accounts/{accountId}/ach-relationships/{id}",
                 "DELETE /v{version}/accounts/{accountId}/ach-relationships/{id}",
@@ -105,9 +100,6 @@ abstract class OperationsRoutedContract {
         }
         for (String op : List.of("GET /v{version}/streamers", "PUT /v{version}/streamers/session/recover")) {
             m.put(op, streaming);
-        }
-        for (String op : List.of(BREADTH)) {
-            m.put(op, breadth);
         }
         return m;
     }
