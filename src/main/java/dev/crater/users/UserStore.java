@@ -1,5 +1,7 @@
 package dev.crater.users;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -179,9 +181,14 @@ public final class UserStore {
     public UserProfile profile(long id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM user_profiles WHERE user_id = :id").bind("id", id)
                 .map((rs, ctx) -> new UserProfile(rs.getString("street_address1"), rs.getString("street_address2"),
-                        rs.getString("city"), (Integer) rs.getObject("state", Integer.class), rs.getString("postal_code"),
-                        (Integer) rs.getObject("country_id", Integer.class), rs.getString("time_zone")))
+                        rs.getString("city"), nullableInt(rs, "state"), rs.getString("postal_code"),
+                        nullableInt(rs, "country_id"), rs.getString("time_zone")))
                 .findOne().orElse(UserProfile.NONE));
+    }
+
+    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
     }
 
     /** Stores the user's names and profile together. */

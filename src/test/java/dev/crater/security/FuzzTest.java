@@ -564,7 +564,15 @@ class FuzzTest {
             new Endpoint("PUT", "/api/v1.0/users/passwords/reset/", false,
                     List.of("Token", "Password", "PasswordConfirmation")),
             new Endpoint("POST", "/api/v1.0/users/pincode/change", true,
-                    List.of("Token", "Pin", "OldPin", "ImageName", "PersonalPhrase")));
+                    List.of("Token", "Pin", "OldPin", "ImageName", "PersonalPhrase")),
+            // The spec-only calls with bodies (issue 14).
+            new Endpoint("POST", "/api/v1.0/users/info", true, List.of("Email")),
+            new Endpoint("PATCH", "/api/v1.0/users/@me", true, List.of("FirstName", "LastName", "Middle", "Salutation",
+                    "Suffix", "TimeZoneInfoId", "Address")),
+            new Endpoint("POST", "/api/v1.0/orders/consolidated", true,
+                    List.of("AccountIds", "PageNumber", "PageSize", "SortField", "Desc")),
+            new Endpoint("POST", "/api/v1.0/positions/consolidated", true,
+                    List.of("AccountIds", "PageNumber", "PageSize", "SortField", "Desc")));
 
     Request bodyRequest(Gen g, Session s) {
         Endpoint e = g.pick(ENDPOINTS);
