@@ -53,7 +53,9 @@ public final class PositionRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
+        // "groups" and "top" before the symbol, which would take them as tickers.
         rules.get("/accounts/{accountId}/positions/groups[/]", this::groups)
+                .get("/accounts/{accountId}/positions/top[/]", this::top)
                 .get("/accounts/{accountId}/positions[/]", this::list)
                 .get("/accounts/{accountId}/positions/{symbol}[/]", this::bySymbol)
                 .get("/accounts/{accountId}/info[/]", this::info)
@@ -211,6 +213,14 @@ public final class PositionRoutes implements HttpService {
             throw ApiException.modelState("symbol", "A ticker is expected, not a security id.");
         }
         HttpSupport.json(res, 200, positions.bySymbol(account, symbol, HttpSupport.query(req, "currency")));
+    }
+
+    /** The account's largest positions by market value ({@code count} optional, 1..99, default 5). */
+    private void top(ServerRequest req, ServerResponse res) {
+        long account = account(req);
+        int count = HttpSupport.query(req, "count").map(c -> Paging.integer("count", c, 1, PositionService.TOP_COUNT_MAX))
+                .orElse(PositionService.TOP_COUNT_DEFAULT);
+        HttpSupport.json(res, 200, positions.top(account, count));
     }
 
     private void groups(ServerRequest req, ServerResponse res) {

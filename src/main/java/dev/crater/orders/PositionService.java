@@ -23,6 +23,7 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,6 +232,26 @@ public final class PositionService {
         values.forEach((k, v) -> out.add(new GroupValue(k, v.setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros())));
         out.add(new GroupValue("Cash", Fixed.toBigDecimal(cash).stripTrailingZeros()));
         return out;
+    }
+
+    /** Named limits of the top positions: how many by default, and at most. */
+    public static final int TOP_COUNT_DEFAULT = 5;
+    public static final int TOP_COUNT_MAX = PAGE_SIZE_MAX;
+
+    /**
+     * The spec's top positions: the account's {@code count} largest open positions by market value
+     * (short ones by the size of theirs), each as {@code Name} (the symbol) and {@code MarketValue}
+     * (negative for a short position), largest first, ties by symbol.
+     */
+    public List<GroupValue> top(long accountId, int count) {
+        List<GroupValue> values = new ArrayList<>();
+        for (PositionResource p : resources(store.held(accountId))) {
+            BigDecimal price = market.quote(p.securityId()).map(Quote::last).orElse(p.averageOpenPrice());
+            values.add(new GroupValue(p.symbol(), cents(price.multiply(p.quantity()).multiply(p.contractSize()))));
+        }
+        values.sort(Comparator.comparing((GroupValue v) -> v.marketValue().abs()).reversed()
+                .thenComparing(GroupValue::name));
+        return values.subList(0, Math.min(count, values.size()));
     }
 
     private static BigDecimal cents(long fixed) {

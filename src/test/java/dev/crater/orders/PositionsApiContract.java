@@ -658,6 +658,30 @@ abstract class PositionsApiContract {
                 .multiply(new BigDecimal("20"))));
     }
 
+    @Test
+    void topPositionsAreTheLargestByMarketValue() {
+        Trader t = h.trader();
+        t.place(market("AAPL", "Buy", 30));
+        t.place(market("KO", "Buy", 1));
+        t.place(market("MSFT", "SellShort", 20));
+        JsonNode top = t.get("positions/top?count=2").json();
+        assertThat(top).hasSize(2);
+        for (JsonNode g : top) {
+            assertThat(fieldNames(g)).containsExactly("Name", "MarketValue");
+        }
+        BigDecimal aapl = h.quote("AAPL").last().multiply(new BigDecimal("30"));
+        BigDecimal msft = h.quote("MSFT").last().multiply(new BigDecimal("-20"));
+        List<String> names = List.of(top.get(0).get("Name").asText(), top.get(1).get("Name").asText());
+        assertThat(names).as("the two largest, by size").containsExactlyElementsOf(
+                aapl.compareTo(msft.abs()) >= 0 ? List.of("AAPL", "MSFT") : List.of("MSFT", "AAPL"));
+        JsonNode short_ = top.get(names.indexOf("MSFT"));
+        close(dec(short_.get("MarketValue")), msft, "a short position's value is negative");
+        assertThat(t.get("positions/top/").json()).as("default count 5: all three").hasSize(3);
+        assertModelState(t.get("positions/top?count=0"), "count");
+        assertModelState(t.get("positions/top?count=100"), "count");
+        assertModelState(t.get("positions/top?count=x"), "count");
+    }
+
     // ---- the spec's consolidated orders and positions, order details, order limits --------------
 
     /** A user of the company linked (Full) to {@code accounts}, besides an empty account of their own. */
