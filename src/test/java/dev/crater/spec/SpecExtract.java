@@ -17,7 +17,8 @@ import java.util.TreeMap;
 
 /**
  * Makes the facts-only extract of the vendor's Swagger 2.0 description that the conformance tests
- * read ({@code src/test/resources/spec/trading-api.facts.json}): paths, methods, operationIds,
+ * read, and the server too, to describe its vendor operations at {@code GET /api/openapi.json}
+ * ({@code src/main/resources/spec/trading-api.facts.json}, so it is in the jar): paths, methods, operationIds,
  * parameters, responses, model property names, types, formats and enums — every human-written text
  * (descriptions, summaries, examples, titles) left out. Run by {@code spec/extract.sh} whenever the
  * spec changes; {@link SpecExtractTest} checks the committed extract is the one the spec gives.

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * The committed extract ({@code src/test/resources/spec/trading-api.facts.json}) is exactly what
+ * The committed extract ({@code src/main/resources/spec/trading-api.facts.json}) is exactly what
  * {@link SpecExtract} makes of the vendor's spec, where the spec is at hand ({@code ../shared}); a fresh
  * clone without it skips, with the reason. {@code spec/extract.sh} runs {@link #write} to remake it.
  */
 class SpecExtractTest {
     static final Path SPEC = Path.of("..", SpecExtract.SOURCE);
-    static final Path EXTRACT = Path.of("src/test/resources/spec/trading-api.facts.json");
+    static final Path EXTRACT = Path.of("src/main/resources/spec/trading-api.facts.json");
 
     static String committed() throws IOException {
         try (InputStream in = SpecExtractTest.class.getResourceAsStream("/spec/trading-api.facts.json")) {
