@@ -186,6 +186,7 @@ public final class ApiDescription {
         private final JsonNode vendorDefinitions;
         private final Map<String, TreeMap<String, ObjectNode>> paths = new TreeMap<>();
         private final Map<String, String> operationIds = new TreeMap<>();
+        private final List<Earlier> earlier = new ArrayList<>();
         private int vendorOps;
         private int craterOps;
 
@@ -254,7 +255,7 @@ public final class ApiDescription {
         private void describe(RouteRecorder.Recorded recorded, RoutingTable.Guard guard, Map<String, JsonNode> craterByShape,
                               Map<String, String> routed) {
             switch (recorded) {
-                case RouteRecorder.Fallback f -> { }
+                case RouteRecorder.Fallback f -> Shape.of("ANY", f.pattern()).ifPresent(s -> earlier.add(new Earlier("*", s, f.service())));
                 case RouteRecorder.Unreadable u -> problems.add(u.service() + " registers a route as " + u.call()
                         + ", which names no path pattern: register it with a path string (get(\"/path\", …))");
                 case RouteRecorder.Route r -> {
@@ -271,6 +272,10 @@ public final class ApiDescription {
                                 + ", which " + previous + " routes already (the first registered wins)");
                         return;
                     }
+                    shadowing(r.method(), shape.get()).ifPresent(e -> problems.add(r.method() + " " + shape.get().path()
+                            + " of " + r.service() + " is never reached: " + e.shape().path() + " of " + e.service()
+                            + ", registered before it, takes every request it would (register the literal path first)"));
+                    earlier.add(new Earlier(r.method(), shape.get(), r.service()));
                     List<VendorOp> vendor = vendorByShape.getOrDefault(key, List.of());
                     JsonNode crater = craterByShape.get(key);
                     if (!vendor.isEmpty() && crater != null) {
@@ -287,6 +292,36 @@ public final class ApiDescription {
                     }
                 }
             }
+        }
+
+        /** A route registered before the one being described; {@code method} {@code *} for an {@code any} route. */
+        private record Earlier(String method, Shape shape, String service) {
+        }
+
+        /**
+         * The earlier route that takes every request of this one, if any: routes are tried in the
+         * order registered, so {@code GET /accounts/{accountId}} registered before
+         * {@code GET /accounts/all} answers {@code /accounts/all} itself. Same method (or an
+         * {@code any} route) and segment by segment the same literal or a segment that is a
+         * parameter.
+         */
+        private Optional<Earlier> shadowing(String method, Shape route) {
+            String[] segments = route.path().split("/");
+            for (Earlier e : earlier) {
+                String[] theirs = e.shape().path().split("/");
+                if ((!e.method().equals("*") && !e.method().equals(method)) || theirs.length != segments.length) {
+                    continue;
+                }
+                boolean covers = true;
+                for (int i = 0; i < segments.length && covers; i++) {
+                    covers = theirs[i].equals(segments[i]) || PARAM.matcher(theirs[i]).matches()
+                            || PARAM.matcher(theirs[i]).replaceAll("{}").equals(PARAM.matcher(segments[i]).replaceAll("{}"));
+                }
+                if (covers) {
+                    return Optional.of(e);
+                }
+            }
+            return Optional.empty();
         }
 
         private void put(String path, String method, ObjectNode op) {

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,13 +68,21 @@ final class DocsFiles {
         }
     }
 
-    /** The file of that name, read once; empty for any name not in {@link #FILES}. */
+    /**
+     * The file of that name, read once (two first requests may both read it; one copy is kept, and no
+     * lock is held while reading); empty for any name not in {@link #FILES}.
+     */
     Optional<File> file(String name) {
         Entry entry = FILES.get(name);
         if (entry == null) {
             return Optional.empty();
         }
-        return Optional.of(loaded.computeIfAbsent(name, n -> load(n, entry)));
+        File f = loaded.get(name);
+        if (f == null) {
+            File read = load(name, entry);
+            f = Objects.requireNonNullElse(loaded.putIfAbsent(name, read), read);
+        }
+        return Optional.of(f);
     }
 
     private File load(String name, Entry entry) {

@@ -138,6 +138,15 @@ class ApiDescriptionTest {
     }
 
     @Test
+    void theCheckCatchesARouteAnEarlierOneShadows() {
+        var table = App.routingTable(server.services()).plusOwn(service(r -> r
+                .get("/things/{thingId}[/]", (req, res) -> res.send())
+                .get("/things/all[/]", (req, res) -> res.send())));
+        assertThat(ApiDescription.build(table).problems())
+                .anySatisfy(p -> assertThat(p).contains("GET /things/all").contains("never reached").contains("/things/{thingId}"));
+    }
+
+    @Test
     void theCheckCatchesAnAdditionNoRouteServes() {
         ObjectNode additions = (ObjectNode) ApiDescription.resource(ApiDescription.ADDITIONS);
         ((ObjectNode) additions.path("operations")).set("GET /v{version}/crater/nothing", new ObjectMapper().createObjectNode()
