@@ -4,6 +4,8 @@ import dev.crater.accounts.AccountRoutes;
 import dev.crater.accounts.FundingRoutes;
 import dev.crater.accounts.TransactionRoutes;
 import dev.crater.alerts.AlertRoutes;
+import dev.crater.apidocs.ApiDocsRoutes;
+import dev.crater.apidocs.RoutingTable;
 import dev.crater.auth.AuthRoutes;
 import dev.crater.auth.PasswordResetRoutes;
 import dev.crater.auth.PasswordRoutes;
@@ -120,41 +122,55 @@ public final class App implements AutoCloseable {
         HttpSupport.errorHandling(routing);
         routing.addFilter(HeaderCountFilter.INSTANCE);
         routing.addFilter(HttpSupport.bodyFilter(deadlines));
-        routing.register("/api", new AuthRoutes(s.auth, s.sessions, s.companies, s.loginRate, s.audit));
-        PasswordResetRoutes passwordReset = new PasswordResetRoutes(s.passwords, s.companies, s.passwordResetRate);
-        PinRoutes pin = new PinRoutes(s.pinGuard, s.securityImages, s.users, s.hasher, s.sessions, s.audit);
-        SandboxRoutes sandbox = new SandboxRoutes(s.operatorGuard, s.sandbox);
-        FundingRoutes funding = new FundingRoutes(s.operatorGuard, s.accounts, s.funding);
-        List<HttpService> api = List.of(
-                // Orders first: routes are tried in order, and placing an order is the hot path (no
-                // two services share a path shape, so the order only changes how fast a match is found).
-                new OrderRoutes(s.accounts, s.orders),
-                new PositionRoutes(s.accounts, s.positions, s.accountModels),
-                new UserRoutes(s.users),
-                new PasswordRoutes(s.passwords, s.users),
-                new TwoFactorRoutes(s.twoFactor, s.users),
-                new SubscriptionRoutes(s.phones, s.users),
-                new SecurityRoutes(s.securities, s.options, s.market, s.heavyQueries),
-                new HistoryRoutes(s.securities, s.options, s.market),
-                new AccountRoutes(s.accounts),
-                new TransactionRoutes(s.accounts, s.transactions),
-                new WatchlistRoutes(s.watchlists),
-                new AlertRoutes(s.alerts),
-                // Crater additions: market status and calendar for traders.
-                new MarketStatusRoutes(s.marketStatus));
-        HttpService[] services = api.toArray(HttpService[]::new);
-        for (String prefix : VERSION_PREFIXES) {
+        RoutingTable table = routingTable(s);
+        routing.register(RoutingTable.ROOT, table.own().toArray(HttpService[]::new));
+        HttpService[] services = table.trader().toArray(HttpService[]::new);
+        for (String prefix : table.versionPrefixes()) {
             // Open routes (app key only), then the PIN set-up calls (which admit set-up tokens), then
             // the operator routes (an operator key, no app key or bearer token; any other path under
             // them is checked by the operator guard, then 404), then the guard: everything after it
             // needs an app key and a full bearer token.
-            routing.register(prefix, passwordReset, pin);
-            routing.register(prefix + OperatorGuard.PATH, sandbox, funding);
-            routing.any(prefix + OperatorGuard.PATH + "/*", s.operatorGuard, App::noRoute);
+            routing.register(prefix, table.appKey().toArray(HttpService[]::new));
+            routing.register(prefix, table.pinSetup().toArray(HttpService[]::new));
+            routing.register(prefix + table.operatorPath(), table.operator().toArray(HttpService[]::new));
+            routing.any(prefix + table.operatorPath() + "/*", s.operatorGuard, App::noRoute);
             routing.any(prefix + "/*", s.apiGuard);
             routing.register(prefix, services);
         }
         routing.any(App::noRoute);
+    }
+
+    /**
+     * The API's services by mount and guard, as {@link #routing} registers them. The API's own
+     * description ({@code GET /api/openapi.json}) is built from this table, so it describes exactly
+     * these routes.
+     */
+    public static RoutingTable routingTable(Services s) {
+        RoutingTable table = new RoutingTable(VERSION_PREFIXES,
+                List.of(new AuthRoutes(s.auth, s.sessions, s.companies, s.loginRate, s.audit)),
+                List.of(new PasswordResetRoutes(s.passwords, s.companies, s.passwordResetRate)),
+                List.of(new PinRoutes(s.pinGuard, s.securityImages, s.users, s.hasher, s.sessions, s.audit)),
+                OperatorGuard.PATH,
+                List.of(new SandboxRoutes(s.operatorGuard, s.sandbox),
+                        new FundingRoutes(s.operatorGuard, s.accounts, s.funding)),
+                List.of(
+                        // Orders first: routes are tried in order, and placing an order is the hot path (no
+                        // two services share a path shape, so the order only changes how fast a match is found).
+                        new OrderRoutes(s.accounts, s.orders),
+                        new PositionRoutes(s.accounts, s.positions, s.accountModels),
+                        new UserRoutes(s.users),
+                        new PasswordRoutes(s.passwords, s.users),
+                        new TwoFactorRoutes(s.twoFactor, s.users),
+                        new SubscriptionRoutes(s.phones, s.users),
+                        new SecurityRoutes(s.securities, s.options, s.market, s.heavyQueries),
+                        new HistoryRoutes(s.securities, s.options, s.market),
+                        new AccountRoutes(s.accounts),
+                        new TransactionRoutes(s.accounts, s.transactions),
+                        new WatchlistRoutes(s.watchlists),
+                        new AlertRoutes(s.alerts),
+                        // Crater additions: market status and calendar for traders.
+                        new MarketStatusRoutes(s.marketStatus)));
+        return table.plusOwn(new ApiDocsRoutes(table));
     }
 
     private static void noRoute(ServerRequest req, ServerResponse res) {

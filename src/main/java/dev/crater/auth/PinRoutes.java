@@ -16,7 +16,6 @@ import dev.crater.http.Json;
 import dev.crater.images.SecurityImages;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
-import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -62,16 +61,18 @@ public final class PinRoutes implements HttpService {
                 .toList();
     }
 
+    private static final String CHANGE = "/users/pincode/change[/]";
+
     /** Tokens these calls admit. */
     public static final Set<Scope> SCOPES = Set.of(Scope.FULL, Scope.PIN_SETUP);
 
     @Override
     public void routing(HttpRules rules) {
+        // One registration per method, each with its path as text: the API's description reads them.
         rules.get("/assets/security-images[/]", guard, this::images)
-                .route(m -> m == Method.GET || m == Method.POST || m == Method.PUT,
-                        io.helidon.http.PathMatchers.create("/users/pincode/change[/]"), guard)
-                .route(m -> m == Method.GET || m == Method.POST || m == Method.PUT,
-                        io.helidon.http.PathMatchers.create("/users/pincode/change[/]"), this::setPin);
+                .get(CHANGE, guard, this::setPin)
+                .post(CHANGE, guard, this::setPin)
+                .put(CHANGE, guard, this::setPin);
     }
 
     private void images(ServerRequest req, ServerResponse res) {
