@@ -69,7 +69,7 @@ abstract class UserInfoContract {
         assertThat(r.body()).matches("\\{\"UserId\":" + u.id() + ",\"FirstName\":\"Test\",\"MiddleName\":\"\","
                 + "\"LastName\":\"User\",\"Login\":\"" + u.username() + "\",\"Email\":\"" + u.email() + "\","
                 + "\"AddedDate\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{7}Z\",\"Salutation\":\"NoSalutation\","
-                + "\"Suffix\":\"NoSuffix\"}");
+                + "\"Suffix\":\"NoSuffix\",\"DateOfBirth\":null,\"Role\":0}");
         assertThat(info(String.valueOf(u.id()), token).body()).isEqualTo(r.body());
         assertThat(Http.get(api + "v1/users/@me/info/", "Et-App-Key", company.appKey(), "Authorization",
                 "Bearer " + token).body()).isEqualTo(r.body());
