@@ -50,6 +50,7 @@ import dev.crater.operators.OperatorKeyStore;
 import dev.crater.operators.OperatorKeys;
 import dev.crater.orders.AccountModels;
 import dev.crater.orders.OrderReads;
+import dev.crater.orders.Parties;
 import dev.crater.orders.OrderService;
 import dev.crater.orders.PositionService;
 import dev.crater.orders.PositionStore;
@@ -166,15 +167,16 @@ public final class Services implements AutoCloseable {
         this.options = new OptionChains(market);
         this.accounts = new AccountService(new AccountStore(database), users, clock);
         this.funding = new AccountFunding(accounts, audit);
-        this.transactions = new TransactionStore(database, heavyQueries);
+        this.transactions = new TransactionStore(database, heavyQueries, market);
         this.sandbox = new MarketSandbox(market, marketControl, audit);
         this.marketStatus = new MarketStatus(market);
         this.operatorKeys = new OperatorKeys(new OperatorKeyStore(database.jdbi()), audit, clock);
         this.trading = new TradingService(new TradingStore(database), accounts, market, TRADING_SHARDS);
-        this.orders = new OrderService(trading, new OrderReads(database, market, heavyQueries), securities, options,
-                market);
+        Parties parties = new Parties(accounts::byId, users::byId);
+        this.orders = new OrderService(trading, new OrderReads(database, market, heavyQueries, options, parties),
+                securities, options, market);
         this.positions = new PositionService(new PositionStore(database, heavyQueries), trading, securities, options,
-                market);
+                market, parties);
         this.accountModels = new AccountModels(accounts, positions, companies);
         this.watchlists = new WatchlistService(new WatchlistStore(database), securities, options,
                 new SystemLists(market, clock), clock);

@@ -20,6 +20,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Trading-account endpoints of reference 03-accounts.md §1: a user's accounts, an account's users
@@ -71,21 +72,22 @@ public final class AccountRoutes implements HttpService {
 
     /** A user as account responses show it (the {@code Owners[]} items and {@code UserModel}). */
     @JsonPropertyOrder({"UserId", "FirstName", "MiddleName", "LastName", "Login", "Email", "Role", "AddedDate",
-            "Salutation", "Suffix"})
+            "Salutation", "Suffix", "DateOfBirth"})
     public record UserModel(long userId, String firstName, String middleName, String lastName, String login,
-            String email, int role, String addedDate, User.Salutation salutation, User.Suffix suffix) {
+            String email, int role, String addedDate, User.Salutation salutation, User.Suffix suffix,
+            String dateOfBirth) {
         static UserModel of(User u) {
             return new UserModel(u.id(), u.firstName(), u.middleName(), u.lastName(), u.username(), u.email(), 0,
-                    Dates.iso(u.addedAtMs()), u.salutation(), u.suffix());
+                    Dates.iso(u.addedAtMs()), u.salutation(), u.suffix(), null);
         }
     }
 
     /** An item of {@code GET /users/{userId}/accounts}. */
     @JsonPropertyOrder({"Id", "ClearingAccount", "AccessType", "MarginType", "OwnerType", "Enabled", "ClearingFirm",
-            "IsAverageAccount", "Owners", "Alias"})
+            "IsAverageAccount", "Owners", "Alias", "Currency"})
     public record UserAccountModel(long id, String clearingAccount, Account.AccessType accessType,
             MarginType marginType, String ownerType, boolean enabled, String clearingFirm,
-            boolean isAverageAccount, List<UserModel> owners, String alias) {
+            boolean isAverageAccount, List<UserModel> owners, String alias, String currency) {
     }
 
     /** {@code {"UserModel": {...}, "AccountAccessType": "Full"}}. */
@@ -93,11 +95,15 @@ public final class AccountRoutes implements HttpService {
     public record AccountUser(UserModel userModel, Account.AccessType accountAccessType) {
     }
 
-    /** The opening record of {@code /accounts/{id}/details}. */
+    /**
+     * The opening record of {@code /accounts/{id}/details}, then the spec's {@code AdditionalInfo} (no extra
+     * facts: an empty map) and {@code FormData} (null: the form is in {@code FormDataReference}).
+     */
     @JsonPropertyOrder({"Id", "CreatedAt", "AccountProvider", "FormType", "User", "ClearingAccountNumber", "IsOpened",
-            "FormDataReference", "CustomerType"})
+            "FormDataReference", "CustomerType", "AdditionalInfo", "FormData"})
     public record Details(String id, String createdAt, String accountProvider, String formType, String user,
-            String clearingAccountNumber, boolean isOpened, String formDataReference, String customerType) {
+            String clearingAccountNumber, boolean isOpened, String formDataReference, String customerType,
+            Map<String, String> additionalInfo, String formData) {
     }
 
     private static Principal principal(ServerRequest req) {
@@ -130,7 +136,8 @@ public final class AccountRoutes implements HttpService {
     private UserAccountModel item(AccountService.AccountAccess a) {
         Account acc = a.account();
         return new UserAccountModel(acc.id(), acc.clearingAccount(), a.link().accessType(), acc.marginType(),
-                acc.ownerType(), acc.enabled(), acc.clearingFirm(), false, owners(acc.id()), a.link().alias());
+                acc.ownerType(), acc.enabled(), acc.clearingFirm(), false, owners(acc.id()), a.link().alias(),
+                acc.currency());
     }
 
     private List<AccountUser> users(long accountId) {
@@ -210,6 +217,6 @@ public final class AccountRoutes implements HttpService {
         Account acc = a.account();
         HttpSupport.json(res, 200, new Details(acc.openingRequestId(), Dates.iso(acc.createdAtMs()), acc.clearingFirm(),
                 "Direct", String.valueOf(acc.openedByUserId()), acc.clearingAccount(), true, acc.formData(),
-                "Individual"));
+                "Individual", Map.of(), null));
     }
 }

@@ -3,6 +3,7 @@ package dev.crater.accounts;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.crater.http.Dates;
+import dev.crater.market.Market;
 import dev.crater.store.Database;
 import dev.crater.store.FilterSql;
 import dev.crater.store.HeavyQueries;
@@ -10,6 +11,7 @@ import dev.crater.store.PagedQuery;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,20 +54,39 @@ public final class TransactionStore {
             String valueType) {
     }
 
-    /** {@code TransactionMapModel}; {@code Fee} and {@code Description} are left out when empty. */
+    /**
+     * {@code TransactionMapModel}; keys without a value are left out ({@code Fee} and {@code Description} are
+     * optional in the docs). After the documented keys, the properties only the vendor spec defines:
+     * {@code Code} (Crater has no transaction codes), {@code MarginType} ({@code Cash} in a Cash account, {@code Short} for a
+     * short sale's or cover's entries, else {@code Margin}), {@code OrderId} (when there is an order),
+     * {@code Price} (an execution's fill price), {@code SettlementDate} (an execution's: the next trading
+     * day), {@code Symbol} (of the entry's order).
+     */
     @JsonPropertyOrder({"Id", "SecurityId", "OrderStateId", "AccountId", "Date", "Value", "Quantity", "LeavesQuantity",
-            "Fee", "Type", "IsDayTrade", "Description"})
+            "Fee", "Type", "IsDayTrade", "Description", "Code", "MarginType", "OrderId", "Price", "SettlementDate",
+            "Symbol"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TransactionMapModel(long id, int securityId, long orderStateId, long accountId, String date,
-            BigDecimal value, BigDecimal quantity, BigDecimal leavesQuantity,
-            @JsonInclude(JsonInclude.Include.NON_NULL) FeeModel fee, String type, boolean isDayTrade,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String description) {
+            BigDecimal value, BigDecimal quantity, BigDecimal leavesQuantity, FeeModel fee, String type,
+            boolean isDayTrade, String description, String code, String marginType,
+            Long orderId, BigDecimal price, String settlementDate, String symbol) {
     }
 
-    private final PagedQuery<TransactionMapModel> list;
+    /**
+     * The ledger with what its answer shows of each entry's fill (price), order (symbol, side) and account
+     * (margin type); its columns are the ledger's, so filters and sorting read them unchanged.
+     */
+    private static final String LEDGER = "(SELECT l.*, f.price AS fill_price, o.symbol AS order_symbol,"
+            + " o.side AS order_side, a.margin_type AS account_margin_type FROM ledger_entries l"
+            + " LEFT JOIN fills f ON f.id = l.fill_id LEFT JOIN orders o ON o.id = l.order_id"
+            + " JOIN accounts a ON a.id = l.account_id) ledger";
 
-    public TransactionStore(Database db, HeavyQueries heavy) {
-        this.list = new PagedQuery<>(db, heavy, "ledger_entries", FIELDS, "sortBy", true, false,
-                (rs, ctx) -> model(rs));
+    private final PagedQuery<TransactionMapModel> list;
+    private final Market market;
+
+    public TransactionStore(Database db, HeavyQueries heavy, Market market) {
+        this.market = market;
+        this.list = new PagedQuery<>(db, heavy, LEDGER, FIELDS, "sortBy", true, false, (rs, ctx) -> model(rs));
     }
 
     /** One page of an account's ledger entries and the number matching. */
@@ -73,8 +94,9 @@ public final class TransactionStore {
         return list.page("account_id = :account", Map.of("account", accountId), request);
     }
 
-    private static TransactionMapModel model(ResultSet rs) throws SQLException {
+    private TransactionMapModel model(ResultSet rs) throws SQLException {
         String type = rs.getString("type");
+        boolean execution = TransactionType.OrderExecution.name().equals(type);
         BigDecimal value = new BigDecimal(rs.getString("value")).stripTrailingZeros();
         FeeModel fee = TransactionType.Commission.name().equals(type)
                 ? new FeeModel(rs.getLong("id"), rs.getString("commission_id"), value.negate(), "Execution",
@@ -84,6 +106,27 @@ public final class TransactionStore {
                 rs.getLong("account_id"), Dates.iso(rs.getLong("at_ms")), value,
                 new BigDecimal(rs.getString("quantity")).stripTrailingZeros(),
                 new BigDecimal(rs.getString("leaves_quantity")).stripTrailingZeros(), fee,
-                type, rs.getBoolean("is_day_trade"), rs.getString("description"));
+                type, rs.getBoolean("is_day_trade"), rs.getString("description"), null, marginType(rs),
+                rs.getLong("order_id") > 0 ? rs.getLong("order_id") : null, execution ? price(rs) : null,
+                execution ? settlementDate(rs.getLong("at_ms")) : null, rs.getString("order_symbol"));
+    }
+
+    private static String marginType(ResultSet rs) throws SQLException {
+        if ("Cash".equals(rs.getString("account_margin_type"))) {
+            return "Cash";
+        }
+        String side = rs.getString("order_side");
+        return "SellShort".equals(side) || "BuyToCover".equals(side) ? "Short" : "Margin";
+    }
+
+    private static BigDecimal price(ResultSet rs) throws SQLException {
+        String p = rs.getString("fill_price");
+        return p == null ? null : new BigDecimal(p).stripTrailingZeros();
+    }
+
+    /** An execution settles on the next trading day after its trade date (as OrderResource's SettDate). */
+    private String settlementDate(long atMs) {
+        LocalDate trade = market.model().dateAt(atMs);
+        return market.calendar().nextTradingDay(trade) + "T00:00:00Z";
     }
 }

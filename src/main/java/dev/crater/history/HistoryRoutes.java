@@ -119,8 +119,17 @@ public final class HistoryRoutes implements HttpService {
             List<List<IndicatorModel>> indicatorsHistory, SupportResistance supportResistanceHistory) {
     }
 
-    /** A point of the comparison chart. */
-    public record ComparePoint(long volume, long time, BigDecimal difference, BigDecimal price) {
+    /**
+     * A point of the comparison chart: the documented {@code Volume, Time, Difference, Price}, then the rest of
+     * the spec's item model (TimeSeriesValueCandleMapModel), so that clients of either read their fields.
+     */
+    public record ComparePoint(long volume, long time, BigDecimal difference, BigDecimal price,
+            List<BigDecimal> valuationLevels, boolean isMarket, int openInterest, String dateTime, BigDecimal open,
+            BigDecimal high, BigDecimal low, BigDecimal close) {
+        static ComparePoint of(Candle c, BigDecimal difference) {
+            return new ComparePoint(c.volume(), c.time(), difference, c.close(), List.of(), c.market(), 0,
+                    Instant.ofEpochSecond(c.time()).toString(), c.open(), c.high(), c.low(), c.close());
+        }
     }
 
     // ---- handlers ------------------------------------------------------------------------------
@@ -297,8 +306,7 @@ public final class HistoryRoutes implements HttpService {
             for (Candle c : candles) {
                 BigDecimal diff = c.close().subtract(first).multiply(BigDecimal.valueOf(100))
                         .divide(first, 5, RoundingMode.HALF_EVEN).stripTrailingZeros();
-                points.add(new ComparePoint(c.volume(), c.time(), diff.signum() == 0 ? BigDecimal.ZERO : diff,
-                        c.close()));
+                points.add(ComparePoint.of(c, diff.signum() == 0 ? BigDecimal.ZERO : diff));
             }
             out.add(points);
         }

@@ -8,6 +8,7 @@ import dev.crater.orders.engine.Event;
 import dev.crater.orders.engine.Fixed;
 import dev.crater.orders.engine.OrderSnapshot;
 import dev.crater.orders.engine.OrderStatus;
+import dev.crater.securities.OptionChains;
 import dev.crater.store.Database;
 import dev.crater.store.Filter;
 import dev.crater.store.FilterSql;
@@ -78,11 +79,15 @@ public final class OrderReads {
 
     private final Database db;
     private final Market market;
+    private final OptionChains options;
+    private final Parties parties;
     private final PagedQuery<Row> list;
 
-    public OrderReads(Database db, Market market, HeavyQueries heavy) {
+    public OrderReads(Database db, Market market, HeavyQueries heavy, OptionChains options, Parties parties) {
         this.db = db;
         this.market = market;
+        this.options = options;
+        this.parties = parties;
         this.list = new PagedQuery<>(db, heavy, "orders", FIELDS, "sortField", true, false, (rs, ctx) -> row(rs));
     }
 
@@ -170,7 +175,7 @@ public final class OrderReads {
                 ctx.exchange(), fx(o.trailingAmount()), o.trailingAmountType().name(), fx(o.trailingLimitAmount()),
                 o.trailingLimitAmountType().name(), ctx.comment(), description, ctx.executionInstructionsJson(),
                 o.createdMs(), updated, updated);
-        return resource(r, List.of());
+        return resource(r, List.of(), parties.names());
     }
 
     /** An account's order (root or leg), with its legs. */
@@ -179,8 +184,9 @@ public final class OrderReads {
                         "SELECT * FROM orders WHERE id = :id AND account_id = :a")
                 .bind("id", orderId).bind("a", accountId).map((rs, ctx) -> row(rs)).findOne());
         // Only conditional roots and spreads (no security of their own) have legs.
+        Parties.Names names = parties.names();
         return row.map(r -> resource(r, r.securityId() != 0 ? List.of()
-                : legs(List.of(r.id())).getOrDefault(r.id(), List.of())));
+                : legs(List.of(r.id()), names).getOrDefault(r.id(), List.of()), names));
     }
 
     /** A page of an account's top-level orders (legs nested), filtered and sorted in SQL. */
@@ -200,23 +206,25 @@ public final class OrderReads {
 
     private Page page(String accounts, Map<String, Object> params, PagedQuery.Request request) {
         PagedQuery.Page<Row> rows = list.page(accounts + " AND parent_id = -1", params, request);
+        Parties.Names names = parties.names();
         Map<Long, List<OrderResource>> legs = legs(rows.rows().stream().filter(r -> r.securityId() == 0)
-                .map(Row::id).toList());
+                .map(Row::id).toList(), names);
         List<OrderResource> out = new ArrayList<>();
         for (Row r : rows.rows()) {
-            out.add(resource(r, legs.getOrDefault(r.id(), List.of())));
+            out.add(resource(r, legs.getOrDefault(r.id(), List.of()), names));
         }
         return new Page(out, rows.total());
     }
 
-    private Map<Long, List<OrderResource>> legs(List<Long> parents) {
+    private Map<Long, List<OrderResource>> legs(List<Long> parents, Parties.Names names) {
         Map<Long, List<OrderResource>> out = new HashMap<>();
         if (parents.isEmpty()) {
             return out;
         }
         db.jdbi().useHandle(h -> h.createQuery("SELECT * FROM orders WHERE parent_id IN (<ids>) ORDER BY id")
                 .bindList("ids", parents).map((rs, ctx) -> row(rs))
-                .forEach(r -> out.computeIfAbsent(r.parentId(), k -> new ArrayList<>()).add(resource(r, List.of()))));
+                .forEach(r -> out.computeIfAbsent(r.parentId(), k -> new ArrayList<>())
+                        .add(resource(r, List.of(), names))));
         return out;
     }
 
@@ -242,7 +250,7 @@ public final class OrderReads {
         };
     }
 
-    private OrderResource resource(Row r, List<OrderResource> legs) {
+    private OrderResource resource(Row r, List<OrderResource> legs, Parties.Names names) {
         String settle = OrderResource.UNKNOWN_DATE;
         if (r.executed().signum() > 0) {
             LocalDate trade = market.model().dateAt(r.transactionMs());
@@ -280,12 +288,30 @@ public final class OrderReads {
                 r.lastQuantity(), terminal(r.status()) ? BigDecimal.ZERO : r.leaves(), r.average(), r.side(),
                 Dates.iso(r.updatedMs()), Dates.iso(r.createdMs()), Dates.iso(r.transactionMs()), settle, settle,
                 r.status(), r.executionStatus(), r.type(), r.initialType(), requestStatus, target, transType,
-                r.tif(), r.execInst() == null ? (Object) 0 : r.execInst(), expireDate(r), r.description(),
+                r.tif(), r.execInst() == null ? OrderResource.EXEC_INST_NONE : r.execInst(), expireDate(r),
+                r.description(),
                 r.comment(), "CRATER-" + r.id(), r.id(), r.id(), r.parentId(), r.parentId() > 0 ? r.parentId() : -1,
                 legs, r.exchange() == null ? "Auto" : r.exchange(), OrderResource.VENUE, "Auto",
                 r.executed().signum() > 0 ? String.valueOf(r.id()) : null, r.executed().signum() > 0 ? "CRATER" : null,
                 r.extendedHours(), false, instructions, r.trailingStop(), r.trailingStopType(), r.trailingLimit(),
-                r.trailingLimitType(), null, 0);
+                r.trailingLimitType(), null, 0, specFields(r, names));
+    }
+
+    /** The spec-only properties of the order's resource: its security's facts, account and user. */
+    private OrderResource.SpecFields specFields(Row r, Parties.Names names) {
+        // Conditional roots and spreads have no security of their own: their legs carry it.
+        InstrumentFacts in = r.securityId() == 0 ? null
+                : InstrumentFacts.of(r.securityId(), market.securities(), options);
+        return new OrderResource.SpecFields(names.holderName(r.accountId()), null, BigDecimal.ZERO,
+                names.clearingAccount(r.accountId()), null, null, null, null, null,
+                in == null ? null : in.currency(), null, "Rejected".equals(r.status()) ? r.description() : null,
+                r.execInst() == null ? 0 : OrderResource.EXEC_INST_ALL_OR_NONE_FLAG, null,
+                r.securityId() == 0 ? null : r.symbol(), in == null ? null : in.precision(), "Shares", null,
+                in == null ? null : in.type().name(), in == null ? null : in.underlyingExpirationDate(),
+                in == null ? null : in.underlyingExpirationType(), in == null ? null : in.underlyingId(),
+                in == null ? null : in.underlyingOptionType(), in == null ? null : in.underlyingStrike(),
+                in == null ? null : in.underlyingSymbol(), names.login(r.userId()),
+                in == null ? null : in.volumePrecision());
     }
 
     /** Day orders: the close of their last session of the day they were placed (or queued for); GTD: its date. */

@@ -37,20 +37,27 @@ public final class OrderRequests {
     private OrderRequests() {
     }
 
-    /** {@code CreateOrderResource}; {@code TimeInforce} keeps the documented spelling (keys match in any case). */
+    /**
+     * {@code CreateOrderResource}; {@code TimeInforce} keeps the documented spelling (keys match in any case).
+     * {@code ParentId} (a spec property) must be 0 or absent: dependent orders are sent as {@code Legs}.
+     */
     public record CreateOrderResource(String symbol, String clientId, String type, String side, BigDecimal quantity,
             BigDecimal price, BigDecimal stopPrice, String timeInforce, String expireDate, String execInst,
             String exchange, String extendedHours, BigDecimal trailingStopAmount, String trailingStopAmountType,
             BigDecimal trailingLimitAmount, String trailingLimitAmountType, Map<String, String> executionInstructions,
-            List<CreateOrderResource> legs, String token, Integer validationsToBypass, String comment) {
+            List<CreateOrderResource> legs, String token, Integer validationsToBypass, String comment,
+            Integer parentId) {
     }
 
-    /** {@code ModifyOrderResource}. */
+    /**
+     * {@code ModifyOrderResource}. {@code Type} (a spec property) is read so that a value of the wrong type is
+     * refused like any other, and otherwise ignored: a replace keeps the order's type.
+     */
     public record ModifyOrderResource(Integer id, BigDecimal quantity, BigDecimal price, BigDecimal stopPrice,
             Map<String, String> executionInstructions, List<ModifyOrderResource> legs, String clientId,
             String expireDate, BigDecimal trailingStopAmount, String trailingStopAmountType,
             BigDecimal trailingLimitAmount, String trailingLimitAmountType, Integer validationsToBypass,
-            String comment, String timeInforce, String extendedHours) {
+            String comment, String timeInforce, String extendedHours, String type) {
     }
 
     static Refusal.Invalid invalid(String arg, String field, String problem) {
@@ -188,12 +195,18 @@ public final class OrderRequests {
         return t == null ? TrailType.Absolute : t;
     }
 
-    /** {@code ExecInst}: {@code AllOrNone} (any case, or its FIX flag 65536 seen in streaming) or none (0, empty). */
+    /**
+     * {@code ExecInst}: {@code AllOrNone} (any case, or its FIX flag 65536 seen in streaming) or none (0, empty,
+     * or the spec's enum name {@code None}).
+     */
     static boolean allOrNone(String text, String arg) {
         if (text == null || text.isBlank() || text.trim().equals("0")) {
             return false;
         }
         String n = norm(text);
+        if (n.equals("none")) {
+            return false;
+        }
         if (n.equals("allornone") || n.equals("aon") || n.equals("65536") || n.equals("2")) {
             return true;
         }

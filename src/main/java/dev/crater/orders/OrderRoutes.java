@@ -2,7 +2,6 @@ package dev.crater.orders;
 
 import dev.crater.accounts.AccountPaths;
 import dev.crater.accounts.AccountService;
-import dev.crater.http.Envelope;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Paging;
 import dev.crater.http.PathIds;
@@ -148,6 +147,6 @@ public final class OrderRoutes implements HttpService {
     /** Validate-by-id, in the documented envelope. */
     private void validateById(ServerRequest req, ServerResponse res) {
         AccountService.AccountAccess access = access(req, AccountService.Need.READ);
-        HttpSupport.json(res, 200, Envelope.okNoStatus(orders.validateById(access, orderId(req))));
+        HttpSupport.json(res, 200, orders.validateById(access, orderId(req)));
     }
 }

@@ -5,22 +5,28 @@ import dev.crater.accounts.AccountService;
 import dev.crater.common.Refusal;
 import dev.crater.http.Json;
 import dev.crater.market.Market;
+import dev.crater.orders.VerifyModels.OrderPreviewResource;
 import dev.crater.orders.VerifyModels.QuoteModel;
+import dev.crater.orders.VerifyModels.ValidatedOrder;
 import dev.crater.orders.VerifyModels.VerifiedOrder;
 import dev.crater.orders.VerifyModels.VerifyOrderModel;
 import dev.crater.orders.engine.Command;
 import dev.crater.orders.engine.Event;
+import dev.crater.orders.engine.Fee;
 import dev.crater.orders.engine.Fixed;
 import dev.crater.orders.engine.Instrument;
+import dev.crater.orders.engine.MarginRates;
 import dev.crater.orders.engine.OrderLimits;
 import dev.crater.orders.engine.OrderSpec;
 import dev.crater.orders.engine.OrderType;
 import dev.crater.orders.engine.RejectCode;
+import dev.crater.orders.engine.Side;
 import dev.crater.orders.engine.Verification;
 import dev.crater.reference.Securities;
 import dev.crater.reference.Security;
 import dev.crater.securities.OptionChains;
 import dev.crater.securities.OptionContract;
+import dev.crater.securities.OptionResource;
 import dev.crater.store.Filter;
 import dev.crater.store.PagedQuery;
 import java.io.IOException;
@@ -127,31 +133,36 @@ public final class OrderService {
     }
 
     /** Checks an order as if placed now, without placing it. */
-    public VerifyOrderModel verify(AccountService.AccountAccess access, OrderRequests.CreateOrderResource r,
+    public OrderPreviewResource verify(AccountService.AccountAccess access, OrderRequests.CreateOrderResource r,
             byte[] raw) {
         Prepared p = prepare(access, r, raw, "placeParams");
-        return verifyModel(trading.verify(access.account().id(), p.place()), p.securities());
+        return preview(access.account(), p, trading.verify(access.account().id(), p.place()));
     }
 
     /**
      * Verify-replace: the order as it would be after the change, checked like a new order (its
      * current reservation still counts, so the answer is conservative).
      */
-    public VerifyOrderModel verifyReplace(AccountService.AccountAccess access, long orderId,
+    public OrderPreviewResource verifyReplace(AccountService.AccountAccess access, long orderId,
             OrderRequests.ModifyOrderResource m, byte[] raw) {
         OrderRequests.CreateOrderResource changed = changed(currentRequest(access.account().id(), orderId), m);
         Prepared p = prepare(access, changed, raw, "modifyParams");
-        return verifyModel(trading.verify(access.account().id(), p.place()), p.securities());
+        return preview(access.account(), p, trading.verify(access.account().id(), p.place())).withOrderId(orderId);
     }
 
-    /** Validate-by-id: the order as it stands now checked again as if placed now. */
-    public VerifiedOrder validateById(AccountService.AccountAccess access, long orderId) {
+    /**
+     * Validate-by-id: the order as it stands now checked again as if placed now; the documented envelope
+     * with the spec's OrderVerifiedResource beside it.
+     */
+    public ValidatedOrder validateById(AccountService.AccountAccess access, long orderId) {
         OrderRequests.CreateOrderResource current = currentRequest(access.account().id(), orderId);
         Prepared p = prepare(access, current, "{}".getBytes(StandardCharsets.UTF_8), "placeParams");
-        VerifyOrderModel m = verifyModel(trading.verify(access.account().id(), p.place()), p.securities());
-        return new VerifiedOrder(orderId, m.isSuccessful(), m.errorDescription(), m.errorDescriptionText(),
-                m.errorDescriptionArgs(), m.commission(), m.commissions(), m.cost(), m.netCost(), m.totalCost(),
-                m.quotes(), m.marginChange());
+        OrderPreviewResource m = preview(access.account(), p, trading.verify(access.account().id(), p.place()))
+                .withOrderId(orderId);
+        VerifiedOrder model = new VerifiedOrder(orderId, m.isSuccessful(), m.errorDescription(),
+                m.errorDescriptionText(), m.errorDescriptionArgs(), m.commission(), m.commissions(), m.cost(),
+                m.netCost(), m.totalCost(), m.quotes(), m.marginChange());
+        return new ValidatedOrder(model, List.of(), true, m);
     }
 
     /**
@@ -267,21 +278,53 @@ public final class OrderService {
         return fixed == Fixed.NONE ? BigDecimal.ZERO : Fixed.toBigDecimal(fixed).stripTrailingZeros();
     }
 
-    private VerifyOrderModel verifyModel(Verification v, List<Integer> securityIds) {
+    private OrderPreviewResource preview(Account account, Prepared p, Verification v) {
         Map<String, BigDecimal> commissions = new LinkedHashMap<>();
         if (v.successful()) {
             v.commissions().forEach((k, val) -> commissions.put(k, money(val)));
         }
         List<QuoteModel> quotes = new ArrayList<>();
-        for (int id : securityIds) {
-            market.quote(id).map(QuoteModel::of).ifPresent(quotes::add);
+        for (int id : p.securities()) {
+            market.quote(id).map(q -> QuoteModel.of(q, exchange(id))).ifPresent(quotes::add);
         }
+        OrderSpec spec = p.place().order();
+        // A spread's or conditional group's root has no instrument of its own: no single rate applies.
+        boolean single = spec.instrument() != null && spec.side() != null;
+        BigDecimal initialRate = single ? MarginRates.initial(account.marginType(), spec.instrument(), spec.side())
+                : null;
+        BigDecimal maintenanceRate = single ? MarginRates.maintenance(spec.instrument(),
+                spec.side() == Side.Buy || spec.side() == Side.BuyToCover) : null;
+        Map<String, BigDecimal> rates = commissionRates(account, spec);
         if (!v.successful()) {
-            return new VerifyOrderModel(false, v.code().name(), v.text(), List.of(), BigDecimal.ZERO, commissions,
-                    BigDecimal.ZERO, BigDecimal.ZERO, null, quotes, BigDecimal.ZERO);
+            return new OrderPreviewResource(false, v.code().name(), v.text(), List.of(), BigDecimal.ZERO, commissions,
+                    BigDecimal.ZERO, BigDecimal.ZERO, null, quotes, BigDecimal.ZERO, null, rates, BigDecimal.ONE,
+                    initialRate, maintenanceRate, initialRate, null, null, null);
         }
-        return new VerifyOrderModel(true, null, null, null, money(v.commission()), commissions, money(v.cost()),
-                money(v.netCost()), money(v.commission()), quotes, money(v.marginChange()));
+        return new OrderPreviewResource(true, null, null, null, money(v.commission()), commissions, money(v.cost()),
+                money(v.netCost()), money(v.commission()), quotes, money(v.marginChange()), null, rates,
+                BigDecimal.ONE, initialRate, maintenanceRate, initialRate, null, null, null);
+    }
+
+    /** The listing venue a security is quoted on (options: the options exchanges). */
+    private String exchange(int securityId) {
+        return securities.snapshot().byId(securityId).map(Security::exchange).orElse(OptionResource.EXCHANGE);
+    }
+
+    /**
+     * The rates an order's commissions are charged at, in dollars, under the keys of {@code Commissions}:
+     * its ExecutionInstructions' rates where it names them, else the account's plan (per share for stock,
+     * per contract for options).
+     */
+    private static Map<String, BigDecimal> commissionRates(Account account, OrderSpec spec) {
+        Map<String, BigDecimal> rates = new LinkedHashMap<>();
+        rates.put(Fee.PER_TRADE, spec.perTradeCommission() != Fixed.NONE ? money(spec.perTradeCommission())
+                : account.perTradeCommission().stripTrailingZeros());
+        boolean option = spec.instrument() != null && spec.instrument().isOption();
+        BigDecimal perUnit = spec.perContractCommissionCents() != Fixed.NONE
+                ? Fixed.toBigDecimal(spec.perContractCommissionCents()).movePointLeft(2)
+                : option ? account.perContractCommission() : account.perShareCommission();
+        rates.put(Fee.PER_CONTRACT, perUnit.stripTrailingZeros());
+        return rates;
     }
 
     private static VerifyOrderModel refusal(Event.Rejected r) {
@@ -333,6 +376,10 @@ public final class OrderService {
      * only Symbol, Quantity and Side.
      */
     private OrderSpec spec(OrderRequests.CreateOrderResource r, String arg, int depth, boolean spreadLeg) {
+        if (r.parentId() != null && r.parentId() != 0) {
+            // The spec's ParentId names a parent order; Crater attaches orders to one only through Legs.
+            throw OrderRequests.invalid(arg, "ParentId", "ParentId must be 0: send dependent orders as Legs.");
+        }
         OrderType type = spreadLeg && (r.type() == null || r.type().isBlank()) ? OrderType.Market
                 : OrderRequests.type(r.type(), arg);
         OrderSpec.Builder b = OrderSpec.builder(trading.nextOrderId()).type(type)
@@ -472,7 +519,7 @@ public final class OrderService {
                         : original.trailingStopAmount(), original.trailingStopAmountType(),
                 m.trailingLimitAmount() != null ? m.trailingLimitAmount() : original.trailingLimitAmount(),
                 original.trailingLimitAmountType(), m.executionInstructions() != null ? m.executionInstructions()
-                        : original.executionInstructions(), original.legs(), null, null, original.comment());
+                        : original.executionInstructions(), original.legs(), null, null, original.comment(), null);
     }
 
     /**
@@ -494,7 +541,7 @@ public final class OrderService {
                 o.execInst() instanceof String s ? s : null, o.exchange(), o.extendedHours(),
                 o.trailingStopAmount().signum() == 0 ? null : o.trailingStopAmount(), o.trailingStopAmountType(),
                 o.trailingLimitAmount().signum() == 0 ? null : o.trailingLimitAmount(), o.trailingLimitAmountType(),
-                instructions(o.executionInstructions()), legs, null, null, o.comment());
+                instructions(o.executionInstructions()), legs, null, null, o.comment(), null);
     }
 
     /** The client's ExecutionInstructions without what the server adds. */

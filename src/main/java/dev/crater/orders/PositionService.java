@@ -1,6 +1,8 @@
 package dev.crater.orders;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.crater.accounts.Account;
 import dev.crater.common.MarginType;
 import dev.crater.common.Refusal;
@@ -51,9 +53,11 @@ public final class PositionService {
     private final Securities securities;
     private final OptionChains options;
     private final Market market;
+    private final Parties parties;
 
     public PositionService(PositionStore store, TradingService trading, Securities securities, OptionChains options,
-            Market market) {
+            Market market, Parties parties) {
+        this.parties = parties;
         this.store = store;
         this.trading = trading;
         this.securities = securities;
@@ -61,7 +65,10 @@ public final class PositionService {
         this.market = market;
     }
 
-    /** PositionResource, with the {@code MarketValueEOD} the examples show. */
+    /**
+     * PositionResource, with the {@code MarketValueEOD} the examples show, then the properties only the
+     * vendor spec defines ({@link PositionSpecFields}).
+     */
     @JsonPropertyOrder({"Id", "AccountId", "SecurityId", "Symbol", "Name", "CompanyName", "SecurityCurrency",
             "SecurityType", "ContractSize", "CostBasis", "DailyCostBasis", "CreateDate", "ModifyDate", "Quantity",
             "RealizedProfitLoss", "AverageOpenPrice", "AverageClosePrice", "StopLossPrice", "TakeProfitPrice",
@@ -71,7 +78,25 @@ public final class PositionService {
             BigDecimal costBasis, BigDecimal dailyCostBasis, String createDate, String modifyDate, BigDecimal quantity,
             BigDecimal realizedProfitLoss, BigDecimal averageOpenPrice, BigDecimal averageClosePrice,
             BigDecimal stopLossPrice, BigDecimal takeProfitPrice, BigDecimal dailyCloseProfitLoss,
-            BigDecimal excessChanges, BigDecimal dayQuantity, BigDecimal marketValueEOD) {
+            BigDecimal excessChanges, BigDecimal dayQuantity, BigDecimal marketValueEOD,
+            @JsonUnwrapped PositionSpecFields spec) {
+    }
+
+    /**
+     * PositionResource's properties that only the vendor spec defines, in its (alphabetical) order; null
+     * where Crater has no value (account names, CUSIPs, the quantity at the session's open);
+     * {@code Underlying*} only for options.
+     *
+     * @param eodPrice the previous regular close
+     * @param marginType {@code Cash} in Cash accounts, {@code Short} for a short position, else {@code Margin}
+     * @param unrealizedProfitLoss market value at the last price less the cost basis (shorts: plus)
+     */
+    public record PositionSpecFields(String accountHolderName, String accountName, String clearingAccount,
+            String currency, String cusip, @JsonProperty("EODPrice") BigDecimal eodPrice, BigDecimal loanedQuantity,
+            String marginType, BigDecimal openQuantity, BigDecimal tickSize, Long underlyingExpirationDate,
+            String underlyingExpirationType, Integer underlyingId, String underlyingOptionType,
+            BigDecimal underlyingStrike, String underlyingSymbol, BigDecimal unrealizedProfitLoss,
+            Integer volumePrecision) {
     }
 
     /** {@code Name}/{@code MarketValue} pairs. */
@@ -99,20 +124,40 @@ public final class PositionService {
         return new Held(symbol, "USD", SecurityType.CommonStock, 1);
     }
 
-    private PositionResource resource(PositionStore.Row r) {
+    private PositionResource resource(PositionStore.Row r, Parties.Names names) {
         Held in = held(r.securityId(), r.symbol());
-        BigDecimal eod = market.quote(r.securityId()).map(Quote::previousClose)
-                .map(p -> p.multiply(r.quantity()).multiply(BigDecimal.valueOf(in.contractSize())))
+        Optional<Quote> quote = market.quote(r.securityId());
+        BigDecimal size = BigDecimal.valueOf(in.contractSize());
+        BigDecimal eod = quote.map(Quote::previousClose)
+                .map(p -> p.multiply(r.quantity()).multiply(size))
                 .orElse(BigDecimal.ZERO).stripTrailingZeros();
         return new PositionResource(r.id(), r.accountId(), r.securityId(), r.symbol(), r.symbol(), in.name(),
                 in.currency(), in.type().name(), BigDecimal.valueOf(in.contractSize()), r.costBasis(),
                 r.dailyCostBasis(), Dates.iso(r.createdMs()), Dates.iso(r.modifiedMs()), r.quantity(),
                 r.realizedProfitLoss(), r.averageOpenPrice(), r.averageClosePrice(), BigDecimal.ZERO, BigDecimal.ZERO,
-                r.dailyCloseProfitLoss(), BigDecimal.ZERO, r.dayQuantity(), eod);
+                r.dailyCloseProfitLoss(), BigDecimal.ZERO, r.dayQuantity(), eod, specFields(r, quote, size, names));
+    }
+
+    private PositionSpecFields specFields(PositionStore.Row r, Optional<Quote> quote, BigDecimal size,
+            Parties.Names names) {
+        InstrumentFacts in = InstrumentFacts.of(r.securityId(), securities, options);
+        boolean cash = names.account(r.accountId()).map(a -> a.marginType() == MarginType.Cash).orElse(false);
+        String marginType = cash ? "Cash" : r.quantity().signum() < 0 ? "Short" : "Margin";
+        BigDecimal unrealized = quote.map(q -> {
+            BigDecimal value = q.last().multiply(r.quantity()).multiply(size);
+            return (r.quantity().signum() > 0 ? value.subtract(r.costBasis()) : value.add(r.costBasis()))
+                    .stripTrailingZeros();
+        }).orElse(null);
+        return new PositionSpecFields(names.holderName(r.accountId()), null, names.clearingAccount(r.accountId()),
+                in.currency(), null, quote.map(Quote::previousClose).orElse(null), BigDecimal.ZERO, marginType, null,
+                in.tickSize(), in.underlyingExpirationDate(), in.underlyingExpirationType(), in.underlyingId(),
+                in.underlyingOptionType(), in.underlyingStrike(), in.underlyingSymbol(), unrealized,
+                in.volumePrecision());
     }
 
     private List<PositionResource> resources(List<PositionStore.Row> rows) {
-        return rows.stream().map(this::resource).toList();
+        Parties.Names names = parties.names();
+        return rows.stream().map(r -> resource(r, names)).toList();
     }
 
     /** A page of the account's open positions. */

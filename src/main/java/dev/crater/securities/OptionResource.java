@@ -9,13 +9,14 @@ import java.time.ZoneOffset;
 
 /**
  * The documented OptionResource (reference 06-securities.md §3): the equity fields plus the
- * contract's terms. Listed options trade on the options exchanges ({@code OPRAC}).
+ * contract's terms, then the spec's {@code Name} (the symbol, as PositionResource's {@code Name}).
+ * Listed options trade on the options exchanges ({@code OPRAC}).
  */
 public record OptionResource(int id, String symbol, String description, String exchange, String currency,
         String addedDate, String modifyDate, SecurityType type, int precision, int volumePrecision,
         BigDecimal tickSize, boolean enabled, boolean allowTrade, boolean allowMargin, boolean allowShort,
         OptionContract.Right optionType, OptionContract.ExpirationType expirationType, String expirationDate,
-        BigDecimal strikePrice, int seriesId, String underlyingAssetSymbol, BigDecimal contractSize) {
+        BigDecimal strikePrice, int seriesId, String underlyingAssetSymbol, BigDecimal contractSize, String name) {
 
     public static final String EXCHANGE = "OPRAC";
 
@@ -25,7 +26,7 @@ public record OptionResource(int id, String symbol, String description, String e
         return new OptionResource(c.id(), c.symbol(), c.description(), EXCHANGE, u.currency(), Dates.iso(listed),
                 Dates.iso(listed), SecurityType.Option, 2, 0, new BigDecimal("0.01"), u.enabled(),
                 u.enabled() && u.allowTrade(), false, u.allowShort(), c.right(), c.expirationType(),
-                midnight(c.expiration()), c.strike(), c.seriesId(), u.symbol(), OptionContract.CONTRACT_SIZE);
+                midnight(c.expiration()), c.strike(), c.seriesId(), u.symbol(), OptionContract.CONTRACT_SIZE, c.symbol());
     }
 
     /** A date as the docs write expiration dates: {@code 2026-01-17T00:00:00Z}. */

@@ -285,6 +285,13 @@ public final class SecurityRoutes implements HttpService {
         return u;
     }
 
+    /**
+     * {@code OptionExpirationResource}. {@code SeriesType} is {@code Undefined}: the docs' enum (Standard,
+     * NonStandard, Binary, Flex, Undefined) and the spec's (Regular, Quarterly, Weekly, Flex, Undefined, Mini,
+     * NonStandard) share no name for a standard series, and a client generated from either must read it.
+     */
+    public static final String SERIES_TYPE = "Undefined";
+
     /** {@code OptionExpirationResource}. */
     public record Expiration(int seriesId, String seriesType, String expirationDate,
             OptionContract.ExpirationType expirationType) {
@@ -294,7 +301,7 @@ public final class SecurityRoutes implements HttpService {
         Security u = underlying(req, Paging.required(req, "underlying"));
         List<Expiration> out = new ArrayList<>();
         for (int week : options.expirations(u)) {
-            out.add(new Expiration(u.id() * 1024 + week, "Standard",
+            out.add(new Expiration(u.id() * 1024 + week, SERIES_TYPE,
                     OptionResource.midnight(options.expirationDate(week)), options.expirationType(week)));
         }
         HttpSupport.json(res, 200, out);

@@ -5,11 +5,19 @@ import dev.crater.companies.CompanyPolicy;
 import dev.crater.companies.CompanyService;
 import dev.crater.crypto.PasswordHasher;
 import dev.crater.store.ReadCache;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** Creating, finding and disabling users. */
@@ -286,6 +294,29 @@ public final class UserService {
         return given;
     }
 
+    /** Windows time-zone ids (.NET's TimeZoneInfo.Id) accepted as TimeZoneInfoId, and their IANA zones. */
+    static final Map<String, ZoneId> WINDOWS_ZONES = windowsZones();
+
+    private static Map<String, ZoneId> windowsZones() {
+        Properties p = new Properties();
+        try (InputStream in = UserService.class.getResourceAsStream("/timezones/windows-zones.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("the Windows time-zone table is missing from the jar");
+            }
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, ZoneId> m = new TreeMap<>();
+        p.forEach((k, v) -> m.put((String) k, ZoneId.of((String) v)));
+        return Map.copyOf(m);
+    }
+
+    /**
+     * A TimeZoneInfoId as given: an IANA region id ({@code America/New_York}, or {@code UTC}), stored
+     * in its canonical spelling, or a Windows id of {@link #WINDOWS_ZONES} ({@code Eastern Standard
+     * Time}), stored as the table spells it.
+     */
     private static String timeZone(String given, String was, String key) {
         if (given == null) {
             return was;
@@ -294,7 +325,12 @@ public final class UserService {
         if (t.isEmpty()) {
             return null;
         }
-        String problem = "An IANA time zone id is expected, such as America/New_York.";
+        for (String windows : WINDOWS_ZONES.keySet()) {
+            if (windows.equalsIgnoreCase(t)) {
+                return windows;
+            }
+        }
+        String problem = "An IANA time zone id (America/New_York) or a Windows one (Eastern Standard Time) is expected.";
         // Region ids only (and UTC): not offsets such as +02:00, which name no zone's rules.
         if (t.length() > UserProfile.TIME_ZONE_CHARS_MAX || !t.contains("/") && !t.equals("UTC")) {
             throw Refusal.invalid(key, problem);

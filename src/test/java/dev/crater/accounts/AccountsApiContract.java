@@ -51,11 +51,11 @@ abstract class AccountsApiContract {
     static final String DATE_TIME = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,7})?Z";
     static final String GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     static final List<String> ACCOUNT_FIELDS = List.of("Id", "ClearingAccount", "AccessType", "MarginType",
-            "OwnerType", "Enabled", "ClearingFirm", "IsAverageAccount", "Owners", "Alias");
+            "OwnerType", "Enabled", "ClearingFirm", "IsAverageAccount", "Owners", "Alias", "Currency");
     static final List<String> USER_FIELDS = List.of("UserId", "FirstName", "MiddleName", "LastName", "Login", "Email",
-            "Role", "AddedDate", "Salutation", "Suffix");
+            "Role", "AddedDate", "Salutation", "Suffix", "DateOfBirth");
     static final List<String> DETAILS_FIELDS = List.of("Id", "CreatedAt", "AccountProvider", "FormType", "User",
-            "ClearingAccountNumber", "IsOpened", "FormDataReference", "CustomerType");
+            "ClearingAccountNumber", "IsOpened", "FormDataReference", "CustomerType", "AdditionalInfo", "FormData");
 
     abstract StoreKind store();
 

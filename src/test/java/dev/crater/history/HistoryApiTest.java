@@ -771,7 +771,8 @@ class HistoryApiTest {
             JsonNode p = points.get(i);
             Set<String> names = new HashSet<>();
             p.fieldNames().forEachRemaining(names::add);
-            assertThat(names).containsExactlyInAnyOrder("Volume", "Time", "Difference", "Price");
+            assertThat(names).containsExactlyInAnyOrder("Volume", "Time", "Difference", "Price", "ValuationLevels",
+                    "IsMarket", "OpenInterest", "DateTime", "Open", "High", "Low", "Close");
             assertThat(p.get("Time").asLong()).isGreaterThan(previous);
             previous = p.get("Time").asLong();
             assertThat(p.get("Volume").asLong()).isNotNegative();

@@ -70,7 +70,16 @@ abstract class OrdersApiContract {
             "TransType", "TimeInForce", "ExecInst", "ExpireDate", "Description", "Comment", "CounterPartyOrderId",
             "RequestId", "StateId", "ParentId", "ParentRequestId", "Legs", "Exchange", "ExecutionVenue", "ExecBrocker",
             "ExecId", "LastMarket", "ExtendedHours", "IsExternal", "ExecutionInstructions", "TrailingStopAmount",
-            "TrailingStopAmountType", "TrailingLimitAmount", "TrailingLimitAmountType", "Token", "ValidationsToBypass");
+            "TrailingStopAmountType", "TrailingLimitAmount", "TrailingLimitAmountType", "Token", "ValidationsToBypass",
+            // then the properties only the vendor spec defines, in its order
+            "AccountHolderName", "AccountName", "BrokerServiceCommission", "ClearingAccount", "ContingentDirection",
+            "ContingentPriceType", "ContingentSecurityId", "ContingentSymbol", "ContingentThreshold", "Currency",
+            "Cusip", "ErrorDescriptionText", "ExecInstNum", "LocateRefId", "Name", "Precision", "QuantityQualifier",
+            "ReinvestAction", "SecurityType", "UnderlyingExpirationDate", "UnderlyingExpirationType", "UnderlyingId",
+            "UnderlyingOptionType", "UnderlyingStrike", "UnderlyingSymbol", "UserName", "VolumePrecision");
+    /** The verify answers' spec-only keys that Crater has values for (OrderPreviewResource). */
+    static final List<String> VERIFY_SPEC_FIELDS = List.of("CommissionRates", "CurrencyRate", "InitialMarginRate",
+            "MaintenanceMarginRate", "MarginRate");
     static final String DATE_TIME = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,7})?Z";
 
     abstract StoreKind store();
@@ -160,7 +169,9 @@ abstract class OrdersApiContract {
         assertThat(dec(o.get("LastQuantity"))).isEqualByComparingTo("10");
         assertThat(dec(o.get("Price"))).isEqualByComparingTo("0");
         assertThat(dec(o.get("StopPrice"))).isEqualByComparingTo("0");
-        assertThat(o.get("ExecInst").asInt()).isZero();
+        // No instruction: the spec's enum name (the docs' example shows 0), and the spec's number beside it.
+        assertThat(o.get("ExecInst").asText()).isEqualTo("None");
+        assertThat(o.get("ExecInstNum").asLong()).isZero();
         assertThat(o.get("ExpireDate").asText()).isEqualTo(CLOSE_UTC);
         assertThat(o.get("SettDate").asText()).isEqualTo("2026-11-19T00:00:00Z");
         assertThat(o.get("SettlementDate").asText()).isEqualTo("2026-11-19T00:00:00Z");
@@ -170,6 +181,17 @@ abstract class OrdersApiContract {
         assertThat(o.get("Legs")).isEmpty();
         assertThat(o.get("Exchange").asText()).isEqualTo("Auto");
         assertThat(o.get("ExecutionInstructions").has("CreateOrderRequestTimeUnix")).isTrue();
+        // The spec-only properties Crater has values for: the security's, the account's and the user's.
+        assertThat(o.get("Name").asText()).isEqualTo("AAPL");
+        assertThat(o.get("Currency").asText()).isEqualTo("USD");
+        assertThat(o.get("SecurityType").asText()).isEqualTo("CommonStock");
+        assertThat(o.get("Precision").isInt()).isTrue();
+        assertThat(o.get("QuantityQualifier").asText()).isEqualTo("Shares");
+        assertThat(o.get("ClearingAccount").asText()).isEqualTo(String.valueOf(t.accountId()));
+        assertThat(o.get("UserName").asText()).isEqualTo(t.user().username());
+        assertThat(o.get("AccountHolderName").asText()).isEqualTo("Test User");
+        assertThat(dec(o.get("BrokerServiceCommission"))).isEqualByComparingTo("0");
+        assertThat(o.get("UnderlyingSymbol").isNull()).as("an equity has no underlying").isTrue();
 
         // Get and list answer the same resource.
         assertThat(t.order(id(o))).isEqualTo(o);
@@ -209,6 +231,7 @@ abstract class OrdersApiContract {
         assertThat(exact.get("TimeInForce").asText()).isEqualTo("GoodTillCancel");
         assertThat(exact.get("ExtendedHours").asText()).isEqualTo("REGPOST");
         assertThat(exact.get("ExecInst").asText()).isEqualTo("AllOrNone");
+        assertThat(exact.get("ExecInstNum").asLong()).as("AllOrNone's FIX flag").isEqualTo(65536);
         assertThat(dec(exact.get("StopPrice"))).isEqualByComparingTo(lastPrice.add(BigDecimal.TEN));
         assertThat(t.verify(S3_CURL_BODY).get("IsSuccessful").asBoolean()).isTrue();
         assertThat(t.delete("orders/" + id(exact)).status()).isEqualTo(204);
@@ -969,8 +992,16 @@ abstract class OrdersApiContract {
         Trader t = withCommissions();
         Quote q = h.quote("AAPL");
         JsonNode v = t.verify(limit("AAPL", "Buy", 10, new BigDecimal("100")));
-        assertThat(fieldNames(v)).containsExactly("IsSuccessful", "Commission", "Commissions", "Cost", "NetCost",
-                "TotalCost", "Quotes", "MarginChange");
+        List<String> names = new ArrayList<>(List.of("IsSuccessful", "Commission", "Commissions", "Cost", "NetCost",
+                "TotalCost", "Quotes", "MarginChange"));
+        names.addAll(VERIFY_SPEC_FIELDS);
+        assertThat(fieldNames(v)).containsExactlyElementsOf(names);
+        // The spec's rates: the account's plan ($1 a trade, $0.01 a share), Reg T for a Margin account.
+        assertThat(dec(v.get("CommissionRates").get("Per Trade Commission"))).isEqualByComparingTo("1");
+        assertThat(dec(v.get("CommissionRates").get("Per Contract Commission"))).isEqualByComparingTo("0.01");
+        assertThat(dec(v.get("CurrencyRate"))).isEqualByComparingTo("1");
+        assertThat(dec(v.get("InitialMarginRate"))).isEqualByComparingTo("0.5");
+        assertThat(dec(v.get("MaintenanceMarginRate"))).isEqualByComparingTo("0.25");
         assertThat(v.get("IsSuccessful").asBoolean()).isTrue();
         assertThat(dec(v.get("Commission"))).isEqualByComparingTo("1.1");
         assertThat(fieldNames(v.get("Commissions"))).containsExactly("Per Trade Commission", "Per Contract Commission");
@@ -985,6 +1016,9 @@ abstract class OrdersApiContract {
         assertThat(v.get("Quotes")).hasSize(1);
         assertThat(quote.get("Symbol").asText()).isEqualTo("AAPL");
         assertThat(quote.get("SecurityId").asInt()).isEqualTo(4);
+        assertThat(quote.get("Key").isInt()).as("the spec's int32 Key").isTrue();
+        assertThat(quote.get("Key").asInt()).isEqualTo(4);
+        assertThat(quote.get("LastExchange").asText()).isEqualTo("XNAS");
         assertThat(dec(quote.get("Ask"))).isEqualByComparingTo(q.ask());
         assertThat(dec(quote.get("Bid"))).isEqualByComparingTo(q.bid());
         assertThat(dec(quote.get("Last"))).isEqualByComparingTo(q.last());
@@ -1439,7 +1473,13 @@ abstract class OrdersApiContract {
         Http.Response r = t.get("verified/orders/" + oid);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode env = r.json();
-        assertThat(fieldNames(env)).containsExactly("Model", "Errors", "IsSucceed");
+        // The documented envelope, then the spec's OrderVerifiedResource beside it.
+        List<String> names = new ArrayList<>(List.of("Model", "Errors", "IsSucceed", "IsSuccessful", "Commission",
+                "Commissions", "Cost", "NetCost", "TotalCost", "Quotes", "MarginChange"));
+        names.addAll(VERIFY_SPEC_FIELDS);
+        names.add("OrderId");
+        assertThat(fieldNames(env)).containsExactlyElementsOf(names);
+        assertThat(env.get("OrderId").asLong()).isEqualTo(oid);
         assertThat(env.get("Errors").isArray()).isTrue();
         assertThat(env.get("Errors")).isEmpty();
         assertThat(env.get("IsSucceed").asBoolean()).isTrue();

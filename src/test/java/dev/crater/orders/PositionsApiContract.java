@@ -61,7 +61,12 @@ abstract class PositionsApiContract {
             "CompanyName", "SecurityCurrency", "SecurityType", "ContractSize", "CostBasis", "DailyCostBasis",
             "CreateDate", "ModifyDate", "Quantity", "RealizedProfitLoss", "AverageOpenPrice", "AverageClosePrice",
             "StopLossPrice", "TakeProfitPrice", "DailyCloseProfitLoss", "ExcessChanges", "DayQuantity",
-            "MarketValueEOD");
+            "MarketValueEOD",
+            // then the properties only the vendor spec defines, in its order
+            "AccountHolderName", "AccountName", "ClearingAccount", "Currency", "Cusip", "EODPrice", "LoanedQuantity",
+            "MarginType", "OpenQuantity", "TickSize", "UnderlyingExpirationDate", "UnderlyingExpirationType",
+            "UnderlyingId", "UnderlyingOptionType", "UnderlyingStrike", "UnderlyingSymbol", "UnrealizedProfitLoss",
+            "VolumePrecision");
     /** 03-accounts.md §1.1, newest example, in its order. */
     static final List<String> BALANCE_KEYS = List.of("cash", "netCash", "excess", "changeAbsolute", "changePercent",
             "equityTotal", "pendingOrdersCount", "netLiquidity", "stockLongMarketValue", "stockShortMarketValue",
@@ -70,7 +75,9 @@ abstract class PositionsApiContract {
             "pendingCash", "maintenanceMargin", "optionMaintenanceMargin", "openPL", "openPLDay", "openPLPercent",
             "closePL", "marketValue", "totalPL");
     static final List<String> TRANSACTION_FIELDS = List.of("Id", "SecurityId", "OrderStateId", "AccountId", "Date",
-            "Value", "Quantity", "LeavesQuantity", "Type", "IsDayTrade");
+            "Value", "Quantity", "LeavesQuantity", "Type", "IsDayTrade",
+            // then the spec-only properties an execution has values for
+            "MarginType", "OrderId", "Price", "SettlementDate", "Symbol");
     static final Set<String> GROUP_NAMES = Set.of("FixedIncome", "Equity", "Forex", "Futures", "Other", "Options",
             "Index", "Cryptocurrency", "Cash");
     static final BigDecimal CENT = new BigDecimal("0.011");
@@ -170,6 +177,12 @@ abstract class PositionsApiContract {
         assertThat(p.get("SecurityType").asText()).isEqualTo("CommonStock");
         assertThat(dec(p.get("ContractSize"))).isEqualByComparingTo("1");
         assertThat(dec(p.get("Quantity"))).isEqualByComparingTo("6");
+        // The spec's UnrealizedProfitLoss: the six at the last price less their cost; EODPrice the previous close.
+        Quote now = h.quote("HD");
+        assertThat(dec(p.get("UnrealizedProfitLoss")))
+                .isEqualByComparingTo(now.last().multiply(new BigDecimal("6")).subtract(dec(p.get("CostBasis"))));
+        assertThat(dec(p.get("EODPrice"))).isEqualByComparingTo(now.previousClose());
+        assertThat(p.get("ClearingAccount").asText()).isEqualTo(String.valueOf(t.accountId()));
         assertThat(dec(p.get("CostBasis"))).isEqualByComparingTo(p1.multiply(new BigDecimal("6")));
         assertThat(dec(p.get("AverageOpenPrice"))).isEqualByComparingTo(p1);
         assertThat(dec(p.get("AverageClosePrice"))).isEqualByComparingTo(p2);
@@ -283,6 +296,17 @@ abstract class PositionsApiContract {
         assertThat(option.get(0).get("SecurityType").asText()).isEqualTo("Option");
         assertThat(dec(option.get(0).get("ContractSize"))).isEqualByComparingTo("100");
         assertThat(dec(option.get(0).get("Quantity"))).isEqualByComparingTo("1");
+        // The spec's Underlying* describe the contract; MarginType tells the long leg from the short one.
+        assertThat(option.get(0).get("UnderlyingSymbol").asText()).isEqualTo("AAPL");
+        assertThat(option.get(0).get("UnderlyingId").asInt()).isEqualTo(h.security("AAPL").id());
+        assertThat(option.get(0).get("UnderlyingOptionType").asText()).isIn("Call", "Put");
+        assertThat(option.get(0).get("UnderlyingStrike").isNumber()).isTrue();
+        assertThat(option.get(0).get("UnderlyingExpirationType").asText()).isIn("Regular", "Weekly");
+        assertThat(option.get(0).get("UnderlyingExpirationDate").isIntegralNumber()).isTrue();
+        assertThat(option.get(0).get("MarginType").asText()).isEqualTo("Margin");
+        assertThat(t.get("positions/" + enc(legs.get(1))).json().get(0).get("MarginType").asText())
+                .isEqualTo("Short");
+        assertThat(aapl.get(0).get("UnderlyingSymbol").isNull()).as("a share has no underlying").isTrue();
         assertThat(dec(t.get("positions/" + enc(legs.get(1))).json().get(0).get("Quantity")))
                 .isEqualByComparingTo("-1");
     }
@@ -506,7 +530,7 @@ abstract class PositionsApiContract {
         }
         JsonNode deposit = all.get(0);
         assertThat(fieldNames(deposit)).containsExactly("Id", "SecurityId", "OrderStateId", "AccountId", "Date", "Value",
-                "Quantity", "LeavesQuantity", "Type", "IsDayTrade", "Description");
+                "Quantity", "LeavesQuantity", "Type", "IsDayTrade", "Description", "MarginType");
         assertThat(deposit.get("Type").asText()).isEqualTo("Payment");
         assertThat(deposit.get("SecurityId").asInt()).isEqualTo(-1);
         assertThat(deposit.get("OrderStateId").asLong()).isZero();
@@ -525,6 +549,11 @@ abstract class PositionsApiContract {
             assertThat(dec(exec.get("Value"))).isEqualByComparingTo(buy ? value(order).negate() : value(order));
             assertThat(exec.get("SecurityId").asInt()).isEqualTo(order.get("SecurityId").asInt());
             assertThat(dec(exec.get("LeavesQuantity"))).isEqualByComparingTo("0");
+            assertThat(exec.get("OrderId").asLong()).isEqualTo(id(order));
+            assertThat(dec(exec.get("Price"))).isEqualByComparingTo(dec(order.get("AveragePrice")));
+            assertThat(exec.get("Symbol").asText()).isEqualTo(order.get("Symbol").asText());
+            assertThat(exec.get("SettlementDate").asText()).isEqualTo(order.get("SettlementDate").asText());
+            assertThat(exec.get("MarginType").asText()).isEqualTo("Margin");
             Map<String, BigDecimal> fees = new HashMap<>();
             for (JsonNode fee : mine) {
                 if (fee.get("Type").asText().equals("Commission")) {

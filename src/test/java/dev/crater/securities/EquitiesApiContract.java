@@ -50,7 +50,7 @@ abstract class EquitiesApiContract {
 
     static final List<String> EQUITY_FIELDS = List.of("Id", "Symbol", "Description", "Exchange", "Currency",
             "AddedDate", "ModifyDate", "Type", "Precision", "VolumePrecision", "TickSize", "Enabled", "AllowTrade",
-            "AllowMargin", "AllowShort");
+            "AllowMargin", "AllowShort", "ContractSize", "FractionalSettings", "Industry");
     static final List<String> SECURITY_MODEL_FIELDS = List.of("AddedDate", "BaseCurrency", "ContractSize", "Currency",
             "Cusip", "Description", "Exchange", "ExpirationDate", "ExpirationType", "Id", "Industry", "Isin",
             "MarginRate", "ModifyDate", "OptionType", "ParentId", "Precision", "Sector", "Sedol", "SeriesId", "Source",

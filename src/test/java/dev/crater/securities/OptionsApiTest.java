@@ -46,7 +46,7 @@ class OptionsApiTest {
     static final List<String> OPTION_FIELDS = List.of("Id", "Symbol", "Description", "Exchange", "Currency",
             "AddedDate", "ModifyDate", "Type", "Precision", "VolumePrecision", "TickSize", "Enabled", "AllowTrade",
             "AllowMargin", "AllowShort", "OptionType", "ExpirationType", "ExpirationDate", "StrikePrice", "SeriesId",
-            "UnderlyingAssetSymbol", "ContractSize");
+            "UnderlyingAssetSymbol", "ContractSize", "Name");
     static final DateTimeFormatter MM_DD_YY = DateTimeFormatter.ofPattern("MM/dd/yy");
     static final LocalDate DEC_18 = LocalDate.of(2026, 12, 18);
 
@@ -160,7 +160,7 @@ class OptionsApiTest {
                     "ExpirationType");
             assertThat(e.get("ExpirationDate").asText()).as("expiration %d", i).isEqualTo(midnight(x.date()));
             assertThat(e.get("ExpirationType").asText()).as("type of %s", x.date()).isEqualTo(x.type());
-            assertThat(e.get("SeriesType").asText()).isEqualTo("Standard");
+            assertThat(e.get("SeriesType").asText()).isEqualTo("Undefined");
             assertThat(e.get("SeriesId").isInt()).isTrue();
             assertThat(e.get("SeriesId").asInt()).as("series of %s", x.date()).isEqualTo(4 * 1024 + x.week());
         }

@@ -73,7 +73,7 @@ abstract class UserInfoContract {
         assertThat(r.body()).matches("\\{\"UserId\":" + u.id() + ",\"FirstName\":\"Test\",\"MiddleName\":\"\","
                 + "\"LastName\":\"User\",\"Login\":\"" + u.username() + "\",\"Email\":\"" + u.email() + "\","
                 + "\"AddedDate\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{7}Z\",\"Salutation\":\"NoSalutation\","
-                + "\"Suffix\":\"NoSuffix\"}");
+                + "\"Suffix\":\"NoSuffix\",\"DateOfBirth\":null,\"Role\":0}");
         assertThat(info(String.valueOf(u.id()), token).body()).isEqualTo(r.body());
         assertThat(Http.get(api + "v1/users/@me/info/", "Et-App-Key", company.appKey(), "Authorization",
                 "Bearer " + token).body()).isEqualTo(r.body());
@@ -124,6 +124,10 @@ abstract class UserInfoContract {
         assertThat(again.get("Address").get("StreetAddress1").asText()).isEqualTo("1 Main St");
         assertThat(again.get("TimeZoneInfoId").asText()).isEqualTo("Europe/London");
         assertThat(patch("@me/", token, "{}").json()).isEqualTo(again);
+        // A Windows id (.NET's TimeZoneInfo.Id, what a client of the vendor's server sends) is kept as given.
+        assertThat(patch("@me", token, "{\"TimeZoneInfoId\": \"eastern standard time\"}").json()
+                .get("TimeZoneInfoId").asText()).isEqualTo("Eastern Standard Time");
+        assertThat(UserService.WINDOWS_ZONES.get("Eastern Standard Time").getId()).isEqualTo("America/New_York");
     }
 
     @Test

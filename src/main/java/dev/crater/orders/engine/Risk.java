@@ -70,7 +70,7 @@ final class Risk {
     }
 
     /** Initial requirement of opening {@code value}: see the {@link Engine} class comment. */
-    private static long initial(AccountBook a, Instrument inst, Side side, long value) {
+    static long initial(AccountBook a, Instrument inst, Side side, long value) {
         if (a.marginType == MarginType.Cash) {
             return value;
         }
