@@ -20,8 +20,12 @@ import java.util.TreeMap;
  * read, and the server too, to describe its vendor operations at {@code GET /api/openapi.json}
  * ({@code src/main/resources/spec/trading-api.facts.json}, so it is in the jar): paths, methods, operationIds,
  * parameters, responses, model property names, types, formats and enums — every human-written text
- * (descriptions, summaries, examples, titles) left out. Run by {@code spec/extract.sh} whenever the
- * spec changes; {@link SpecExtractTest} checks the committed extract is the one the spec gives.
+ * (descriptions, summaries, examples, titles) left out. The extract is itself a Swagger 2.0 document
+ * ({@code swagger}, {@code info} with the spec's title and version only, the provenance under the vendor
+ * extension {@code x-source}), so that openapi-generator can build a client from it (VendorClientTest, in
+ * {@code src/vendor-client-test}); responses keep no description, which only the generator's spec
+ * validation (skipped, as the vendor's own file also needs) would miss. Run by {@code spec/extract.sh}
+ * whenever the spec changes; {@link SpecExtractTest} checks the committed extract is the one the spec gives.
  */
 public final class SpecExtract {
     /** Keys of prose, not of facts; dropped wherever they are schema or operation keywords. */
@@ -36,7 +40,12 @@ public final class SpecExtract {
     public static String extract(Path yaml) throws IOException {
         JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(yaml.toFile());
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("source", SOURCE + " (" + spec.path("info").path("title").asText() + " "
+        // The extract is itself a Swagger 2.0 document (a client generator reads it, see
+        // VendorClientTest): the header a generator needs, the provenance as a vendor extension.
+        out.put("swagger", spec.path("swagger").asText());
+        out.putObject("info").put("title", spec.path("info").path("title").asText())
+                .put("version", spec.path("info").path("version").asText());
+        out.put("x-source", SOURCE + " (" + spec.path("info").path("title").asText() + " "
                 + spec.path("info").path("version").asText() + ", Swagger " + spec.path("swagger").asText()
                 + "); facts only, made by spec/extract.sh");
         out.put("basePath", spec.path("basePath").asText());

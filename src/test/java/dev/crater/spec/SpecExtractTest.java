@@ -2,11 +2,15 @@ package dev.crater.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -37,6 +41,23 @@ class SpecExtractTest {
     void theExtractHoldsNoProse() throws IOException {
         String text = committed();
         assertThat(text).contains("\"operationId\"").doesNotContain("\"summary\"").doesNotContain("\"example\"");
+    }
+
+    /** A Swagger 2.0 document a client generator reads (VendorClientTest): its header, the provenance as a vendor extension. */
+    @Test
+    void theExtractIsASwaggerDocument() throws IOException {
+        JsonNode extract = new ObjectMapper().readTree(committed());
+        assertThat(extract.path("swagger").asText()).isEqualTo("2.0");
+        assertThat(fieldNames(extract.path("info"))).containsExactly("title", "version");
+        assertThat(extract.path("x-source").asText()).startsWith(SpecExtract.SOURCE).contains("facts only");
+        assertThat(fieldNames(extract)).containsExactlyInAnyOrder("swagger", "info", "x-source", "basePath", "paths",
+                "definitions");
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
