@@ -23,8 +23,8 @@ import java.util.TreeMap;
  * (descriptions, summaries, examples, titles) left out. The extract is itself a Swagger 2.0 document
  * ({@code swagger}, {@code info} with the spec's title and version only, the provenance under the vendor
  * extension {@code x-source}), so that openapi-generator can build a client from it (VendorClientTest, in
- * {@code src/vendor-client-test}); responses keep no description, which only the generator's spec
- * validation (skipped, as the vendor's own file also needs) would miss. Run by {@code spec/extract.sh}
+ * {@code src/vendor-client-test}); a response's description, which Swagger 2.0 requires, is its status
+ * code. Run by {@code spec/extract.sh}
  * whenever the spec changes; {@link SpecExtractTest} checks the committed extract is the one the spec gives.
  */
 public final class SpecExtract {
@@ -49,10 +49,20 @@ public final class SpecExtract {
                 + spec.path("info").path("version").asText() + ", Swagger " + spec.path("swagger").asText()
                 + "); facts only, made by spec/extract.sh");
         out.put("basePath", spec.path("basePath").asText());
-        out.set("paths", facts(spec.path("paths"), false));
+        out.set("paths", withResponseDescriptions(facts(spec.path("paths"), false)));
         out.set("definitions", facts(spec.path("definitions"), false));
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(sorted(out)) + "\n";
+    }
+
+    /**
+     * Swagger 2.0 requires a description on every response; the extract's is the status code itself
+     * (a fact, not the vendor's words), so a generator reads the responses without complaint.
+     */
+    private static JsonNode withResponseDescriptions(JsonNode paths) {
+        paths.forEach(path -> path.forEach(operation -> operation.path("responses").properties()
+                .forEach(r -> ((ObjectNode) r.getValue()).put("description", r.getKey()))));
+        return paths;
     }
 
     /** A copy without prose; {@code names}: the node's keys are names (properties, paths, models), not keywords. */

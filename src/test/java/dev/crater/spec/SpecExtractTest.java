@@ -43,7 +43,10 @@ class SpecExtractTest {
         assertThat(text).contains("\"operationId\"").doesNotContain("\"summary\"").doesNotContain("\"example\"");
     }
 
-    /** A Swagger 2.0 document a client generator reads (VendorClientTest): its header, the provenance as a vendor extension. */
+    /**
+     * A Swagger 2.0 document a client generator reads (VendorClientTest): its header, the provenance as
+     * a vendor extension, each response described by its status code.
+     */
     @Test
     void theExtractIsASwaggerDocument() throws IOException {
         JsonNode extract = new ObjectMapper().readTree(committed());
@@ -52,6 +55,14 @@ class SpecExtractTest {
         assertThat(extract.path("x-source").asText()).startsWith(SpecExtract.SOURCE).contains("facts only");
         assertThat(fieldNames(extract)).containsExactlyInAnyOrder("swagger", "info", "x-source", "basePath", "paths",
                 "definitions");
+        List<String> undescribed = new ArrayList<>();
+        extract.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> op.getValue()
+                .path("responses").properties().forEach(r -> {
+                    if (!r.getValue().path("description").asText().equals(r.getKey())) {
+                        undescribed.add(op.getKey() + " " + path.getKey() + " " + r.getKey());
+                    }
+                })));
+        assertThat(undescribed).as("responses whose description is not their status code").isEmpty();
     }
 
     private static List<String> fieldNames(JsonNode node) {
