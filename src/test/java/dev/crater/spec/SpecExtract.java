@@ -20,8 +20,12 @@ import java.util.TreeMap;
  * read, and the server too, to describe its vendor operations at {@code GET /api/openapi.json}
  * ({@code src/main/resources/spec/trading-api.facts.json}, so it is in the jar): paths, methods, operationIds,
  * parameters, responses, model property names, types, formats and enums — every human-written text
- * (descriptions, summaries, examples, titles) left out. Run by {@code spec/extract.sh} whenever the
- * spec changes; {@link SpecExtractTest} checks the committed extract is the one the spec gives.
+ * (descriptions, summaries, examples, titles) left out. The extract is itself a Swagger 2.0 document
+ * ({@code swagger}, {@code info} with the spec's title and version only, the provenance under the vendor
+ * extension {@code x-source}), so that openapi-generator can build a client from it (VendorClientTest, in
+ * {@code src/vendor-client-test}); a response's description, which Swagger 2.0 requires, is its status
+ * code. Run by {@code spec/extract.sh}
+ * whenever the spec changes; {@link SpecExtractTest} checks the committed extract is the one the spec gives.
  */
 public final class SpecExtract {
     /** Keys of prose, not of facts; dropped wherever they are schema or operation keywords. */
@@ -36,14 +40,29 @@ public final class SpecExtract {
     public static String extract(Path yaml) throws IOException {
         JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(yaml.toFile());
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("source", SOURCE + " (" + spec.path("info").path("title").asText() + " "
+        // The extract is itself a Swagger 2.0 document (a client generator reads it, see
+        // VendorClientTest): the header a generator needs, the provenance as a vendor extension.
+        out.put("swagger", spec.path("swagger").asText());
+        out.putObject("info").put("title", spec.path("info").path("title").asText())
+                .put("version", spec.path("info").path("version").asText());
+        out.put("x-source", SOURCE + " (" + spec.path("info").path("title").asText() + " "
                 + spec.path("info").path("version").asText() + ", Swagger " + spec.path("swagger").asText()
                 + "); facts only, made by spec/extract.sh");
         out.put("basePath", spec.path("basePath").asText());
-        out.set("paths", facts(spec.path("paths"), false));
+        out.set("paths", withResponseDescriptions(facts(spec.path("paths"), false)));
         out.set("definitions", facts(spec.path("definitions"), false));
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(sorted(out)) + "\n";
+    }
+
+    /**
+     * Swagger 2.0 requires a description on every response; the extract's is the status code itself
+     * (a fact, not the vendor's words), so a generator reads the responses without complaint.
+     */
+    private static JsonNode withResponseDescriptions(JsonNode paths) {
+        paths.forEach(path -> path.forEach(operation -> operation.path("responses").properties()
+                .forEach(r -> ((ObjectNode) r.getValue()).put("description", r.getKey()))));
+        return paths;
     }
 
     /** A copy without prose; {@code names}: the node's keys are names (properties, paths, models), not keywords. */
