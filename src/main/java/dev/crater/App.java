@@ -157,14 +157,14 @@ public final class App implements AutoCloseable {
                         // Orders first: routes are tried in order, and placing an order is the hot path (no
                         // two services share a path shape, so the order only changes how fast a match is found).
                         new OrderRoutes(s.accounts, s.orders),
-                        new PositionRoutes(s.accounts, s.positions, s.accountModels),
+                        new PositionRoutes(s.accounts, s.positions, s.accountModels, s.companies),
                         new UserRoutes(s.users),
                         new PasswordRoutes(s.passwords, s.users),
                         new TwoFactorRoutes(s.twoFactor, s.users),
                         new SubscriptionRoutes(s.phones, s.users),
                         new SecurityRoutes(s.securities, s.options, s.market, s.heavyQueries),
                         new HistoryRoutes(s.securities, s.options, s.market),
-                        new AccountRoutes(s.accounts),
+                        new AccountRoutes(s.accounts, s.companies),
                         new TransactionRoutes(s.accounts, s.transactions),
                         new WatchlistRoutes(s.watchlists),
                         new AlertRoutes(s.alerts),

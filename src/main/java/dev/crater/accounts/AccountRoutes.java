@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.crater.access.ApiGuard;
 import dev.crater.access.Principal;
 import dev.crater.common.MarginType;
+import dev.crater.companies.CompanyService;
+import dev.crater.companies.WireShapes;
 import dev.crater.http.ApiError;
 import dev.crater.http.ApiException;
 import dev.crater.http.Dates;
@@ -31,9 +33,11 @@ import java.util.Map;
 public final class AccountRoutes implements HttpService {
 
     private final AccountService accounts;
+    private final CompanyService companies;
 
-    public AccountRoutes(AccountService accounts) {
+    public AccountRoutes(AccountService accounts, CompanyService companies) {
         this.accounts = accounts;
+        this.companies = companies;
     }
 
     @Override
@@ -148,8 +152,18 @@ public final class AccountRoutes implements HttpService {
         return out;
     }
 
+    /**
+     * The account's users with their access: the documented array; for a company that chose the
+     * spec's shapes ({@link WireShapes#SPEC}), the spec's one {@code UserToAccountRelationModel}, the
+     * caller's own relation to the account.
+     */
     private void accountUsers(ServerRequest req, ServerResponse res) {
         AccountService.AccountAccess a = AccountPaths.access(accounts, req, AccountService.Need.READ);
+        if (companies.wireShapes(a.account().companyId()) == WireShapes.SPEC) {
+            User caller = accounts.user(a.link().userId()).orElseThrow(ApiException::denied);
+            HttpSupport.json(res, 200, new AccountUser(UserModel.of(caller), a.link().accessType()));
+            return;
+        }
         HttpSupport.json(res, 200, users(a.account().id()));
     }
 

@@ -6,6 +6,7 @@ import dev.crater.audit.AuditLog;
 import dev.crater.auth.Totp;
 import dev.crater.companies.Company;
 import dev.crater.companies.CompanyPolicy;
+import dev.crater.companies.WireShapes;
 import dev.crater.config.CraterConfig;
 import dev.crater.http.ClientInfo;
 import dev.crater.http.Dates;
@@ -172,7 +173,8 @@ public final class AdminCommand implements Runnable {
 
     @Command(name = "company", mixinStandardHelpOptions = true,
             description = "Companies, their application keys and their operator keys.",
-            subcommands = {CompanyCreate.class, CompanyList.class, CompanySetPolicy.class, OperatorKeyCommands.Group.class})
+            subcommands = {CompanyCreate.class, CompanyList.class, CompanySetPolicy.class, CompanySetWireShapes.class,
+                    OperatorKeyCommands.Group.class})
     static final class CompanyCommands extends AdminCommand.Group {
     }
 
@@ -251,6 +253,28 @@ public final class AdminCommand implements Runnable {
             System.out.printf("  %-28s %d%n", "failure delay (s)", next.failureDelaySeconds());
             System.out.printf("  %-28s %d%n", "failure delay max (s)", next.failureDelayMaxSeconds());
             System.out.printf("  %-28s %d%n", "lock after failures", next.lockAfterFailures());
+            return 0;
+        }
+    }
+
+    @Command(name = "set-wire-shapes", mixinStandardHelpOptions = true,
+            description = "Choose the shape of the two answers whose docs and vendor spec differ in kind (the positions"
+                    + " list, an account's users): docs (default; arrays, as the docs' examples) or spec (the spec's"
+                    + " models, for apps generated from the vendor's specification).")
+    static final class CompanySetWireShapes extends StoreCommand {
+        @Option(names = "--name", required = true, description = "Company name.")
+        String name;
+        @Option(names = "--shapes", required = true, description = "docs or spec.")
+        String shapes;
+
+        @Override
+        int run(Services s) {
+            Company c = company(s, name);
+            auditCompanyId = c.id();
+            WireShapes w = WireShapes.parse(shapes)
+                    .orElseThrow(() -> new IllegalArgumentException("--shapes is docs or spec"));
+            s.companies.setWireShapes(c.id(), w);
+            System.out.println("Wire shapes of '" + c.name() + "': " + w.text());
             return 0;
         }
     }

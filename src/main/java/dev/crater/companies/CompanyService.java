@@ -19,12 +19,14 @@ public final class CompanyService {
     private final InstantSource clock;
     private final ReadCache<String, Company> byAppKey;
     private final ReadCache<Long, CompanyPolicy> policies;
+    private final ReadCache<Long, WireShapes> wireShapes;
 
     public CompanyService(CompanyStore store, InstantSource clock) {
         this.store = store;
         this.clock = clock;
         this.byAppKey = new ReadCache<>(store::byAppKey, clock, CACHE_REVALIDATE_MS, CACHE_ENTRIES_MAX);
         this.policies = new ReadCache<>(store::policy, clock, CACHE_REVALIDATE_MS, CACHE_ENTRIES_MAX);
+        this.wireShapes = new ReadCache<>(store::wireShapes, clock, CACHE_REVALIDATE_MS, CACHE_ENTRIES_MAX);
     }
 
     /**
@@ -70,6 +72,16 @@ public final class CompanyService {
     public void setPolicy(long companyId, CompanyPolicy policy) {
         store.setPolicy(companyId, policy);
         policies.invalidate(companyId);
+    }
+
+    /** The company's answer shapes where the docs and the spec differ in kind; {@link WireShapes#DOCS} by default. */
+    public WireShapes wireShapes(long companyId) {
+        return wireShapes.get(companyId).orElse(WireShapes.DOCS);
+    }
+
+    public void setWireShapes(long companyId, WireShapes shapes) {
+        store.setWireShapes(companyId, shapes);
+        wireShapes.invalidate(companyId);
     }
 
     public boolean isEmpty() {

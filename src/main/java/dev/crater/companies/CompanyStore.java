@@ -53,6 +53,17 @@ public final class CompanyStore {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM companies ORDER BY id").map(MAPPER).list());
     }
 
+    /** The company's answer shapes where the docs and the spec differ in kind (empty: no such company). */
+    public Optional<WireShapes> wireShapes(long companyId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT wire_shapes FROM companies WHERE id = :id")
+                .bind("id", companyId).mapTo(String.class).findOne().flatMap(WireShapes::parse));
+    }
+
+    public void setWireShapes(long companyId, WireShapes shapes) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE companies SET wire_shapes = :w WHERE id = :id")
+                .bind("w", shapes.text()).bind("id", companyId).execute());
+    }
+
     public Optional<CompanyPolicy> policy(long companyId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM company_policies WHERE company_id = :c")
                 .bind("c", companyId)

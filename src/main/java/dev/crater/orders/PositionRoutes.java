@@ -4,6 +4,8 @@ import dev.crater.access.ApiGuard;
 import dev.crater.access.Principal;
 import dev.crater.accounts.AccountPaths;
 import dev.crater.accounts.AccountService;
+import dev.crater.companies.CompanyService;
+import dev.crater.companies.WireShapes;
 import dev.crater.http.ApiException;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Paging;
@@ -44,11 +46,14 @@ public final class PositionRoutes implements HttpService {
     private final AccountService accounts;
     private final PositionService positions;
     private final AccountModels models;
+    private final CompanyService companies;
 
-    public PositionRoutes(AccountService accounts, PositionService positions, AccountModels models) {
+    public PositionRoutes(AccountService accounts, PositionService positions, AccountModels models,
+            CompanyService companies) {
         this.accounts = accounts;
         this.positions = positions;
         this.models = models;
+        this.companies = companies;
     }
 
     @Override
@@ -193,17 +198,26 @@ public final class PositionRoutes implements HttpService {
         return AccountPaths.access(accounts, req, AccountService.Need.READ).account().id();
     }
 
-    /** The page as a bare array, as every documented example shows; unknown query parameters are ignored. */
+    /**
+     * The page as a bare array, as every documented example shows; for a company that chose the spec's
+     * shapes ({@link WireShapes#SPEC}), the spec's {@code PagingResult[PositionResource]} with its total.
+     * Unknown query parameters are ignored.
+     */
     private void list(ServerRequest req, ServerResponse res) {
-        long account = account(req);
+        AccountService.AccountAccess access = AccountPaths.access(accounts, req, AccountService.Need.READ);
+        long account = access.account().id();
         Paging paging = Paging.read(req, Paging.Names.LISTS, PositionService.PAGE_SIZE_MAX);
-        List<PositionService.PositionResource> page;
         try {
-            page = positions.page(account, paging.request());
+            if (companies.wireShapes(access.account().companyId()) == WireShapes.SPEC) {
+                PagedQuery.Page<PositionService.PositionResource> page = positions.page(List.of(account),
+                        paging.request());
+                HttpSupport.json(res, 200, paging.result(page.rows(), page.total(), req));
+                return;
+            }
+            HttpSupport.json(res, 200, positions.page(account, paging.request()));
         } catch (FilterException e) {
             throw Paging.invalidFilter(e);
         }
-        HttpSupport.json(res, 200, page);
     }
 
     private void bySymbol(ServerRequest req, ServerResponse res) {

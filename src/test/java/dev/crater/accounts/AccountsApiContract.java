@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
+import dev.crater.companies.WireShapes;
 import dev.crater.testing.Http;
 import dev.crater.testing.SpecFacts;
 import dev.crater.testing.StoreKind;
@@ -330,6 +331,26 @@ abstract class AccountsApiContract {
     }
 
     // ---- PUT /accounts/{id}/users/{userId}?accessType= -----------------------------------------
+
+    @Test
+    void aCompanyThatChoseTheSpecsShapesGetsTheCallersOwnRelationAsOneObject() {
+        Company spec = server.company();
+        Actor owner = actor(spec);
+        Account acc = open(owner);
+        Actor reader = actor(spec);
+        link(acc, owner, reader, "ReadOnly");
+        assertThat(ok(get("accounts/" + acc.id() + "/users", owner)).isArray()).as("the docs' array by default")
+                .isTrue();
+        server.services().companies.setWireShapes(spec.id(), WireShapes.SPEC);
+        JsonNode mine = ok(get("accounts/" + acc.id() + "/users", reader));
+        assertThat(fieldNames(mine)).containsExactly("UserModel", "AccountAccessType");
+        assertThat(mine.get("UserModel").get("UserId").asLong()).isEqualTo(reader.id());
+        assertThat(mine.get("AccountAccessType").asText()).isEqualTo("ReadOnly");
+        assertThat(ok(get("accounts/" + acc.id() + "/users/", owner)).get("AccountAccessType").asText())
+                .isEqualTo("Owner");
+        assertThat(ok(get("accounts/" + neighbourAccount.id() + "/users", neighbour)).isArray())
+                .as("other companies keep the docs' shape").isTrue();
+    }
 
     @Test
     void addUserTakesEveryAccessTypeByNameOrNumberInAnyCase() {

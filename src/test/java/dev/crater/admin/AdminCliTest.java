@@ -121,6 +121,24 @@ class AdminCliTest {
     }
 
     @Test
+    void setWireShapesChoosesTheSpecsShapesPerCompanyAndRefusesOtherValues() {
+        createCompany("Shapes");
+        Cli set = cli("", "admin", "company", "set-wire-shapes", "--name", "Shapes", "--shapes", "SPEC",
+                "--data-dir", dir.toString());
+        assertThat(set.code()).as(set.toString()).isZero();
+        assertThat(set.out()).contains("Wire shapes of 'Shapes': spec");
+        Cli bad = cli("", "admin", "company", "set-wire-shapes", "--name", "Shapes", "--shapes", "xml",
+                "--data-dir", dir.toString());
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("docs or spec");
+        Cli back = cli("", "admin", "company", "set-wire-shapes", "--name", "Shapes", "--shapes", "docs",
+                "--data-dir", dir.toString());
+        assertThat(back.out()).contains("Wire shapes of 'Shapes': docs");
+        assertThat(cli("", "admin", "audit", "--data-dir", dir.toString()).out())
+                .contains("admin company set-wire-shapes --name Shapes --shapes SPEC");
+    }
+
+    @Test
     void securityShowPrintsAlignedPlainText() {
         Cli show = cli("", "admin", "security", "show", "--symbol", "AAPL", "--data-dir", dir.toString());
         assertThat(show.code()).as(show.toString()).isZero();

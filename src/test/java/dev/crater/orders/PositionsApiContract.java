@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crater.accounts.Account;
 import dev.crater.common.MarginType;
+import dev.crater.companies.WireShapes;
 import dev.crater.market.Quote;
 import dev.crater.orders.OrdersHarness.Trader;
 import dev.crater.testing.Http;
@@ -685,6 +686,26 @@ abstract class PositionsApiContract {
         assertThat(dec(week.get(0).get("Value"))).isGreaterThan(cash);
         assertThat(dec(week.get(0).get("Value"))).isLessThan(cash.add(dec(buy.get("AveragePrice"))
                 .multiply(new BigDecimal("20"))));
+    }
+
+    @Test
+    void aCompanyThatChoseTheSpecsShapesGetsThePositionsListAsAPagingResult() {
+        Trader t = h.trader();
+        t.place(market("AAPL", "Buy", 2));
+        t.place(market("MSFT", "Buy", 3));
+        assertThat(t.get(LIST).json().isArray()).as("the docs' bare array by default").isTrue();
+        server.services().companies.setWireShapes(h.company.id(), WireShapes.SPEC);
+        try {
+            JsonNode page = t.get("positions?pageNumber=0&pageSize=1&sortField=Id&desc=false").json();
+            assertThat(fieldNames(page)).containsExactly("Result", "NextPageLink", "PreviousPageLink", "TotalCount");
+            assertThat(page.get("TotalCount").asInt()).isEqualTo(2);
+            assertThat(page.get("Result")).hasSize(1);
+            assertThat(fieldNames(page.get("Result").get(0))).containsExactlyElementsOf(POSITION_FIELDS);
+            assertThat(page.get("NextPageLink").asText()).contains("pageNumber=1");
+        } finally {
+            server.services().companies.setWireShapes(h.company.id(), WireShapes.DOCS);
+        }
+        assertThat(t.get(LIST).json().isArray()).isTrue();
     }
 
     @Test

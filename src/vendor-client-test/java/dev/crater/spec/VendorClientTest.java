@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.crater.accounts.Account;
 import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
+import dev.crater.companies.WireShapes;
 import dev.crater.testing.Http;
 import dev.crater.testing.SpecFacts;
 import dev.crater.testing.StoreKind;
@@ -122,6 +123,9 @@ class VendorClientTest {
         server = TestServer.start(StoreKind.SQLITE);
         server.clock.set(WEDNESDAY_11AM_NEW_YORK);
         company = server.company();
+        // A broker whose apps are generated from the vendor's spec chooses the spec's shapes for the two answers
+        // whose docs and spec differ in kind (the positions list, an account's users).
+        server.services().companies.setWireShapes(company.id(), WireShapes.SPEC);
         user = server.user(company, TestServer.username("vendor"), null, User.TwoFactorMethod.NONE);
         account = server.services().accounts.open(user, MarginType.Margin, new BigDecimal("100000"), BigDecimal.ZERO,
                 BigDecimal.ZERO, BigDecimal.ZERO);
