@@ -5,9 +5,11 @@ import dev.crater.accounts.AccountPaths;
 import dev.crater.accounts.AccountService;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.Paging;
+import dev.crater.store.FilterException;
 import dev.crater.store.PagedQuery;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * The spec's {@code ConsolidatedQueryDto} body of {@code POST /orders/consolidated} and
@@ -19,11 +21,20 @@ import java.util.List;
 record ConsolidatedQuery(List<Long> accountIds, PagedQuery.Request request) {
 
     /**
-     * The PagingResult of a consolidated page. Its links are empty: the page is asked for in the body,
-     * which a link cannot carry.
+     * The PagingResult of the page {@code read} gives for these accounts and this request (none: an
+     * empty page); an invalid filter is the documented 400. Its links are empty: the page is asked for
+     * in the body, which a link cannot carry.
      */
-    static <T> Paging.Result<T> result(List<T> page, int total) {
-        return new Paging.Result<>(page, "", "", total);
+    <T> Paging.Result<T> result(BiFunction<List<Long>, PagedQuery.Request, PagedQuery.Page<T>> read) {
+        if (accountIds.isEmpty()) {
+            return new Paging.Result<>(List.of(), "", "", 0);
+        }
+        try {
+            PagedQuery.Page<T> page = read.apply(accountIds, request);
+            return new Paging.Result<>(page.rows(), "", "", page.total());
+        } catch (FilterException e) {
+            throw Paging.invalidFilter(e);
+        }
     }
 
     /** The body as the spec names it; every property optional. */

@@ -6,6 +6,7 @@ import dev.crater.http.HttpSupport;
 import dev.crater.http.Paging;
 import dev.crater.http.PathIds;
 import dev.crater.store.FilterException;
+import dev.crater.store.PagedQuery;
 import dev.crater.users.User;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -111,17 +112,10 @@ public final class OrderRoutes implements HttpService {
     /** The top-level orders of several of the caller's accounts together, as one PagingResult. */
     private void consolidated(ServerRequest req, ServerResponse res) {
         ConsolidatedQuery q = ConsolidatedQuery.read(req, accounts, PAGE_SIZE_MAX);
-        if (q.accountIds().isEmpty()) {
-            HttpSupport.json(res, 200, ConsolidatedQuery.result(List.of(), 0));
-            return;
-        }
-        OrderReads.Page page;
-        try {
-            page = orders.page(q.accountIds(), q.request());
-        } catch (FilterException e) {
-            throw Paging.invalidFilter(e);
-        }
-        HttpSupport.json(res, 200, ConsolidatedQuery.result(page.orders(), page.total()));
+        HttpSupport.json(res, 200, q.result((ids, request) -> {
+            OrderReads.Page page = orders.page(ids, request);
+            return new PagedQuery.Page<>(page.orders(), page.total());
+        }));
     }
 
     private void cancel(ServerRequest req, ServerResponse res) {

@@ -78,17 +78,7 @@ public final class PositionRoutes implements HttpService {
     /** The open positions of several of the caller's accounts together, as one PagingResult. */
     private void consolidatedPositions(ServerRequest req, ServerResponse res) {
         ConsolidatedQuery q = ConsolidatedQuery.read(req, accounts, PositionService.PAGE_SIZE_MAX);
-        if (q.accountIds().isEmpty()) {
-            HttpSupport.json(res, 200, ConsolidatedQuery.result(List.of(), 0));
-            return;
-        }
-        PagedQuery.Page<PositionService.PositionResource> page;
-        try {
-            page = positions.page(q.accountIds(), q.request());
-        } catch (FilterException e) {
-            throw Paging.invalidFilter(e);
-        }
-        HttpSupport.json(res, 200, ConsolidatedQuery.result(page.rows(), page.total()));
+        HttpSupport.json(res, 200, q.result(positions::page));
     }
 
     /** How much of a symbol the account can buy and sell ({@code price} optional, 0 meaning none). */
