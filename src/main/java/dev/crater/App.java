@@ -24,6 +24,7 @@ import dev.crater.operators.OperatorGuard;
 import dev.crater.orders.OrderRoutes;
 import dev.crater.orders.PositionRoutes;
 import dev.crater.securities.SecurityRoutes;
+import dev.crater.streaming.StreamerRoutes;
 import dev.crater.subscriptions.SubscriptionRoutes;
 import dev.crater.users.UserRoutes;
 import dev.crater.watchlists.WatchlistRoutes;
@@ -97,6 +98,8 @@ public final class App implements AutoCloseable {
                 .directHandlers(HttpSupport.directHandlers())
                 .shutdownHook(false)
                 .routing(r -> routing(r, services, deadlines))
+                // The streamers (reference 11): WebSocket upgrades of <Url>/CreateSession.txt on this port.
+                .addRouting(services.streaming.routing())
                 .build()
                 .start();
         if (!server.isRunning() || server.port() <= 0) {
@@ -168,6 +171,7 @@ public final class App implements AutoCloseable {
                         new TransactionRoutes(s.accounts, s.transactions),
                         new WatchlistRoutes(s.watchlists),
                         new AlertRoutes(s.alerts),
+                        new StreamerRoutes(s.streaming),
                         // Crater additions: market status and calendar for traders.
                         new MarketStatusRoutes(s.marketStatus)));
         return table.plusOwn(new ApiDocsRoutes(table));

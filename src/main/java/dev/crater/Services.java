@@ -61,6 +61,7 @@ import dev.crater.reference.SecurityStore;
 import dev.crater.securities.OptionChains;
 import dev.crater.store.Database;
 import dev.crater.store.HeavyQueries;
+import dev.crater.streaming.StreamingService;
 import dev.crater.subscriptions.PhoneService;
 import dev.crater.users.PasswordPolicy;
 import dev.crater.users.UserService;
@@ -117,6 +118,8 @@ public final class Services implements AutoCloseable {
     public final AccountModels accountModels;
     public final WatchlistService watchlists;
     public final AlertService alerts;
+    /** The quote and trade-data streamers (reference 11): streamer session ids, sockets, the quote fan-out. */
+    public final StreamingService streaming;
     /** The cost bound of expensive reads (permits, deadline, rows examined); see docs/security.md. */
     public final HeavyQueries heavyQueries = HeavyQueries.defaults();
     /** The bearer-token guard of the API, and the PIN set-up calls' guard (which admits set-up tokens). */
@@ -184,6 +187,7 @@ public final class Services implements AutoCloseable {
         AlertNotifier alertNotifier = new AlertNotifier(mailer, sms, users, phones);
         this.alerts = new AlertService(alertStore, new AlertMonitor(alertStore, market, alertNotifier::deliver, clock),
                 securities, options, clock);
+        this.streaming = new StreamingService(sessions, market, securities, clock);
         this.apiGuard = new ApiGuard(companies, sessions);
         this.pinGuard = new ApiGuard(companies, sessions, PinRoutes.SCOPES);
         this.operatorGuard = new OperatorGuard(operatorKeys);
@@ -226,6 +230,7 @@ public final class Services implements AutoCloseable {
         heavyQueries.close();
         trading.close();
         alerts.monitor().close();
+        streaming.close();
         passwords.close();
         market.close();
         database.close();

@@ -7,7 +7,10 @@ import dev.crater.store.ReadCache;
 import dev.crater.users.User;
 import dev.crater.users.UserService;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Checks final bearer tokens on every API request without a store read each time: token rows are
@@ -27,6 +30,8 @@ public final class SessionService implements Authenticator {
     private final TokenStore tokens;
     private final UserService users;
     private final InstantSource clock;
+    /** Told the hash of every token revoked through this process (logout): streaming closes its sockets. */
+    private final List<Consumer<String>> revokeListeners = new CopyOnWriteArrayList<>();
 
     public SessionService(TokenStore tokens, UserService users, InstantSource clock) {
         this.byHash = new ReadCache<>(tokens::byHash, clock, CACHE_REVALIDATE_MS, CACHE_ENTRIES_MAX);
@@ -42,7 +47,15 @@ public final class SessionService implements Authenticator {
     public boolean revoke(String tokenHash) {
         boolean revoked = tokens.revoke(tokenHash, clock.millis());
         byHash.invalidate(tokenHash);
+        for (Consumer<String> listener : revokeListeners) {
+            listener.accept(tokenHash);
+        }
         return revoked;
+    }
+
+    /** Calls {@code listener} with the hash of each token {@link #revoke revoked} from now on (it must not block). */
+    public void onRevoke(Consumer<String> listener) {
+        revokeListeners.add(listener);
     }
 
     /** {@inheritDoc} A token is also refused when a revoke-all of its user came after it. */
@@ -51,7 +64,14 @@ public final class SessionService implements Authenticator {
         if (bearer == null || bearer.isEmpty() || bearer.length() > TOKEN_CHARS_MAX) {
             return Optional.empty();
         }
-        String hash = Secrets.sha256(bearer);
+        return byTokenHash(Secrets.sha256(bearer), companyId);
+    }
+
+    /**
+     * As {@link #authenticate} for a token known by its hash: the principal while the token is live,
+     * its user enabled and not revoked since (a streamer session bound to the token checks this).
+     */
+    public Optional<Principal> byTokenHash(String hash, long companyId) {
         Optional<TokenStore.StoredToken> token = byHash.get(hash);
         long now = clock.millis();
         if (token.isEmpty() || !token.get().liveAt(now) || token.get().companyId() != companyId) {

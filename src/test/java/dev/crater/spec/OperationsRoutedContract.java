@@ -50,7 +50,6 @@ abstract class OperationsRoutedContract {
         Map<String, String> m = new TreeMap<>();
         String funding = "funding and account lifecycle (issue 17)";
         String products = "mutual funds, IPO, corporate actions, news (issue 18)";
-        String streaming = "streaming (issue 15)";
         for (String op : List.of("GET /v{version}/accounts/{accountId}/ach-relationships/{id}",
                 "PUT /v{version}/accounts/{accountId}/ach-relationships/{id}",
                 "DELETE /v{version}/accounts/{accountId}/ach-relationships/{id}",
@@ -99,9 +98,6 @@ abstract class OperationsRoutedContract {
                 "DELETE /v{version}/accounts/{clearingNumber}/orders/mutual-funds/{orderId}",
                 "GET /v{version}/news", "GET /v{version}/news/corporate-actions")) {
             m.put(op, products);
-        }
-        for (String op : List.of("GET /v{version}/streamers", "PUT /v{version}/streamers/session/recover")) {
-            m.put(op, streaming);
         }
         return m;
     }

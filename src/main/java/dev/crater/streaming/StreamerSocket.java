@@ -1,0 +1,419 @@
+package dev.crater.streaming;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crater.http.Json;
+import dev.crater.market.Quote;
+import dev.crater.reference.Security;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One streamer socket: {@code CreateSession.txt} on upgrade, then {@code Subscribe.txt} /
+ * {@code Unsubscribe.txt} commands. Everything it writes goes through one writer (a virtual thread)
+ * from a bounded outbound queue: replies (at most {@link StreamerLimits#controlFramesQueued}, else
+ * the socket is closed with {@link #CLOSE_SLOW}) and quotes, which conflate to the latest per key, so
+ * the queue never holds more quotes than the socket has subscriptions and a slow reader only delays
+ * itself.
+ */
+final class StreamerSocket implements WsListener {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamerSocket.class);
+    static final String CREATE = "CreateSession.txt";
+    static final String SUBSCRIBE = "Subscribe.txt";
+    static final String UNSUBSCRIBE = "Unsubscribe.txt";
+    /** Close codes (RFC 6455): normal after a failed CreateSession, policy for logout and a slow reader, too big. */
+    static final int CLOSE_NORMAL = 1000;
+    static final int CLOSE_LOGGED_OUT = 1008;
+    static final int CLOSE_SLOW = 1008;
+    static final int CLOSE_TOO_BIG = 1009;
+    /** Longest client value echoed in a refusal (EntityType); keys are echoed as the client sent them. */
+    static final int ECHO_CHARS_MAX = 64;
+
+    /** Counters of one socket. */
+    public record Stats(long userId, int subscriptions, int pendingQuotes, long quotesSent, long quotesConflated) {
+    }
+
+    private final StreamingService service;
+    private final StreamerKind kind;
+    private final String socketId = UUID.randomUUID().toString();
+    private final Set<Integer> keys = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    private String userParam;
+    private String passwordParam;
+    private volatile StreamingService.Grant grant;
+    private volatile WsSession session;
+    private StringBuilder partial = new StringBuilder();
+    private int partialBytes;
+
+    /** Guards the outbound queue and the close request. */
+    private final Object lock = new Object();
+    private final ArrayDeque<String> frames = new ArrayDeque<>();
+    private final LinkedHashMap<Integer, Quote> pendingQuotes = new LinkedHashMap<>();
+    private boolean closing;
+    private int closeCode;
+    private String closeReason;
+    private long sent;
+    private long conflated;
+
+    StreamerSocket(StreamingService service, StreamerKind kind) {
+        this.service = service;
+        this.kind = kind;
+    }
+
+    String tokenHash() {
+        StreamingService.Grant g = grant;
+        return g == null ? "" : g.tokenHash();
+    }
+
+    Stats stats() {
+        synchronized (lock) {
+            StreamingService.Grant g = grant;
+            return new Stats(g == null ? 0 : g.userId(), keys.size(), pendingQuotes.size(), sent, conflated);
+        }
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+        userParam = prologue.query().first("User").orElse(null);
+        passwordParam = prologue.query().first("Password").orElse(null);
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        this.session = session;
+        Thread.ofVirtual().name("streamer-writer").start(this::write);
+        Optional<StreamingService.Grant> g = createSession();
+        if (g.isEmpty()) {
+            enqueue(frame("Cmd", CREATE, "StatusCode", "Error"));
+            closeWith(CLOSE_NORMAL, "CreateSession failed");
+            return;
+        }
+        if (!service.register(this, g.get().userId())) {
+            enqueue(frame("Cmd", CREATE, "StatusCode", "Error"));
+            closeWith(CLOSE_NORMAL, "too many streamer sessions");
+            return;
+        }
+        grant = g.get();
+        enqueue(frame("Cmd", CREATE, "StatusCode", "Ok", "SessionId", socketId));
+    }
+
+    /**
+     * Option 2 only: {@code User=<UserID>[:<SessionID>]}, {@code Password=<streamer session id>}. The
+     * part after the colon is not checked (the streamer id is bound to the login token already).
+     * Option 1 (login and password) answers Error for now.
+     */
+    private Optional<StreamingService.Grant> createSession() {
+        if (userParam == null || passwordParam == null) {
+            return Optional.empty();
+        }
+        String user = userParam;
+        int colon = user.indexOf(':');
+        if (colon >= 0) {
+            user = user.substring(0, colon);
+        }
+        long userId;
+        try {
+            userId = Long.parseLong(user.trim());
+        } catch (NumberFormatException e) {
+            return Optional.empty();   // a login name: option 1, not built yet
+        }
+        return service.open(kind, userId, passwordParam);
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        partialBytes += utf8Length(text);
+        if (partialBytes > service.limits().commandBytes()) {
+            partial = new StringBuilder();
+            partialBytes = 0;
+            closeWith(CLOSE_TOO_BIG, "command larger than " + service.limits().commandBytes() + " bytes");
+            return;
+        }
+        partial.append(text);
+        if (!last) {
+            return;
+        }
+        String command = partial.toString();
+        partial = new StringBuilder();
+        partialBytes = 0;
+        if (grant != null) {
+            try {
+                handle(command);
+            } catch (RuntimeException e) {
+                LOG.warn("streamer command failed: {}", e.toString());
+                refuse("", "", "", "Failed");
+            }
+        }
+    }
+
+    private void handle(String command) {
+        JsonNode n;
+        try {
+            n = Json.mapper().readTree(command);
+        } catch (java.io.IOException e) {
+            refuse("", "", "", "BadCommand");
+            return;
+        }
+        if (n == null || !n.isObject()) {
+            refuse("", "", "", "BadCommand");
+            return;
+        }
+        String cmd = text(n, "Cmd");
+        String entity = text(n, "EntityType");
+        String keyText = text(n, "Keys");
+        if (!cmd.equals(SUBSCRIBE) && !cmd.equals(UNSUBSCRIBE)) {
+            refuse(cmd.equals(CREATE) ? cmd : "", entity, "", "UnknownCommand");
+            return;
+        }
+        if (!text(n, "SessionId").equals(socketId)) {
+            refuse(cmd, entity, keyText, "SessionId");
+            return;
+        }
+        if (kind == StreamerKind.DATA) {
+            refuse(cmd, entity, keyText, "NotYetSupported");
+            return;
+        }
+        if (!entity.equals("Quote")) {
+            refuse(cmd, entity, keyText, "EntityType");
+            return;
+        }
+        List<String> unknown = new ArrayList<>();
+        List<String> overLimit = new ArrayList<>();
+        for (String raw : keyText.split(";")) {
+            String k = raw.trim();
+            if (k.isEmpty()) {
+                continue;
+            }
+            Integer id = securityId(k);
+            if (cmd.equals(UNSUBSCRIBE)) {
+                if (id != null && keys.remove(id)) {
+                    service.quotes.unwatch(id, this);
+                    synchronized (lock) {
+                        pendingQuotes.remove(id);
+                    }
+                }
+                continue;
+            }
+            Optional<Quote> q = id == null ? Optional.empty() : service.quotes.quote(id);
+            if (q.isEmpty()) {
+                unknown.add(k);
+            } else if (keys.contains(id)) {
+                offerSnapshot(q.get());
+            } else if (keys.size() >= service.limits().subscriptionsPerSocket()) {
+                overLimit.add(k);
+            } else {
+                keys.add(id);
+                service.quotes.watch(id, this);
+                offerSnapshot(q.get());
+            }
+        }
+        if (!unknown.isEmpty()) {
+            refuse(cmd, entity, String.join(";", unknown), "UnknownKey");
+        }
+        if (!overLimit.isEmpty()) {
+            refuse(cmd, entity, String.join(";", overLimit), "SubscriptionLimit");
+        }
+    }
+
+    private static Integer securityId(String key) {
+        if (key.length() > 10) {
+            return null;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            if (key.charAt(i) < '0' || key.charAt(i) > '9') {
+                return null;
+            }
+        }
+        try {
+            int id = Integer.parseInt(key);
+            return id > 0 ? id : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() || v.isContainerNode() ? "" : v.asText();
+    }
+
+    private void refuse(String cmd, String entity, String keys, String reason) {
+        String shown = entity.length() > ECHO_CHARS_MAX ? entity.substring(0, ECHO_CHARS_MAX) : entity;
+        enqueue(frame("Cmd", cmd, "StatusCode", "Error", "EntityType", shown, "Keys", keys, "Reason", reason));
+    }
+
+    private static String frame(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return new String(Json.write(m), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private void enqueue(String frame) {
+        synchronized (lock) {
+            if (closing) {
+                return;
+            }
+            if (frames.size() >= service.limits().controlFramesQueued()) {
+                requestClose(CLOSE_SLOW, "replies not read");
+                return;
+            }
+            frames.addLast(frame);
+            lock.notifyAll();
+        }
+    }
+
+    /** A market quote on the ticker thread: replaces this key's pending quote, never blocks. */
+    void offer(Quote q) {
+        if (!keys.contains(q.securityId())) {
+            return;
+        }
+        offerSnapshot(q);
+    }
+
+    private void offerSnapshot(Quote q) {
+        synchronized (lock) {
+            if (closing) {
+                return;
+            }
+            if (pendingQuotes.put(q.securityId(), q) != null) {
+                conflated++;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /** Sends what is queued of the replies, then closes with {@code code}. */
+    void closeWith(int code, String reason) {
+        synchronized (lock) {
+            requestClose(code, reason);
+        }
+    }
+
+    private void requestClose(int code, String reason) {
+        if (!closing) {
+            closing = true;
+            closeCode = code;
+            closeReason = reason;
+            pendingQuotes.clear();
+            lock.notifyAll();
+        }
+    }
+
+    /** The writer: the only thread that sends on the socket. */
+    private void write() {
+        Map<Integer, Quote> lastSent = new HashMap<>();
+        try {
+            while (!ended.get()) {
+                String frame = null;
+                Quote quote = null;
+                int code = 0;
+                String reason = null;
+                synchronized (lock) {
+                    while (frames.isEmpty() && pendingQuotes.isEmpty() && !closing && !ended.get()) {
+                        lock.wait();
+                    }
+                    if (!frames.isEmpty()) {
+                        frame = frames.pollFirst();
+                    } else if (!pendingQuotes.isEmpty()) {
+                        Iterator<Map.Entry<Integer, Quote>> it = pendingQuotes.entrySet().iterator();
+                        quote = it.next().getValue();
+                        it.remove();
+                        sent++;
+                    } else if (closing) {
+                        code = closeCode;
+                        reason = closeReason;
+                    }
+                }
+                if (ended.get()) {
+                    return;
+                }
+                if (frame != null) {
+                    session.send(frame, true);
+                } else if (quote != null) {
+                    String exchange = service.securities.snapshot().byId(quote.securityId()).map(Security::exchange)
+                            .orElse("");
+                    Map<String, String> m = QuoteMessage.of(quote, exchange, lastSent.put(quote.securityId(), quote));
+                    session.send(new String(Json.write(m), java.nio.charset.StandardCharsets.UTF_8), true);
+                } else if (code != 0) {
+                    session.close(code, reason);
+                    end();
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debug("streamer socket write failed: {}", e.toString());
+        }
+        end();
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        end();
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        LOG.debug("streamer socket error: {}", t.toString());
+        end();
+    }
+
+    /** Once: unsubscribes everything, gives back the user's socket slot and stops the writer. */
+    private void end() {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        for (Integer id : keys) {
+            service.quotes.unwatch(id, this);
+        }
+        keys.clear();
+        StreamingService.Grant g = grant;
+        if (g != null) {
+            service.unregister(this, g.userId());
+        }
+        synchronized (lock) {
+            closing = true;
+            pendingQuotes.clear();
+            frames.clear();
+            lock.notifyAll();
+        }
+    }
+
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+}

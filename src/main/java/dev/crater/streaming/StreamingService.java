@@ -1,0 +1,192 @@
+package dev.crater.streaming;
+
+import dev.crater.access.Principal;
+import dev.crater.auth.SessionService;
+import dev.crater.crypto.Secrets;
+import dev.crater.market.QuoteSource;
+import dev.crater.reference.Securities;
+import io.helidon.webserver.websocket.WsRouting;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The streamers of reference 11: the streamer session ids the REST helpers issue, the sockets open
+ * on them, and the quote fan-out they share.
+ *
+ * <p>A streamer session id is a random UUID (the docs' format) bound to the caller's login token; only
+ * its SHA-256 is kept, in memory on this node (a socket is opened on the node that issued its id).
+ * An id opens sockets until its token ends (logout, expiry, revoke-all, user disabled: checked at
+ * each CreateSession), until the recover call replaces the ids of its kind on that token, or until
+ * the user holds more than {@link StreamerLimits#idsPerUser} ids (the oldest is dropped). Logout
+ * through this process also closes the token's open sockets.
+ */
+public final class StreamingService implements AutoCloseable {
+    /** Where the streamers listen on Crater's own port: {@code /api/streamer/quotes} and {@code /api/streamer/data}. */
+    public static final String PATH = "/api/streamer";
+
+    /** One issued id, by its hash. */
+    record Grant(String idHash, long userId, long companyId, String tokenHash, StreamerKind kind) {
+    }
+
+    private final SessionService sessions;
+    final QuoteFanout quotes;
+    final Securities securities;
+    final InstantSource clock;
+    private volatile StreamerLimits limits = StreamerLimits.DEFAULTS;
+
+    /** Guards the maps below. */
+    private final Object lock = new Object();
+    private final Map<String, Grant> grants = new HashMap<>();
+    private final Map<Long, ArrayDeque<Grant>> grantsByUser = new HashMap<>();
+    private final Map<Long, Set<StreamerSocket>> socketsByUser = new HashMap<>();
+
+    public StreamingService(SessionService sessions, QuoteSource market, Securities securities, InstantSource clock) {
+        this.sessions = sessions;
+        this.quotes = new QuoteFanout(market);
+        this.securities = securities;
+        this.clock = clock;
+        sessions.onRevoke(this::tokenEnded);
+    }
+
+    /** Replaces the limits (tests reach N and N+1 of limits larger than the securities there are). */
+    public void useLimits(StreamerLimits limits) {
+        this.limits = limits;
+    }
+
+    public StreamerLimits limits() {
+        return limits;
+    }
+
+    /** The WebSocket endpoints, one per streamer, each at {@code <Url>/CreateSession.txt}. */
+    public WsRouting.Builder routing() {
+        WsRouting.Builder ws = WsRouting.builder();
+        for (StreamerKind kind : StreamerKind.values()) {
+            ws.endpoint(kind.createSessionPath(), () -> new StreamerSocket(this, kind));
+        }
+        return ws;
+    }
+
+    /** A new streamer session id of {@code kind} for the caller's token. */
+    public String issue(Principal p, StreamerKind kind) {
+        String id = UUID.randomUUID().toString();
+        Grant g = new Grant(Secrets.sha256(id), p.userId(), p.companyId(), p.tokenHash(), kind);
+        synchronized (lock) {
+            grants.put(g.idHash(), g);
+            ArrayDeque<Grant> mine = grantsByUser.computeIfAbsent(p.userId(), k -> new ArrayDeque<>());
+            mine.addLast(g);
+            while (mine.size() > limits.idsPerUser()) {
+                grants.remove(mine.removeFirst().idHash());
+            }
+        }
+        return id;
+    }
+
+    /** The recover call: the token's ids of {@code kind} stop opening sockets, and a new one is issued. */
+    public String recover(Principal p, StreamerKind kind) {
+        synchronized (lock) {
+            ArrayDeque<Grant> mine = grantsByUser.get(p.userId());
+            if (mine != null) {
+                mine.removeIf(g -> {
+                    boolean drop = g.kind() == kind && g.tokenHash().equals(p.tokenHash());
+                    if (drop) {
+                        grants.remove(g.idHash());
+                    }
+                    return drop;
+                });
+            }
+        }
+        return issue(p, kind);
+    }
+
+    /**
+     * CreateSession option 2: the grant of {@code password} when it is a live id of this streamer,
+     * issued to {@code userId}, on a token that is still live.
+     */
+    Optional<Grant> open(StreamerKind kind, long userId, String password) {
+        if (password == null || password.isEmpty() || password.length() > 64) {
+            return Optional.empty();
+        }
+        Grant g;
+        synchronized (lock) {
+            g = grants.get(Secrets.sha256(password));
+        }
+        if (g == null || g.kind() != kind || g.userId() != userId) {
+            return Optional.empty();
+        }
+        Optional<Principal> p = sessions.byTokenHash(g.tokenHash(), g.companyId());
+        if (p.isEmpty() || p.get().userId() != userId) {
+            return Optional.empty();
+        }
+        return Optional.of(g);
+    }
+
+    /** Counts an open socket against its user's limit; false (and not counted) when the user is at it. */
+    boolean register(StreamerSocket socket, long userId) {
+        synchronized (lock) {
+            Set<StreamerSocket> mine = socketsByUser.computeIfAbsent(userId, k -> new HashSet<>());
+            if (mine.size() >= limits.socketsPerUser()) {
+                return false;
+            }
+            mine.add(socket);
+            return true;
+        }
+    }
+
+    void unregister(StreamerSocket socket, long userId) {
+        synchronized (lock) {
+            Set<StreamerSocket> mine = socketsByUser.get(userId);
+            if (mine != null && mine.remove(socket) && mine.isEmpty()) {
+                socketsByUser.remove(userId);
+            }
+        }
+    }
+
+    /** Open sockets of a user (tests and the benchmark). */
+    public int openSockets(long userId) {
+        synchronized (lock) {
+            return socketsByUser.getOrDefault(userId, Set.of()).size();
+        }
+    }
+
+    /** Every open socket's counters (tests: conflation). */
+    public List<StreamerSocket.Stats> stats() {
+        List<StreamerSocket> all = new ArrayList<>();
+        synchronized (lock) {
+            socketsByUser.values().forEach(all::addAll);
+        }
+        return all.stream().map(StreamerSocket::stats).toList();
+    }
+
+    /** A token was revoked (logout): its ids are dropped and its sockets closed. */
+    private void tokenEnded(String tokenHash) {
+        List<StreamerSocket> closing = new ArrayList<>();
+        synchronized (lock) {
+            grants.values().removeIf(g -> g.tokenHash().equals(tokenHash));
+            grantsByUser.values().forEach(q -> q.removeIf(g -> g.tokenHash().equals(tokenHash)));
+            grantsByUser.values().removeIf(ArrayDeque::isEmpty);
+            for (Set<StreamerSocket> sockets : socketsByUser.values()) {
+                for (StreamerSocket s : sockets) {
+                    if (s.tokenHash().equals(tokenHash)) {
+                        closing.add(s);
+                    }
+                }
+            }
+        }
+        for (StreamerSocket s : closing) {
+            s.closeWith(StreamerSocket.CLOSE_LOGGED_OUT, "logged out");
+        }
+    }
+
+    @Override
+    public void close() {
+        quotes.close();
+    }
+}
