@@ -171,7 +171,7 @@ public final class App implements AutoCloseable {
                         new TransactionRoutes(s.accounts, s.transactions),
                         new WatchlistRoutes(s.watchlists),
                         new AlertRoutes(s.alerts),
-                        new StreamerRoutes(s.streaming),
+                        new StreamerRoutes(s.streaming, s.companies),
                         // Crater additions: market status and calendar for traders.
                         new MarketStatusRoutes(s.marketStatus)));
         return table.plusOwn(new ApiDocsRoutes(table));

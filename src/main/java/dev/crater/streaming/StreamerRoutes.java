@@ -3,6 +3,8 @@ package dev.crater.streaming;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.crater.access.ApiGuard;
 import dev.crater.access.Principal;
+import dev.crater.companies.CompanyService;
+import dev.crater.companies.WireShapes;
 import dev.crater.config.PublicUrl;
 import dev.crater.http.ApiException;
 import dev.crater.http.HttpSupport;
@@ -40,14 +42,16 @@ public final class StreamerRoutes implements HttpService {
     public record StreamerDataModel(List<UrlDesc> quoteAddresses, List<UrlDesc> dataAddresses) {
     }
 
-    /** The recover call's answer, as documented. */
+    /** The recover call's answer, as documented ({@link WireShapes#DOCS}); the spec's is the id as a JSON string. */
     public record RecoveredSession(String id) {
     }
 
     private final StreamingService streaming;
+    private final CompanyService companies;
 
-    public StreamerRoutes(StreamingService streaming) {
+    public StreamerRoutes(StreamingService streaming, CompanyService companies) {
         this.streaming = streaming;
+        this.companies = companies;
     }
 
     @Override
@@ -83,6 +87,8 @@ public final class StreamerRoutes implements HttpService {
         }
         StreamerKind kind = StreamerKind.ofSessionType(type.get()).orElseThrow(() -> ApiException.modelState(
                 "sessionType", "The value '" + type.get() + "' is not a session type: 0 (data) or 1 (quote)."));
-        HttpSupport.json(res, 200, new RecoveredSession(streaming.recover(p, kind)));
+        String id = streaming.recover(p, kind);
+        // The docs answer {"Id": "…"}; the spec a bare JSON string: the company's wire shapes choose.
+        HttpSupport.json(res, 200, companies.wireShapes(p.companyId()) == WireShapes.SPEC ? id : new RecoveredSession(id));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crater.companies.Company;
+import dev.crater.companies.WireShapes;
 import dev.crater.market.Market;
 import dev.crater.market.MarketEvent;
 import dev.crater.reference.Security;
@@ -258,6 +259,17 @@ class StreamingTest {
         Client fresh = connect(wsUrl(url, Long.toString(t.user().id()), body.path("Id").asText()), true);
         assertThat(fresh.next().path("StatusCode").asText()).isEqualTo("Ok");
         fresh.ws.sendClose(1000, "").join();
+        // A company on the spec's wire shapes gets the spec's answer: the id as a bare JSON string.
+        server.services().companies.setWireShapes(company.id(), WireShapes.SPEC);
+        try {
+            Http.Response spec = Http.send("PUT", server.api() + "v1.0/streamers/session/recover?sessionType=0", "",
+                    t.auth());
+            assertThat(spec.status()).as(spec.body()).isEqualTo(200);
+            assertThat(json(spec.body()).isTextual()).as(spec.body()).isTrue();
+            assertThat(json(spec.body()).asText()).matches("[0-9a-f-]{36}");
+        } finally {
+            server.services().companies.setWireShapes(company.id(), WireShapes.DOCS);
+        }
     }
 
     // ---- CreateSession -----------------------------------------------------------------------------

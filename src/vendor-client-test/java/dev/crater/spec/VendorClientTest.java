@@ -20,6 +20,7 @@ import dev.crater.vendorclient.api.OrdersApi;
 import dev.crater.vendorclient.api.PositionsApi;
 import dev.crater.vendorclient.api.PriceAlertsApi;
 import dev.crater.vendorclient.api.SecuritiesApi;
+import dev.crater.vendorclient.api.StreamerApi;
 import dev.crater.vendorclient.api.SyncOrdersApi;
 import dev.crater.vendorclient.api.TransactionsApi;
 import dev.crater.vendorclient.api.UserAccountsApi;
@@ -291,6 +292,7 @@ class VendorClientTest {
         users(new UsersApi(client), auth);
         watchlists(new WatchlistsApi(client), auth);
         priceAlerts(new PriceAlertsApi(client), auth);
+        streamers(new StreamerApi(client), auth);
 
         Set<String> missing = new TreeSet<>(expected);
         missing.removeAll(called);
@@ -461,5 +463,9 @@ class VendorClientTest {
                 V, auth, key));
         call("GET /v{version}/users/{userId}/pricealerts/{alertId}", () -> api.priceAlertsGetPriceAlert(userId(), alertId,
                 V, auth, key));
+    }
+
+    void streamers(StreamerApi api, String auth) {
+        call("GET /v{version}/streamers", () -> api.streamerGetStreamersData(V, auth, company.appKey()));
     }
 }
