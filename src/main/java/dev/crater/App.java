@@ -113,6 +113,7 @@ public final class App implements AutoCloseable {
         services.market.start();
         services.trading.start();
         services.alerts.monitor().start();
+        services.streaming.start();
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofVirtual().name("crater-housekeeping").factory());
         housekeeping.scheduleAtFixedRate(() -> sweep(services), HOUSEKEEPING_PERIOD_MINUTES,

@@ -39,6 +39,8 @@ final class StreamerSocket implements WsListener {
     /** Close codes (RFC 6455): normal after a failed CreateSession, policy for logout and a slow reader, too big. */
     static final int CLOSE_NORMAL = 1000;
     static final int CLOSE_LOGGED_OUT = 1008;
+    /** The login session ended otherwise: expired, revoked with all the user's tokens, or the user disabled. */
+    static final int CLOSE_SESSION_ENDED = 1008;
     static final int CLOSE_SLOW = 1008;
     static final int CLOSE_TOO_BIG = 1009;
     /** Longest client value echoed in a refusal (EntityType); keys are echoed as the client sent them. */
@@ -79,6 +81,11 @@ final class StreamerSocket implements WsListener {
     String tokenHash() {
         StreamingService.Grant g = grant;
         return g == null ? "" : g.tokenHash();
+    }
+
+    /** The grant the socket was opened on; empty before CreateSession succeeded. */
+    Optional<StreamingService.Grant> grant() {
+        return Optional.ofNullable(grant);
     }
 
     Stats stats() {

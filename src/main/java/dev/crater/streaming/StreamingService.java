@@ -16,6 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The streamers of reference 11: the streamer session ids the REST helpers issue, the sockets open
@@ -29,6 +34,8 @@ import java.util.UUID;
  * through this process also closes the token's open sockets.
  */
 public final class StreamingService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingService.class);
+
     /** Where the streamers listen on Crater's own port: {@code /api/streamer/quotes} and {@code /api/streamer/data}. */
     public static final String PATH = "/api/streamer";
 
@@ -185,8 +192,65 @@ public final class StreamingService implements AutoCloseable {
         }
     }
 
+    /** How often open sockets are checked against their login sessions (named: the longest a dead session streams). */
+    public static final long SESSION_CHECK_MS = 1000;
+
+    private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("streamer-session-check").factory());
+
+    /** Starts the check of open sockets against their login sessions, every {@link #SESSION_CHECK_MS}. */
+    public void start() {
+        checker.scheduleWithFixedDelay(this::checkSessions, SESSION_CHECK_MS, SESSION_CHECK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Closes the sockets whose login session has ended by any way but a logout through this process
+     * (which closes them at once): the token expired, a revoke-all (password change or reset) came
+     * after it, the user was disabled, or another process (the admin CLI, another node) revoked it;
+     * and forgets the ids issued on such tokens. Reads go through the session caches, so a check costs
+     * no query while nothing changed.
+     */
+    void checkSessions() {
+        try {
+            List<StreamerSocket> open = new ArrayList<>();
+            List<Grant> issued;
+            synchronized (lock) {
+                socketsByUser.values().forEach(open::addAll);
+                issued = new ArrayList<>(grants.values());
+            }
+            Map<String, Boolean> live = new HashMap<>();
+            for (StreamerSocket s : open) {
+                s.grant().ifPresent(g -> {
+                    if (!live.computeIfAbsent(g.tokenHash(), h -> alive(g))) {
+                        s.closeWith(StreamerSocket.CLOSE_SESSION_ENDED, "session ended");
+                    }
+                });
+            }
+            List<String> dead = new ArrayList<>();
+            for (Grant g : issued) {
+                if (!live.computeIfAbsent(g.tokenHash(), h -> alive(g))) {
+                    dead.add(g.idHash());
+                }
+            }
+            if (!dead.isEmpty()) {
+                synchronized (lock) {
+                    dead.forEach(grants::remove);
+                    grantsByUser.values().forEach(q -> q.removeIf(g -> !grants.containsKey(g.idHash())));
+                    grantsByUser.values().removeIf(ArrayDeque::isEmpty);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("streamer session check failed; will retry", e);
+        }
+    }
+
+    private boolean alive(Grant g) {
+        return sessions.byTokenHash(g.tokenHash(), g.companyId()).map(p -> p.userId() == g.userId()).orElse(false);
+    }
+
     @Override
     public void close() {
+        checker.shutdownNow();
         quotes.close();
     }
 }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crater.access.Scope;
 import dev.crater.companies.Company;
 import dev.crater.companies.WireShapes;
+import dev.crater.crypto.Secrets;
 import dev.crater.market.Market;
 import dev.crater.market.MarketEvent;
 import dev.crater.reference.Security;
@@ -523,5 +525,32 @@ class StreamingTest {
         assertThat(Http.post(server.api() + "logout", same.auth()).status()).isEqualTo(204);
         assertThat(other.closeCode()).isEqualTo(1008);
         assertThat(c2.closeCode()).isEqualTo(1008);
+    }
+    @Test
+    void aSessionEndedOtherwiseClosesItsSocketsWithinTheCheckPeriod() {
+        // A password change revokes every token of the user.
+        Trader changer = trader();
+        Client a = quoteSocket(changer);
+        Http.Response changed = Http.send("PUT", server.api() + "v1.0/users/@me/password/change",
+                "{\"OldPassword\":\"" + TestServer.PASSWORD + "\",\"Password\":\"a brand new passphrase 42\","
+                        + "\"PasswordConfirm\":\"a brand new passphrase 42\"}",
+                "Content-Type", "application/json", "Et-App-Key", company.appKey(), "Authorization",
+                "Bearer " + changer.token());
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        assertThat(a.closeCode()).as("password change").isEqualTo(1008);
+        // An operator disables the user (what `crater admin user disable` does).
+        Trader disabled = trader();
+        Client b = quoteSocket(disabled);
+        server.services().users.setEnabled(disabled.user().id(), false);
+        assertThat(b.closeCode()).as("user disabled").isEqualTo(1008);
+        // The token expires: one that lives two seconds of the server's clock, which then passes.
+        Trader owner = trader();
+        String shortLived = Secrets.newToken();
+        long now = server.clock.millis();
+        server.services().tokens.insert(Secrets.sha256(shortLived), owner.user().id(), company.id(), now, now + 2000,
+                Scope.FULL);
+        Client c = quoteSocket(new Trader(owner.user(), shortLived));
+        server.clock.advance(Duration.ofSeconds(3));
+        assertThat(c.closeCode()).as("token expired").isEqualTo(1008);
     }
 }
