@@ -1,21 +1,12 @@
 package dev.crater.orders;
 
-import dev.crater.reference.Securities;
-import dev.crater.reference.Security;
-import dev.crater.reference.SecurityType;
-import dev.crater.securities.OptionChains;
-import dev.crater.securities.OptionContract;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.LongFunction;
 
 /**
  * The spec's order details ({@code GET /accounts/{a}/orders/{o}/details}, {@code OrderDetailsModel}):
@@ -23,22 +14,18 @@ import java.util.function.LongFunction;
  * order, each with the executed order's fields and that execution's own: {@code ExecId}, the fill's
  * price and quantity as {@code LastPrice}/{@code LastQuantity}, the executed and leaves quantities
  * and the average price through that execution, its commission. An order with no execution has no
- * details ({@code []}). The model's dates are integers in the spec: Crater writes epoch milliseconds.
+ * details ({@code []}). What the order's OrderResource already says of its instrument, its owner and
+ * its {@code ExecInst} flag ({@link OrderResource.SpecFields}) is taken from there. The model's dates
+ * are integers in the spec: Unix seconds, as every int64 date Crater answers.
  */
 final class OrderDetails {
 
-    /** FIX {@code ExecInst} flag of all-or-none, the integer the model's {@code ExecInst} carries. */
-    static final long ALL_OR_NONE_FLAG = 65536;
     private static final int AVERAGE_PRICE_SCALE = 6;
 
     private final OrderReads reads;
-    private final Securities securities;
-    private final OptionChains options;
 
-    OrderDetails(OrderReads reads, Securities securities, OptionChains options) {
+    OrderDetails(OrderReads reads) {
         this.reads = reads;
-        this.securities = securities;
-        this.options = options;
     }
 
     /** OrderDetailsModel, every property, in the spec's order (the order of the components). */
@@ -61,30 +48,8 @@ final class OrderDetails {
             int volumePrecision) {
     }
 
-    /** What the instrument adds: its name, currency and type, and an option's underlying. */
-    private record Instrument(String name, String currency, SecurityType type, int volumePrecision,
-            Optional<OptionContract> option) {
-    }
-
-    private Instrument instrument(int securityId, String symbol) {
-        Optional<Security> s = securities.snapshot().byId(securityId);
-        if (s.isPresent()) {
-            return new Instrument(s.get().description(), s.get().currency(), s.get().type(),
-                    s.get().volumePrecision(), Optional.empty());
-        }
-        Optional<OptionContract> c = options.byId(securityId);
-        if (c.isPresent()) {
-            return new Instrument(c.get().description(), c.get().underlying().currency(), SecurityType.Option, 0, c);
-        }
-        return new Instrument(symbol, "USD", SecurityType.CommonStock, 0, Optional.empty());
-    }
-
-    /**
-     * The details of the account's order {@code order} (already read, so it is the account's).
-     *
-     * @param login the username of a user id, or null
-     */
-    List<OrderDetailsModel> of(long accountId, OrderResource order, LongFunction<String> login) {
+    /** The details of the account's order {@code order} (already read, so it is the account's). */
+    List<OrderDetailsModel> of(long accountId, OrderResource order) {
         Map<Long, OrderResource> executed = new HashMap<>();
         executed.put(order.id(), order);
         for (OrderResource leg : order.legs()) {
@@ -100,44 +65,44 @@ final class OrderDetails {
             }
             BigDecimal through = done.merge(o.id(), e.quantity(), BigDecimal::add);
             BigDecimal paid = cost.merge(o.id(), e.quantity().multiply(e.price()), BigDecimal::add);
-            out.add(model(o, e, through, paid, instrument(o.securityId(), o.symbol()), login.apply(o.userId())));
+            out.add(model(o, e, through, paid));
         }
         return out;
     }
 
     private static OrderDetailsModel model(OrderResource o, OrderReads.Execution e, BigDecimal through,
-            BigDecimal paid, Instrument in, String login) {
+            BigDecimal paid) {
+        OrderResource.SpecFields spec = o.spec();
         BigDecimal leaves = o.quantity().subtract(through).max(BigDecimal.ZERO).stripTrailingZeros();
         boolean complete = leaves.signum() == 0;
         String status = complete ? "Filled" : "PartiallyFilled";
         BigDecimal average = paid.divide(through, AVERAGE_PRICE_SCALE, RoundingMode.HALF_EVEN).stripTrailingZeros();
-        Optional<OptionContract> option = in.option();
-        return new OrderDetailsModel(average, e.commission(), o.clientId(), o.comment(), null, null, null, null,
-                null, o.counterPartyOrderId(), epochMs(o.createDate()), in.currency(), e.atMs(), o.exchange(),
-                String.valueOf(e.id()), "AllOrNone".equals(o.execInst()) ? ALL_OR_NONE_FLAG : 0, through,
-                o.executionInstructions(), null, status, o.target(), o.executionVenue(), epochMsOrNull(o.expireDate()),
-                o.extendedHours(), o.id(), o.initialType(), complete, false, e.price(), e.quantity(), leaves,
-                List.of(), null, login, in.name(), o.status(), o.parentId(), o.parentRequestId(), o.price(),
-                o.quantity(), null, null, null, o.requestId(), o.requestStatus(), o.securityId(), in.type().name(),
-                o.side(), null, o.stateId(), status, o.stopPrice(), o.symbol(), o.timeInForce(),
-                o.trailingLimitAmount(), o.trailingLimitAmountType(), o.trailingStopAmount(),
-                o.trailingStopAmountType(), o.transType(), e.atMs(), Instant.ofEpochMilli(e.atMs()).toString(),
-                o.type(), option.map(c -> epochMs(c.expiration())).orElse(null),
-                option.map(c -> c.expirationType().name()).orElse(null),
-                option.map(c -> c.underlying().id()).orElse(null), option.map(c -> c.right().name()).orElse(null),
-                option.map(OptionContract::strike).orElse(null), option.map(c -> c.underlying().symbol()).orElse(null),
-                Math.toIntExact(o.userId()), in.volumePrecision());
+        long at = seconds(e.atMs());
+        return new OrderDetailsModel(average, e.commission(), o.clientId(), o.comment(), spec.contingentDirection(),
+                spec.contingentPriceType(), spec.contingentSecurityId(), spec.contingentSymbol(),
+                spec.contingentThreshold(), o.counterPartyOrderId(), seconds(o.createDate()), spec.currency(), at,
+                o.exchange(), String.valueOf(e.id()), spec.execInstNum(), through, o.executionInstructions(), null,
+                status, o.target(), o.executionVenue(), secondsOrNull(o.expireDate()), o.extendedHours(), o.id(),
+                o.initialType(), complete, false, e.price(), e.quantity(), leaves, List.of(), spec.locateRefId(),
+                spec.userName(), spec.name(), o.status(), o.parentId(), o.parentRequestId(), o.price(), o.quantity(),
+                spec.quantityQualifier(), spec.reinvestAction(), null, o.requestId(), o.requestStatus(),
+                o.securityId(), spec.securityType(), o.side(), null, o.stateId(), status, o.stopPrice(), o.symbol(),
+                o.timeInForce(), o.trailingLimitAmount(), o.trailingLimitAmountType(), o.trailingStopAmount(),
+                o.trailingStopAmountType(), o.transType(), at, Instant.ofEpochMilli(e.atMs()).toString(), o.type(),
+                spec.underlyingExpirationDate(), spec.underlyingExpirationType(), spec.underlyingId(),
+                spec.underlyingOptionType(), spec.underlyingStrike(), spec.underlyingSymbol(), Math.toIntExact(o.userId()),
+                spec.volumePrecision() == null ? 0 : spec.volumePrecision());
     }
 
-    private static long epochMs(String iso) {
-        return Instant.parse(iso).toEpochMilli();
+    private static long seconds(long epochMs) {
+        return Math.floorDiv(epochMs, 1000);
     }
 
-    private static Long epochMsOrNull(String iso) {
-        return iso == null || iso.equals(OrderResource.UNKNOWN_DATE) ? null : epochMs(iso);
+    private static long seconds(String iso) {
+        return Instant.parse(iso).getEpochSecond();
     }
 
-    private static long epochMs(LocalDate date) {
-        return date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    private static Long secondsOrNull(String iso) {
+        return iso == null || iso.equals(OrderResource.UNKNOWN_DATE) ? null : seconds(iso);
     }
 }

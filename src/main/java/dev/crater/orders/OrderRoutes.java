@@ -7,7 +7,6 @@ import dev.crater.http.Paging;
 import dev.crater.http.PathIds;
 import dev.crater.store.FilterException;
 import dev.crater.store.PagedQuery;
-import dev.crater.users.User;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -105,8 +104,7 @@ public final class OrderRoutes implements HttpService {
     /** The executions of an order (the spec's OrderDetailsModel array). */
     private void details(ServerRequest req, ServerResponse res) {
         AccountService.AccountAccess access = access(req, AccountService.Need.READ);
-        HttpSupport.json(res, 200, orders.details(access.account().id(), orderId(req),
-                userId -> accounts.user(userId).map(User::username).orElse(null)));
+        HttpSupport.json(res, 200, orders.details(access.account().id(), orderId(req)));
     }
 
     /** The top-level orders of several of the caller's accounts together, as one PagingResult. */

@@ -37,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongFunction;
 
 /**
  * The orders feature's door (reference 04-orders.md): every order call of the API, below HTTP. It
@@ -72,7 +71,7 @@ public final class OrderService {
         this.securities = securities;
         this.options = options;
         this.market = market;
-        this.details = new OrderDetails(reads, securities, options);
+        this.details = new OrderDetails(reads);
     }
 
     /** What a placement came to. */
@@ -183,11 +182,10 @@ public final class OrderService {
     /**
      * The executions of one of the account's orders (the spec's order details), in time order.
      *
-     * @param login the username of a user id, or null
      * @throws Refusal.NotFound when the account has no such order
      */
-    public List<OrderDetails.OrderDetailsModel> details(long accountId, long orderId, LongFunction<String> login) {
-        return details.of(accountId, get(accountId, orderId), login);
+    public List<OrderDetails.OrderDetailsModel> details(long accountId, long orderId) {
+        return details.of(accountId, get(accountId, orderId));
     }
 
     /** A page of the top-level orders of several accounts together (ids the caller may read; not empty). */

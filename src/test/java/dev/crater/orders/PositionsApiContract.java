@@ -842,12 +842,14 @@ abstract class PositionsApiContract {
         assertThat(d.get("IsCompleted").asBoolean()).isTrue();
         assertThat(d.get("Status").asText()).isEqualTo("Filled");
         assertThat(d.get("ExecId").asText()).isNotBlank();
-        // The model's dates are integers: epoch milliseconds of the execution and of the order.
+        // The model's dates are integers: Unix seconds (Crater's int64 dates) of the execution and of the order.
         assertThat(d.get("Date").isIntegralNumber()).isTrue();
         assertThat(d.get("Date").asLong()).isEqualTo(d.get("TransactionDate").asLong())
-                .isEqualTo(Instant.parse(buy.get("TransactionDate").asText()).toEpochMilli());
-        assertThat(d.get("CreateDate").asLong()).isEqualTo(Instant.parse(buy.get("CreateDate").asText()).toEpochMilli());
-        assertThat(Instant.parse(d.get("TransactionDateText").asText()).toEpochMilli()).isEqualTo(d.get("Date").asLong());
+                .isEqualTo(Instant.parse(buy.get("TransactionDate").asText()).getEpochSecond());
+        assertThat(d.get("CreateDate").asLong()).isEqualTo(Instant.parse(buy.get("CreateDate").asText()).getEpochSecond());
+        assertThat(Instant.parse(d.get("TransactionDateText").asText()).getEpochSecond()).isEqualTo(d.get("Date").asLong());
+        assertThat(d.get("Currency").asText()).isEqualTo(buy.get("Currency").asText());
+        assertThat(d.get("ExecInst").asLong()).isEqualTo(buy.get("ExecInstNum").asLong());
         assertThat(d.has("UnderlyingSymbol") && d.get("UnderlyingSymbol").isNull()).as("not an option").isTrue();
 
         assertThat(t.get("orders/" + (id(buy) + 100000) + "/details").status()).isEqualTo(404);
