@@ -183,11 +183,16 @@ public final class Services implements AutoCloseable {
         this.accountModels = new AccountModels(accounts, positions, companies);
         this.watchlists = new WatchlistService(new WatchlistStore(database), securities, options,
                 new SystemLists(market, clock), clock);
+        this.streaming = new StreamingService(sessions, market, securities, trading, orders, positions, accounts,
+                watchlists, clock);
         AlertStore alertStore = new AlertStore(database);
         AlertNotifier alertNotifier = new AlertNotifier(mailer, sms, users, phones);
-        this.alerts = new AlertService(alertStore, new AlertMonitor(alertStore, market, alertNotifier::deliver, clock),
+        AlertNotifier.Sink alertSink = fired -> {
+            streaming.alertFired(fired);
+            alertNotifier.deliver(fired);
+        };
+        this.alerts = new AlertService(alertStore, new AlertMonitor(alertStore, market, alertSink, clock),
                 securities, options, clock);
-        this.streaming = new StreamingService(sessions, market, securities, clock);
         this.apiGuard = new ApiGuard(companies, sessions);
         this.pinGuard = new ApiGuard(companies, sessions, PinRoutes.SCOPES);
         this.operatorGuard = new OperatorGuard(operatorKeys);

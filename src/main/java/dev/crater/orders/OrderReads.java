@@ -189,6 +189,23 @@ public final class OrderReads {
                 : legs(List.of(r.id()), names).getOrDefault(r.id(), List.of()), names));
     }
 
+    /** The account's open orders (roots and legs alike, none nested), oldest first, at most {@code limit}. */
+    public List<OrderResource> open(long accountId, int limit) {
+        Parties.Names names = parties.names();
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT * FROM orders WHERE account_id = :a AND status NOT IN"
+                        + " ('Filled', 'Canceled', 'Expired', 'Rejected', 'Replaced', 'DoneForDay') ORDER BY id LIMIT :n")
+                .bind("a", accountId).bind("n", limit).map((rs, ctx) -> row(rs)).list())
+                .stream().map(r -> resource(r, List.of(), names)).toList();
+    }
+
+    /** One order row as its resource, without its legs; empty when the account has no such order. */
+    public Optional<OrderResource> single(long accountId, long orderId) {
+        Parties.Names names = parties.names();
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT * FROM orders WHERE id = :id AND account_id = :a")
+                .bind("id", orderId).bind("a", accountId).map((rs, ctx) -> row(rs)).findOne())
+                .map(r -> resource(r, List.of(), names));
+    }
+
     /** A page of an account's top-level orders (legs nested), filtered and sorted in SQL. */
     public record Page(List<OrderResource> orders, int total) {
     }

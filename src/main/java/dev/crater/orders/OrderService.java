@@ -173,6 +173,16 @@ public final class OrderService {
         return reads.byId(accountId, orderId).orElseThrow(() -> notFound(orderId));
     }
 
+    /** The account's open orders (legs among them, not nested), oldest first, at most {@code limit}. */
+    public List<OrderResource> openOrders(long accountId, int limit) {
+        return reads.open(accountId, limit);
+    }
+
+    /** One of the account's orders as stored, without its legs (the trade-data streamer's reads). */
+    public Optional<OrderResource> stored(long accountId, long orderId) {
+        return reads.single(accountId, orderId);
+    }
+
     /** A page of an account's top-level orders, filtered and sorted as asked. */
     public OrderReads.Page page(long accountId, Optional<Filter> filter, String sortField, boolean desc,
             int pageNumber, int pageSize) {

@@ -160,6 +160,16 @@ public final class PositionService {
         return rows.stream().map(r -> resource(r, names)).toList();
     }
 
+    /** Every open position of the account, in id order (the trade-data streamer's snapshot). */
+    public List<PositionResource> held(long accountId) {
+        return resources(store.held(accountId));
+    }
+
+    /** The account's position in a security as stored, open or closed (quantity 0). */
+    public Optional<PositionResource> position(long accountId, int securityId) {
+        return store.byKey(accountId, securityId).map(r -> resource(r, parties.names()));
+    }
+
     /** A page of the account's open positions. */
     public List<PositionResource> page(long accountId, PagedQuery.Request request) {
         return resources(store.page(accountId, request));

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The stored positions (one row per account and security, written by the trading shard with each
@@ -83,6 +84,13 @@ public final class PositionStore {
     /** A page of the open positions of several accounts together (ids the caller may read; not empty). */
     PagedQuery.Page<Row> page(List<Long> accountIds, PagedQuery.Request request) {
         return consolidated.page(PagedQuery.in("account_id", accountIds) + " AND " + open, Map.of(), request);
+    }
+
+    /** The account's position in a security, open or closed. */
+    Optional<Row> byKey(long accountId, int securityId) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT * FROM positions WHERE account_id = :account AND security_id = :security")
+                .bind("account", accountId).bind("security", securityId).map((rs, ctx) -> row(rs)).findOne());
     }
 
     /** Every open position of the account, in id order. */

@@ -80,6 +80,16 @@ public final class TradingService implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(this::housekeep, 0, CLOCK_PERIOD_MS, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Who hears every stored change (the trade-data streamer); set before {@link #start}, at most one.
+     * It is called on the shards' threads after each round's commit and must never block.
+     */
+    public void onStored(TradeFeed.Listener listener) {
+        for (TradingShard s : shards) {
+            s.feed(listener);
+        }
+    }
+
     /** A new order id (orders and legs share one sequence, seeded from the store at start-up). */
     public long nextOrderId() {
         return orderIds.incrementAndGet();

@@ -101,6 +101,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
      */
     private final Map<Integer, Map<Long, Long>> trailing = new HashMap<>();
     private QuoteSource.Subscription subscription;
+    private volatile TradeFeed.Listener feed;
     private Engine engine;
     private volatile boolean running = true;
     private Thread thread;
@@ -122,6 +123,10 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             watch(s);
         }
         thread = Thread.ofPlatform().daemon().name("trading-shard-" + index).start(this);
+    }
+
+    void feed(TradeFeed.Listener listener) {
+        this.feed = listener;
     }
 
     long droppedQuotes() {
@@ -343,6 +348,24 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
         writer.persist(new RoundOutcome(round.events, round.contexts, round.cashByLedger, round.rejectedStored, moved,
                 engine::order, id -> accountState(id), round.appliedCash, now));
         round.completions.forEach(Runnable::run);
+        publish(round);
+    }
+
+    /** Hands the round's stored changes to the feed's listener (after the commit: only what is durable). */
+    private void publish(RoundBuffer round) {
+        TradeFeed.Listener listener = feed;
+        if (listener == null || round.events.isEmpty()) {
+            return;
+        }
+        try {
+            List<TradeFeed.Change> changes = TradeFeed.of(round.events, listener::watching, engine::order,
+                    round.rejectedStored);
+            if (!changes.isEmpty()) {
+                listener.stored(changes);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("trading shard {}: the trade feed's listener failed: {}", index, e.toString());
+        }
     }
 
     /**

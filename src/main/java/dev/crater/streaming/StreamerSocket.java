@@ -6,6 +6,7 @@ import dev.crater.market.Quote;
 import dev.crater.reference.Security;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import java.util.ArrayDeque;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,10 @@ final class StreamerSocket implements WsListener {
     static final int CLOSE_SESSION_ENDED = 1008;
     static final int CLOSE_SLOW = 1008;
     static final int CLOSE_TOO_BIG = 1009;
+    /** Trade-data messages could not be delivered (the socket's queue, or the server's, was full): reconnect. */
+    static final int CLOSE_TRADE_BEHIND = 1008;
+    /** How long a socket asked to close may take to send what is queued and its close frame before it is cut. */
+    static final long CLOSE_GRACE_MS = 2000;
     /** Longest client value echoed in a refusal (EntityType); keys are echoed as the client sent them. */
     static final int ECHO_CHARS_MAX = 64;
 
@@ -66,6 +72,9 @@ final class StreamerSocket implements WsListener {
     /** Guards the outbound queue and the close request. */
     private final Object lock = new Object();
     private final ArrayDeque<String> frames = new ArrayDeque<>();
+    /** Order, position, balance, watchlist and alert messages: never dropped, bounded (else close). */
+    private final ArrayDeque<String> tradeFrames = new ArrayDeque<>();
+    private final AtomicInteger tradeSubscriptions = new AtomicInteger();
     private final LinkedHashMap<Integer, Quote> pendingQuotes = new LinkedHashMap<>();
     private boolean closing;
     private int closeCode;
@@ -194,7 +203,7 @@ final class StreamerSocket implements WsListener {
             return;
         }
         if (kind == StreamerKind.DATA) {
-            refuse(cmd, entity, keyText, "NotYetSupported");
+            tradeCommand(cmd, entity, keyText);
             return;
         }
         if (!entity.equals("Quote")) {
@@ -239,6 +248,62 @@ final class StreamerSocket implements WsListener {
         }
     }
 
+    /** A trade-data subscribe or unsubscribe, applied in order by {@link TradeData}'s thread. */
+    private void tradeCommand(String cmd, String entity, String keyText) {
+        Optional<TradeData.Entity> e = TradeData.Entity.of(entity);
+        if (e.isEmpty()) {
+            refuse(cmd, entity, keyText, "EntityType");
+            return;
+        }
+        List<String> keyList = new ArrayList<>();
+        for (String raw : keyText.split(";")) {
+            String k = raw.trim();
+            if (!k.isEmpty()) {
+                keyList.add(k);
+            }
+        }
+        if (keyList.isEmpty()) {
+            return;
+        }
+        if (!service.trade.command(this, cmd.equals(SUBSCRIBE), cmd, e.get(), keyList)) {
+            refuse(cmd, entity, keyText, "Busy");
+        }
+    }
+
+    /** A key that is a positive id of at most 18 digits, else null. */
+    static Long positiveId(String key) {
+        if (key.isEmpty() || key.length() > 18) {
+            return null;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            if (key.charAt(i) < '0' || key.charAt(i) > '9') {
+                return null;
+            }
+        }
+        long id = Long.parseLong(key);
+        return id > 0 ? id : null;
+    }
+
+    /** Keys subscribed on this socket, of either streamer. */
+    int subscriptions() {
+        return keys.size() + tradeSubscriptions.get();
+    }
+
+    int subscriptionLimit() {
+        return service.limits().subscriptionsPerSocket();
+    }
+
+    void countSubscription(int delta) {
+        tradeSubscriptions.addAndGet(delta);
+    }
+
+    /** Whether the socket is still open and not closing. */
+    boolean open() {
+        synchronized (lock) {
+            return !closing && !ended.get();
+        }
+    }
+
     private static Integer securityId(String key) {
         if (key.length() > 10) {
             return null;
@@ -261,7 +326,7 @@ final class StreamerSocket implements WsListener {
         return v == null || v.isNull() || v.isContainerNode() ? "" : v.asText();
     }
 
-    private void refuse(String cmd, String entity, String keys, String reason) {
+    void refuse(String cmd, String entity, String keys, String reason) {
         String shown = entity.length() > ECHO_CHARS_MAX ? entity.substring(0, ECHO_CHARS_MAX) : entity;
         enqueue(frame("Cmd", cmd, "StatusCode", "Error", "EntityType", shown, "Keys", keys, "Reason", reason));
     }
@@ -284,6 +349,25 @@ final class StreamerSocket implements WsListener {
                 return;
             }
             frames.addLast(frame);
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * A trade-data message: queued in order, never dropped; when the socket has
+     * {@link StreamerLimits#tradeFramesQueued} unsent, it is closed with {@link #CLOSE_TRADE_BEHIND}
+     * instead (its client reconnects and gets fresh snapshots).
+     */
+    void offerTrade(String frame) {
+        synchronized (lock) {
+            if (closing) {
+                return;
+            }
+            if (tradeFrames.size() >= service.limits().tradeFramesQueued()) {
+                requestClose(CLOSE_TRADE_BEHIND, "trade data not read; reconnect");
+                return;
+            }
+            tradeFrames.addLast(frame);
             lock.notifyAll();
         }
     }
@@ -317,10 +401,12 @@ final class StreamerSocket implements WsListener {
 
     private void requestClose(int code, String reason) {
         if (!closing) {
+            service.abortLater(this);
             closing = true;
             closeCode = code;
             closeReason = reason;
             pendingQuotes.clear();
+            tradeFrames.clear();
             lock.notifyAll();
         }
     }
@@ -335,11 +421,14 @@ final class StreamerSocket implements WsListener {
                 int code = 0;
                 String reason = null;
                 synchronized (lock) {
-                    while (frames.isEmpty() && pendingQuotes.isEmpty() && !closing && !ended.get()) {
+                    while (frames.isEmpty() && tradeFrames.isEmpty() && pendingQuotes.isEmpty() && !closing
+                            && !ended.get()) {
                         lock.wait();
                     }
                     if (!frames.isEmpty()) {
                         frame = frames.pollFirst();
+                    } else if (!tradeFrames.isEmpty()) {
+                        frame = tradeFrames.pollFirst();
                     } else if (!pendingQuotes.isEmpty()) {
                         Iterator<Map.Entry<Integer, Quote>> it = pendingQuotes.entrySet().iterator();
                         quote = it.next().getValue();
@@ -374,6 +463,26 @@ final class StreamerSocket implements WsListener {
         end();
     }
 
+    /**
+     * A socket still open {@link #CLOSE_GRACE_MS} after its close was asked for: its writer is blocked
+     * on a reader that does not read (the close frame cannot be sent either), so the connection is
+     * cut, which fails the blocked write and ends the socket.
+     */
+    void abortIfOpen() {
+        if (ended.get()) {
+            return;
+        }
+        WsSession s = session;
+        if (s != null && s.socketContext() instanceof ConnectionContext c) {
+            try {
+                c.serverSocket().close();
+            } catch (RuntimeException e) {
+                LOG.debug("streamer socket abort failed: {}", e.toString());
+            }
+        }
+        end();
+    }
+
     @Override
     public void onClose(WsSession session, int status, String reason) {
         end();
@@ -397,11 +506,15 @@ final class StreamerSocket implements WsListener {
         StreamingService.Grant g = grant;
         if (g != null) {
             service.unregister(this, g.userId());
+            if (kind == StreamerKind.DATA) {
+                service.trade.ended(this);
+            }
         }
         synchronized (lock) {
             closing = true;
             pendingQuotes.clear();
             frames.clear();
+            tradeFrames.clear();
             lock.notifyAll();
         }
     }

@@ -1,6 +1,12 @@
 package dev.crater.streaming;
 
 import dev.crater.access.Principal;
+import dev.crater.accounts.AccountService;
+import dev.crater.alerts.AlertNotifier;
+import dev.crater.orders.OrderService;
+import dev.crater.orders.PositionService;
+import dev.crater.orders.TradingService;
+import dev.crater.watchlists.WatchlistService;
 import dev.crater.auth.SessionService;
 import dev.crater.crypto.Secrets;
 import dev.crater.market.QuoteSource;
@@ -17,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -47,6 +54,7 @@ public final class StreamingService implements AutoCloseable {
     final QuoteFanout quotes;
     final Securities securities;
     final InstantSource clock;
+    final TradeData trade;
     private volatile StreamerLimits limits = StreamerLimits.DEFAULTS;
 
     /** Guards the maps below. */
@@ -55,12 +63,26 @@ public final class StreamingService implements AutoCloseable {
     private final Map<Long, ArrayDeque<Grant>> grantsByUser = new HashMap<>();
     private final Map<Long, Set<StreamerSocket>> socketsByUser = new HashMap<>();
 
-    public StreamingService(SessionService sessions, QuoteSource market, Securities securities, InstantSource clock) {
+    /**
+     * @param trading    whose stored rounds feed the Order, Position and balance messages
+     * @param watchlists whose changes feed the Watchlist and WatchlistContent messages
+     */
+    public StreamingService(SessionService sessions, QuoteSource market, Securities securities, TradingService trading,
+            OrderService orders, PositionService positions, AccountService accounts, WatchlistService watchlists,
+            InstantSource clock) {
         this.sessions = sessions;
         this.quotes = new QuoteFanout(market);
         this.securities = securities;
         this.clock = clock;
+        this.trade = new TradeData(orders, positions, accounts, watchlists, securities);
+        trading.onStored(trade);
+        watchlists.onChange(trade::watchlistChanged);
         sessions.onRevoke(this::tokenEnded);
+    }
+
+    /** A fired price alert, for its user's {@code PriceAlert} subscribers (never blocks). */
+    public void alertFired(AlertNotifier.Fired fired) {
+        trade.alertFired(fired);
     }
 
     /** Replaces the limits (tests reach N and N+1 of limits larger than the securities there are). */
@@ -198,6 +220,15 @@ public final class StreamingService implements AutoCloseable {
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("streamer-session-check").factory());
 
+    /** Cuts the socket's connection if it has not closed {@link StreamerSocket#CLOSE_GRACE_MS} from now. */
+    void abortLater(StreamerSocket socket) {
+        try {
+            checker.schedule(socket::abortIfOpen, StreamerSocket.CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // shutting down: every socket closes with the server
+        }
+    }
+
     /** Starts the check of open sockets against their login sessions, every {@link #SESSION_CHECK_MS}. */
     public void start() {
         checker.scheduleWithFixedDelay(this::checkSessions, SESSION_CHECK_MS, SESSION_CHECK_MS, TimeUnit.MILLISECONDS);
@@ -252,5 +283,6 @@ public final class StreamingService implements AutoCloseable {
     public void close() {
         checker.shutdownNow();
         quotes.close();
+        trade.close();
     }
 }

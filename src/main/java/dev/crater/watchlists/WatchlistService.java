@@ -16,6 +16,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watchlists (reference 07-watchlists.md): a user's own lists, stored, beside the computed
@@ -24,6 +27,7 @@ import java.util.Set;
  * except a name longer than {@link #NAME_CHARS_MAX}, which is a 422 ModelState.
  */
 public final class WatchlistService {
+    private static final Logger LOG = LoggerFactory.getLogger(WatchlistService.class);
 
     /** Named limits. */
     public static final int LISTS_PER_USER_MAX = 100;
@@ -51,6 +55,40 @@ public final class WatchlistService {
         this.options = options;
         this.systemLists = systemLists;
         this.clock = clock;
+    }
+
+    /** A stored change of a user's own lists, for the trade-data streamer. */
+    public sealed interface Change {
+        long userId();
+    }
+
+    /** A list was created, renamed or deleted ({@code list} as it is now, or as it was when deleted). */
+    public record ListChanged(long userId, Watchlist list, boolean deleted, long atMs) implements Change {
+    }
+
+    /** Securities were added to or removed from a list. */
+    public record ContentChanged(long userId, long watchlistId, List<Long> added, List<Long> removed)
+            implements Change {
+    }
+
+    private volatile Consumer<Change> listener = c -> {
+    };
+
+    /** Who hears every stored change (called after the store's commit; must not block). */
+    public void onChange(Consumer<Change> listener) {
+        this.listener = listener;
+    }
+
+    private void changed(Change c) {
+        try {
+            listener.accept(c);
+        } catch (RuntimeException e) {
+            LOG.warn("watchlist change listener failed: {}", e.toString());
+        }
+    }
+
+    private void listChanged(long userId, long id) {
+        store.byId(userId, id).ifPresent(w -> changed(new ListChanged(userId, w, false, w.modifiedAtMs())));
     }
 
     public SystemLists systemLists() {
@@ -81,6 +119,16 @@ public final class WatchlistService {
             out.add(model(s, includeSecurities));
         }
         return out;
+    }
+
+    /** The user's own lists as stored, oldest first (the trade-data streamer's snapshot). */
+    public List<Watchlist> own(long userId) {
+        return store.ofUser(userId);
+    }
+
+    /** One of the user's own lists as stored; empty for any other id (a system list's too). */
+    public Optional<Watchlist> own(long userId, long id) {
+        return SystemLists.isSystemId(id) ? Optional.empty() : store.byId(userId, id);
     }
 
     /**
@@ -127,13 +175,19 @@ public final class WatchlistService {
             case LISTS_LIMIT -> throw conflict("A user can have at most " + LISTS_PER_USER_MAX + " watchlists.");
             default -> throw new IllegalStateException("create answered " + created.result());
         }
+        listChanged(userId, created.id());
+        if (!ids.isEmpty()) {
+            changed(new ContentChanged(userId, created.id(), List.copyOf(ids), List.of()));
+        }
         return get(userId, created.id(), includeSecurities);
     }
 
     /** Deletes one of the user's lists. */
     public void delete(long userId, long id) {
         writable(id);
+        Optional<Watchlist> before = store.byId(userId, id);
         check(store.delete(userId, id), id, null);
+        before.ifPresent(w -> changed(new ListChanged(userId, w, true, clock.millis())));
     }
 
     /** Renames one of the user's lists; answers the documented tuple (id, new name). */
@@ -141,6 +195,7 @@ public final class WatchlistService {
         writable(id);
         String name = name(newName);
         check(store.rename(userId, id, name, clock.millis()), id, name);
+        listChanged(userId, id);
         return new NameTuple(id, name);
     }
 
@@ -149,6 +204,7 @@ public final class WatchlistService {
         writable(id);
         long resolved = resolve(securityId).orElseThrow(() -> conflict(SECURITY_NOT_FOUND));
         check(store.add(userId, id, resolved, clock.millis(), SECURITIES_PER_LIST_MAX), id, null);
+        changed(new ContentChanged(userId, id, List.of(resolved), List.of()));
         return get(userId, id, true);
     }
 
@@ -162,6 +218,7 @@ public final class WatchlistService {
     public WatchlistModel remove(long userId, long id, long securityId) {
         writable(id);
         check(store.remove(userId, id, securityId, clock.millis()), id, null);
+        changed(new ContentChanged(userId, id, List.of(), List.of(securityId)));
         return get(userId, id, true);
     }
 

@@ -304,18 +304,6 @@ class StreamingTest {
         data.ws.sendClose(1000, "").join();
     }
 
-    @Test
-    void dataStreamerRefusesSubscriptionsForNow() {
-        Trader t = trader();
-        JsonNode d = streamers(t).path("DataAddresses").get(0);
-        Client c = connect(wsUrl(d.path("Url").asText(), Long.toString(t.user().id()), d.path("SessionId").asText()), true);
-        c.sessionId = c.next().path("SessionId").asText();
-        c.send("{\"Cmd\":\"Subscribe.txt\",\"SessionId\":\"" + c.sessionId
-                + "\",\"Keys\":\"1\",\"EntityType\":\"Order\",\"HttpClientType\":\"WebSocket\"}");
-        assertThat(c.next().path("Reason").asText()).isEqualTo("NotYetSupported");
-        c.ws.sendClose(1000, "").join();
-    }
-
     // ---- quotes ------------------------------------------------------------------------------------
 
     @Test
@@ -387,8 +375,7 @@ class StreamingTest {
         assertThat(StreamerLimits.SUBSCRIPTIONS_PER_SOCKET_MAX).isGreaterThanOrEqualTo(10_000);
         StreamingService s = server.services().streaming;
         int n = 4;
-        s.useLimits(new StreamerLimits(n, StreamerLimits.SOCKETS_PER_USER_MAX, StreamerLimits.IDS_PER_USER_MAX,
-                StreamerLimits.COMMAND_BYTES_MAX, StreamerLimits.CONTROL_FRAMES_QUEUED_MAX));
+        s.useLimits(StreamerLimits.DEFAULTS.withSubscriptionsPerSocket(n));
         try {
             List<Security> secs = equities(n + 1);
             Client c = quoteSocket(trader());
