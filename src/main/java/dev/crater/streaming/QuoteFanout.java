@@ -2,6 +2,8 @@ package dev.crater.streaming;
 
 import dev.crater.market.Quote;
 import dev.crater.market.QuoteSource;
+import dev.crater.reference.Securities;
+import dev.crater.reference.Security;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,11 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class QuoteFanout implements AutoCloseable {
     private final QuoteSource market;
+    private final Securities securities;
     private final QuoteSource.Subscription subscription;
     private final Map<Integer, Set<StreamerSocket>> watchers = new ConcurrentHashMap<>();
 
-    QuoteFanout(QuoteSource market) {
+    QuoteFanout(QuoteSource market, Securities securities) {
         this.market = market;
+        this.securities = securities;
         this.subscription = market.subscribe(this::onQuote);
     }
 
@@ -48,11 +52,17 @@ final class QuoteFanout implements AutoCloseable {
         });
     }
 
+    /** A quote's shared renderings (its security's exchange looked up once). */
+    QuoteFrame frame(Quote q) {
+        return new QuoteFrame(q, securities.snapshot().byId(q.securityId()).map(Security::exchange).orElse(""));
+    }
+
     private void onQuote(Quote q) {
         Set<StreamerSocket> sockets = watchers.get(q.securityId());
-        if (sockets != null) {
+        if (sockets != null && !sockets.isEmpty()) {
+            QuoteFrame f = frame(q);
             for (StreamerSocket s : sockets) {
-                s.offer(q);
+                s.offer(f);
             }
         }
     }

@@ -23,10 +23,10 @@ final class QuoteMessage {
     }
 
     /**
-     * @param previous the quote of this key last sent on this socket, or null (then AskUpdate and
-     *                 BidUpdate are "True")
+     * @param askUpdate whether the ask differs from the one last sent of this key on the socket (or none was)
+     * @param bidUpdate the same for the bid
      */
-    static Map<String, String> of(Quote q, String exchange, Quote previous) {
+    static Map<String, String> of(Quote q, String exchange, boolean askUpdate, boolean bidUpdate) {
         String time = TIME.format(Instant.ofEpochMilli(q.timeMs()));
         BigDecimal change = q.change();
         BigDecimal pc = q.previousClose().signum() == 0 ? BigDecimal.ZERO
@@ -38,11 +38,11 @@ final class QuoteMessage {
         m.put("Ask", num(q.ask()));
         m.put("AskMarket", market);
         m.put("AskTime", time);
-        m.put("AskUpdate", bool(previous == null || previous.ask().compareTo(q.ask()) != 0));
+        m.put("AskUpdate", bool(askUpdate));
         m.put("Bid", num(q.bid()));
         m.put("BidMarket", market);
         m.put("BidTime", time);
-        m.put("BidUpdate", bool(previous == null || previous.bid().compareTo(q.bid()) != 0));
+        m.put("BidUpdate", bool(bidUpdate));
         m.put("Last", num(q.last()));
         m.put("Price", num(q.last()));
         m.put("LastMarket", market);

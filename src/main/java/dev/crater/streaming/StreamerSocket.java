@@ -3,7 +3,6 @@ package dev.crater.streaming;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crater.http.Json;
 import dev.crater.market.Quote;
-import dev.crater.reference.Security;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
@@ -75,7 +74,7 @@ final class StreamerSocket implements WsListener {
     /** Order, position, balance, watchlist and alert messages: never dropped, bounded (else close). */
     private final ArrayDeque<String> tradeFrames = new ArrayDeque<>();
     private final AtomicInteger tradeSubscriptions = new AtomicInteger();
-    private final LinkedHashMap<Integer, Quote> pendingQuotes = new LinkedHashMap<>();
+    private final LinkedHashMap<Integer, QuoteFrame> pendingQuotes = new LinkedHashMap<>();
     private boolean closing;
     private int closeCode;
     private String closeReason;
@@ -231,13 +230,13 @@ final class StreamerSocket implements WsListener {
             if (q.isEmpty()) {
                 unknown.add(k);
             } else if (keys.contains(id)) {
-                offerSnapshot(q.get());
+                offerSnapshot(service.quotes.frame(q.get()));
             } else if (keys.size() >= service.limits().subscriptionsPerSocket()) {
                 overLimit.add(k);
             } else {
                 keys.add(id);
                 service.quotes.watch(id, this);
-                offerSnapshot(q.get());
+                offerSnapshot(service.quotes.frame(q.get()));
             }
         }
         if (!unknown.isEmpty()) {
@@ -373,19 +372,19 @@ final class StreamerSocket implements WsListener {
     }
 
     /** A market quote on the ticker thread: replaces this key's pending quote, never blocks. */
-    void offer(Quote q) {
-        if (!keys.contains(q.securityId())) {
+    void offer(QuoteFrame f) {
+        if (!keys.contains(f.quote.securityId())) {
             return;
         }
-        offerSnapshot(q);
+        offerSnapshot(f);
     }
 
-    private void offerSnapshot(Quote q) {
+    private void offerSnapshot(QuoteFrame f) {
         synchronized (lock) {
             if (closing) {
                 return;
             }
-            if (pendingQuotes.put(q.securityId(), q) != null) {
+            if (pendingQuotes.put(f.quote.securityId(), f) != null) {
                 conflated++;
             }
             lock.notifyAll();
@@ -417,7 +416,7 @@ final class StreamerSocket implements WsListener {
         try {
             while (!ended.get()) {
                 String frame = null;
-                Quote quote = null;
+                QuoteFrame quote = null;
                 int code = 0;
                 String reason = null;
                 synchronized (lock) {
@@ -430,7 +429,7 @@ final class StreamerSocket implements WsListener {
                     } else if (!tradeFrames.isEmpty()) {
                         frame = tradeFrames.pollFirst();
                     } else if (!pendingQuotes.isEmpty()) {
-                        Iterator<Map.Entry<Integer, Quote>> it = pendingQuotes.entrySet().iterator();
+                        Iterator<Map.Entry<Integer, QuoteFrame>> it = pendingQuotes.entrySet().iterator();
                         quote = it.next().getValue();
                         it.remove();
                         sent++;
@@ -445,10 +444,7 @@ final class StreamerSocket implements WsListener {
                 if (frame != null) {
                     session.send(frame, true);
                 } else if (quote != null) {
-                    String exchange = service.securities.snapshot().byId(quote.securityId()).map(Security::exchange)
-                            .orElse("");
-                    Map<String, String> m = QuoteMessage.of(quote, exchange, lastSent.put(quote.securityId(), quote));
-                    session.send(new String(Json.write(m), java.nio.charset.StandardCharsets.UTF_8), true);
+                    session.send(quote.text(lastSent.put(quote.quote.securityId(), quote.quote)), true);
                 } else if (code != 0) {
                     session.close(code, reason);
                     end();

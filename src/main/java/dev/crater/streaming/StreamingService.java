@@ -71,7 +71,7 @@ public final class StreamingService implements AutoCloseable {
             OrderService orders, PositionService positions, AccountService accounts, WatchlistService watchlists,
             InstantSource clock) {
         this.sessions = sessions;
-        this.quotes = new QuoteFanout(market);
+        this.quotes = new QuoteFanout(market, securities);
         this.securities = securities;
         this.clock = clock;
         this.trade = new TradeData(orders, positions, accounts, watchlists, securities);
