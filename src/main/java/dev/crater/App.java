@@ -22,6 +22,7 @@ import dev.crater.market.MarketStatusRoutes;
 import dev.crater.market.SandboxRoutes;
 import dev.crater.operators.OperatorGuard;
 import dev.crater.orders.OrderRoutes;
+import dev.crater.orders.OwnerForwarding;
 import dev.crater.orders.PositionRoutes;
 import dev.crater.securities.SecurityRoutes;
 import dev.crater.streaming.StreamerRoutes;
@@ -111,7 +112,7 @@ public final class App implements AutoCloseable {
         }
         publicUrl.bound(server.port());
         services.market.start();
-        services.trading.start();
+        services.trading.start(nodeUrl(services.config.host(), server.port()));
         services.alerts.monitor().start();
         services.streaming.start();
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -121,11 +122,22 @@ public final class App implements AutoCloseable {
         return new App(services, server, housekeeping, deadlines);
     }
 
+    /**
+     * Where other nodes sharing the store reach this one: its bound address (the loopback address
+     * when it listens on every interface).
+     */
+    static String nodeUrl(String host, int port) {
+        String h = host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
+    }
+
     /** The routing table: every route of the API, in match order. Every part comes built from {@link Services}. */
     static void routing(HttpRouting.Builder routing, Services s, ReadDeadlines deadlines) {
         HttpSupport.errorHandling(routing);
         routing.addFilter(HeaderCountFilter.INSTANCE);
         routing.addFilter(HttpSupport.bodyFilter(deadlines));
+        // Nodes sharing a store: an account's requests go to the node that runs its trading shard.
+        routing.addFilter(new OwnerForwarding(s.trading));
         RoutingTable table = routingTable(s);
         routing.register(RoutingTable.ROOT, table.own().toArray(HttpService[]::new));
         HttpService[] services = table.trader().toArray(HttpService[]::new);

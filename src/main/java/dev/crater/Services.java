@@ -174,7 +174,9 @@ public final class Services implements AutoCloseable {
         this.sandbox = new MarketSandbox(market, marketControl, audit);
         this.marketStatus = new MarketStatus(market);
         this.operatorKeys = new OperatorKeys(new OperatorKeyStore(database.jdbi()), audit, clock);
-        this.trading = new TradingService(new TradingStore(database), accounts, market, TRADING_SHARDS);
+        this.trading = new TradingService(new TradingStore(database), accounts, market,
+                database.dialect() == Database.Dialect.POSTGRES ? SHARED_TRADING_SHARDS : TRADING_SHARDS,
+                database.dialect() == Database.Dialect.POSTGRES);
         Parties parties = new Parties(accounts::byId, users::byId);
         this.orders = new OrderService(trading, new OrderReads(database, market, heavyQueries, options, parties),
                 securities, options, market);
@@ -205,8 +207,13 @@ public final class Services implements AutoCloseable {
         return new RateLimiter(clock, config.tokenRate().burst(), config.tokenRate().perSecond());
     }
 
-    /** Engine shards (threads); accounts are spread over them by id. */
+    /** Engine shards (threads) on the embedded store; accounts are spread over them by id. */
     static final int TRADING_SHARDS = 1;
+    /**
+     * Engine shards on PostgreSQL, which nodes share: the unit a node takes by lease, so the most nodes
+     * that can trade at once. Every node of one store must run the same number (checked at start).
+     */
+    public static final int SHARED_TRADING_SHARDS = 8;
 
     private static ReplayBars replay(CraterConfig config) {
         if (config.market().replayFile().isEmpty()) {

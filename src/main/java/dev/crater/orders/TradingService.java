@@ -23,7 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,22 +46,92 @@ public final class TradingService implements AutoCloseable {
     private final TradingStore store;
     private final AccountService accounts;
     private final Market market;
-    private final List<TradingShard> shards = new ArrayList<>();
-    private final AtomicLong orderIds = new AtomicLong();
+    private final int shardCount;
+    /** The shards running on this node, by index (null: not this node's, or not started). */
+    private final AtomicReferenceArray<TradingShard> shards;
+    /** Shard ownership between nodes on PostgreSQL; null on the embedded store (one node runs every shard). */
+    private final ShardOwnership ownership;
+    private volatile TradeFeed.Listener feed;
+    private final OrderIds orderIds;
     private final Set<Long> cashInFlight = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService housekeeping;
     private volatile LocalDate settledDay;
 
-    public TradingService(TradingStore store, AccountService accounts, Market market, int shardCount) {
+    /**
+     * @param shared whether nodes share the store (PostgreSQL): shards are then taken by lease
+     *               ({@link ShardOwnership}) instead of all run here
+     */
+    public TradingService(TradingStore store, AccountService accounts, Market market, int shardCount,
+            boolean shared) {
         if (shardCount < 1 || shardCount > 64) {
             throw new IllegalArgumentException("1..64 trading shards");
         }
         this.store = store;
         this.accounts = accounts;
         this.market = market;
-        for (int i = 0; i < shardCount; i++) {
-            shards.add(new TradingShard(i, shardCount, store, accounts, market));
+        this.shardCount = shardCount;
+        this.shards = new AtomicReferenceArray<>(shardCount);
+        this.ownership = shared ? new ShardOwnership(this, new ShardLeases(store.database()), shardCount) : null;
+        this.orderIds = shared ? OrderIds.blocks(store.database()) : OrderIds.counter();
+    }
+
+    public int shardCount() {
+        return shardCount;
+    }
+
+    /** The shard of an account: its id modulo the shard count. */
+    public int shardOf(long accountId) {
+        return (int) Math.floorMod(accountId, (long) shardCount);
+    }
+
+    /** Whether this node runs the account's shard now. */
+    public boolean local(long accountId) {
+        return shards.get(shardOf(accountId)) != null;
+    }
+
+    /**
+     * The node that owns the account's shard while its lease is live: its URL, or empty when this node
+     * runs it, nobody does (ownership is moving), or the store is not shared.
+     */
+    public Optional<String> ownerElsewhere(long accountId) {
+        if (ownership == null || local(accountId)) {
+            return Optional.empty();
         }
+        return ownership.ownerUrl(shardOf(accountId));
+    }
+
+    /** This node's id among the nodes sharing the store (empty on the embedded store). */
+    public Optional<String> node() {
+        return ownership == null ? Optional.empty() : Optional.of(ownership.node());
+    }
+
+    /** Starts shard {@code index} here (a new engine rebuilt from the store), fenced when leased. */
+    TradingShard startShard(int index, ShardLeases.Fence fence) {
+        TradingShard s = new TradingShard(index, shardCount, store, accounts, market);
+        if (fence != null) {
+            s.fence(fence);
+        }
+        s.feed(feed);
+        s.onLeaseLost(() -> {
+            if (shards.compareAndSet(index, s, null)) {
+                LOG.warn("trading shard {} lost its lease; another node takes it over", index);
+            }
+        });
+        s.start();
+        shards.set(index, s);
+        return s;
+    }
+
+    /** Stops shard {@code index} here (storing its trailing orders' state first, while still owned). */
+    void stopShard(int index) {
+        TradingShard s = shards.getAndSet(index, null);
+        if (s != null) {
+            s.stop();
+        }
+    }
+
+    boolean running(int index) {
+        return shards.get(index) != null;
     }
 
     /** The order an account placed under a ClientId, if any (ClientIds are unique per account). */
@@ -69,11 +139,20 @@ public final class TradingService implements AutoCloseable {
         return store.orderByClientId(accountId, clientId);
     }
 
-    /** Rebuilds every shard from the store (checking its invariants) and starts them. */
-    public void start() {
-        orderIds.set(store.load().maxOrderId());
-        for (TradingShard s : shards) {
-            s.start();
+    /**
+     * Rebuilds every shard from the store (checking its invariants) and starts them; on a shared
+     * store, takes this node's share of the shards by lease instead (and keeps doing so).
+     *
+     * @param nodeUrl where other nodes reach this one (they forward requests for its shards here)
+     */
+    public void start(String nodeUrl) {
+        orderIds.seed(store);
+        if (ownership == null) {
+            for (int i = 0; i < shardCount; i++) {
+                startShard(i, null);
+            }
+        } else {
+            ownership.start(nodeUrl);
         }
         housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("trading-clock").factory());
@@ -85,18 +164,29 @@ public final class TradingService implements AutoCloseable {
      * It is called on the shards' threads after each round's commit and must never block.
      */
     public void onStored(TradeFeed.Listener listener) {
-        for (TradingShard s : shards) {
-            s.feed(listener);
+        this.feed = listener;
+        for (int i = 0; i < shardCount; i++) {
+            TradingShard s = shards.get(i);
+            if (s != null) {
+                s.feed(listener);
+            }
         }
     }
 
-    /** A new order id (orders and legs share one sequence, seeded from the store at start-up). */
+    /**
+     * A new order id (orders and legs share one sequence: on the embedded store a counter seeded from
+     * the store at start-up; on a shared store blocks taken from the store, so nodes never collide).
+     */
     public long nextOrderId() {
-        return orderIds.incrementAndGet();
+        return orderIds.next();
     }
 
     private TradingShard shard(long accountId) {
-        return shards.get((int) Math.floorMod(accountId, (long) shards.size()));
+        TradingShard s = shards.get(shardOf(accountId));
+        if (s == null) {
+            throw new Refusal.Unavailable("This account's trading is moving between nodes; try again shortly.");
+        }
+        return s;
     }
 
     /** Applies a command for an account and returns its stored events. */
@@ -139,6 +229,9 @@ public final class TradingService implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw busy();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TradingWriter.LeaseLostException) {
+                throw new Refusal.Unavailable("This account's trading is moving between nodes; try again shortly.");
+            }
             throw new IllegalStateException("the trading engine failed this command", e.getCause());
         }
     }
@@ -150,7 +243,11 @@ public final class TradingService implements AutoCloseable {
             LocalDate today = market.model().dateAt(now);
             PathModel.Day day = market.model().day(today);
             boolean newDay = day != null && now >= day.preOpenMs() && !today.equals(settledDay);
-            for (TradingShard s : shards) {
+            for (int i = 0; i < shardCount; i++) {
+                TradingShard s = shards.get(i);
+                if (s == null) {
+                    continue;
+                }
                 s.offer(new TradingShard.Apply(new Command.Clock(now, market.session(now), market.sessionKey(now)), Map.of(), null));
                 if (newDay) {
                     s.offer(new TradingShard.Apply(new Command.Settle(now, day.preOpenMs()), Map.of(), null));
@@ -166,7 +263,11 @@ public final class TradingService implements AutoCloseable {
             pendingCash.forEach(c -> pending.add(c.id()));
             cashInFlight.retainAll(pending);
             for (var c : pendingCash) {
-                if (cashInFlight.add(c.id()) && !shard(c.accountId()).offer(new TradingShard.Cash(c.id(),
+                TradingShard owner = shards.get(shardOf(c.accountId()));
+                if (owner == null) {
+                    continue; // the owning node applies it
+                }
+                if (cashInFlight.add(c.id()) && !owner.offer(new TradingShard.Cash(c.id(),
                         c.accountId(), c.amount(), c.description(), id -> cashInFlight.remove(id)))) {
                     cashInFlight.remove(c.id());
                 }
@@ -178,7 +279,12 @@ public final class TradingService implements AutoCloseable {
 
     /** Quote ticks dropped because an inbox was full (a metric). */
     public long droppedQuotes() {
-        return shards.stream().mapToLong(TradingShard::droppedQuotes).sum();
+        long n = 0;
+        for (int i = 0; i < shardCount; i++) {
+            TradingShard s = shards.get(i);
+            n += s == null ? 0 : s.droppedQuotes();
+        }
+        return n;
     }
 
     static Instant instant(long ms) {
@@ -190,6 +296,12 @@ public final class TradingService implements AutoCloseable {
         if (housekeeping != null) {
             housekeeping.shutdownNow();
         }
-        shards.forEach(TradingShard::stop);
+        if (ownership != null) {
+            ownership.close(); // stops each shard, then releases its lease for the next node
+        } else {
+            for (int i = 0; i < shardCount; i++) {
+                stopShard(i);
+            }
+        }
     }
 }

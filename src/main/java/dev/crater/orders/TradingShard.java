@@ -102,6 +102,8 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
     private final Map<Integer, Map<Long, Long>> trailing = new HashMap<>();
     private QuoteSource.Subscription subscription;
     private volatile TradeFeed.Listener feed;
+    private volatile Runnable leaseLost = () -> {
+    };
     private Engine engine;
     private volatile boolean running = true;
     private Thread thread;
@@ -127,6 +129,16 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
 
     void feed(TradeFeed.Listener listener) {
         this.feed = listener;
+    }
+
+    /** Every transaction of this shard first checks the lease (nodes sharing a store). */
+    void fence(ShardLeases.Fence fence) {
+        writer.fence(fence);
+    }
+
+    /** Called on the shard's thread when the fence refused a round: the shard has stopped. */
+    void onLeaseLost(Runnable r) {
+        this.leaseLost = r;
     }
 
     long droppedQuotes() {
@@ -169,11 +181,11 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             }
         }
         long now = market.nowMs();
-        Snapshot snapshot = new Snapshot(now, market.session(now), market.sessionKey(now), sessionSince(now), stored.maxFillId() + 1,
-                stored.maxLedgerId() + 1,
+        Snapshot snapshot = new Snapshot(now, market.session(now), market.sessionKey(now), sessionSince(now),
+                firstIdAbove(stored.maxFillId()), firstIdAbove(stored.maxLedgerId()),
                 orders.stream().mapToLong(OrderSnapshot::seq).max().orElse(0) + 1, states,
                 stored.positions().stream().filter(p -> owns(p.accountId())).toList(), orders, List.of());
-        Engine e = Engine.restore(snapshot);
+        Engine e = Engine.restore(snapshot, count);
         // The store's ledger must agree with the engine's cash: the start-up invariant check.
         for (Snapshot.AccountState s : states) {
             BigDecimal sum = stored.ledgerSums().getOrDefault(s.accountId(), BigDecimal.ZERO);
@@ -202,6 +214,17 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             case POST_MARKET -> day.regularCloseMs();
             case CLOSED -> now >= day.postCloseMs() ? day.postCloseMs() : now;
         };
+    }
+
+    /**
+     * The first id above {@code max} (the store's highest of its kind, every shard's) in this shard's
+     * residue class modulo the shard count: the shard's fill and ledger ids step by the count from
+     * there, so shards (and the nodes running them) never give the same id.
+     */
+    long firstIdAbove(long max) {
+        long next = max + 1;
+        long r = Math.floorMod(next, (long) count);
+        return next + Math.floorMod(index - r, (long) count);
     }
 
     /** Accounts belong to shard {@code id mod count}. */
@@ -261,12 +284,28 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             inbox.drainTo(batch, BATCH_MAX - 1);
             try {
                 round(batch);
+            } catch (TradingWriter.LeaseLostException lost) {
+                // Another node owns the shard now: nothing of this round was stored, and nothing more is.
+                LOG.warn("trading shard {}: {}; stopping", index, lost.getMessage());
+                failAll(batch, lost);
+                running = false;
+                failWaiting(lost);
+                leaseLost.run();
+                return;
             } catch (RuntimeException e) {
                 LOG.error("trading shard {} failed a round; rebuilding the engine from the store", index, e);
                 failAll(batch, e);
                 rebuildPatiently();
             }
         }
+        failWaiting(new TradingWriter.LeaseLostException(null));
+    }
+
+    /** Fails what is still in the inbox of a shard that stopped (its callers answer 503 at once). */
+    private void failWaiting(RuntimeException why) {
+        List<Work> rest = new ArrayList<>();
+        inbox.drainTo(rest);
+        failAll(rest, why);
     }
 
     /** First wait before retrying a failed rebuild; doubled up to {@link #REBUILD_RETRY_MAX_MS}. */

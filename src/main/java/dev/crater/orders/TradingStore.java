@@ -93,6 +93,12 @@ public final class TradingStore {
         });
     }
 
+    /** The highest order id stored (0 when none). */
+    long maxOrderId() {
+        return db.engineJdbi().withHandle(h -> h.createQuery("SELECT COALESCE(MAX(id), 0) FROM orders")
+                .mapTo(Long.class).one());
+    }
+
     /** An order placed under a ClientId: its id and the request body that placed it. */
     public record ClientOrder(long orderId, String requestJson) {
     }

@@ -79,11 +79,18 @@ public final class TradingWriter implements AutoCloseable {
     private static final String SAVE_LIVE = "UPDATE orders SET state_json = ? WHERE id = ? AND state_json IS NOT NULL";
 
     private final Database db;
+    /** The lease every transaction checks first (PostgreSQL nodes); null on the embedded store. */
+    private volatile ShardLeases.Fence fence;
     private Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
     TradingWriter(Database db) {
         this.db = db;
+    }
+
+    /** From now on every transaction first checks that the shard's lease is still {@code fence}'s. */
+    void fence(ShardLeases.Fence fence) {
+        this.fence = fence;
     }
 
     /**
@@ -317,6 +324,13 @@ public final class TradingWriter implements AutoCloseable {
         drop();
     }
 
+    /** A round refused by the fence: the shard must stop, not rebuild (another node owns it now). */
+    static final class LeaseLostException extends IllegalStateException {
+        LeaseLostException(ShardLeases.LeaseLost cause) {
+            super(cause == null ? "the trading shard stopped" : cause.getMessage(), cause);
+        }
+    }
+
     // ---- the held connection -------------------------------------------------------------------
 
     private interface Work {
@@ -332,6 +346,10 @@ public final class TradingWriter implements AutoCloseable {
             // Auto-commit is back on between rounds: SQLite's driver begins the next (IMMEDIATE)
             // transaction right after a commit, which would hold the write lock while the shard idles.
             connection.setAutoCommit(false);
+            ShardLeases.Fence f = fence;
+            if (f != null) {
+                ShardLeases.fence(connection, f);
+            }
             work.run();
             connection.commit();
             connection.setAutoCommit(true);
@@ -344,6 +362,9 @@ public final class TradingWriter implements AutoCloseable {
                 }
             }
             drop();
+            if (e instanceof ShardLeases.LeaseLost lost) {
+                throw new LeaseLostException(lost);
+            }
             // Fails the whole round; the shard then rebuilds its engine from the store.
             throw e instanceof RuntimeException r ? r : new IllegalStateException("storing a trading round failed", e);
         }

@@ -30,6 +30,11 @@ public final class Database implements AutoCloseable {
      * requests held the shard's commit back for ~100 ms).
      */
     static final int ENGINE_POOL_SIZE_MAX = 2;
+    /**
+     * The engine's connections on PostgreSQL: one held by each of the eight shards a node may run,
+     * one for rebuilds and one for the leases' renewals.
+     */
+    static final int POSTGRES_ENGINE_POOL_SIZE_MAX = 10;
     /** Connections for PostgreSQL per node. */
     static final int POSTGRES_POOL_SIZE_MAX = 16;
     /**
@@ -143,7 +148,7 @@ public final class Database implements AutoCloseable {
 
     private static Database openPostgres(CraterConfig config) {
         return new Database(postgresPool(config, "crater-postgres", POSTGRES_POOL_SIZE_MAX),
-                postgresPool(config, "crater-postgres-engine", ENGINE_POOL_SIZE_MAX), Dialect.POSTGRES);
+                postgresPool(config, "crater-postgres-engine", POSTGRES_ENGINE_POOL_SIZE_MAX), Dialect.POSTGRES);
     }
 
     private static HikariDataSource postgresPool(CraterConfig config, String name, int size) {

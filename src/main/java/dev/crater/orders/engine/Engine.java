@@ -353,8 +353,20 @@ public final class Engine {
      * @throws IllegalStateException if the snapshot is inconsistent
      */
     public static Engine restore(Snapshot s) {
+        return restore(s, 1);
+    }
+
+    /**
+     * As {@link #restore(Snapshot)}, giving fill and ledger ids from the snapshot's next ids on in steps
+     * of {@code idStride} (one trading shard among {@code idStride}: each keeps its own residue class).
+     */
+    public static Engine restore(Snapshot s, long idStride) {
+        if (idStride < 1) {
+            throw new IllegalArgumentException("id stride " + idStride);
+        }
         Engine e = new Engine();
         e.snapshots.restore(s);
+        e.state.idStride = idStride;
         List<String> errs = e.checkInvariants();
         if (!errs.isEmpty()) {
             throw new IllegalStateException("unsound snapshot: " + errs);

@@ -25,6 +25,23 @@ final class EngineState {
     long nextFillId = 1;
     long nextLedgerId = 1;
     long nextSeq = 1;
+    /**
+     * The step between the fill (and ledger) ids this engine gives: the number of trading shards,
+     * so that each shard's ids stay in its own residue class and no two shards (or nodes) collide.
+     */
+    long idStride = 1;
+
+    long takeFillId() {
+        long id = nextFillId;
+        nextFillId = Math.addExact(nextFillId, idStride);
+        return id;
+    }
+
+    long takeLedgerId() {
+        long id = nextLedgerId;
+        nextLedgerId = Math.addExact(nextLedgerId, idStride);
+        return id;
+    }
 
     // Per-command context (not state).
     long t;

@@ -373,7 +373,7 @@ final class Matching {
         }
         o.status = leaves == 0 ? OrderStatus.Filled : OrderStatus.PartiallyFilled;
         risk.reReserve(o);
-        state.out.add(new Event.Fill(state.t, a.id, o.id, state.nextFillId++, o.securityId, o.side, px, qty, fees, feeTrade, feeUnit,
+        state.out.add(new Event.Fill(state.t, a.id, o.id, state.takeFillId(), o.securityId, o.side, px, qty, fees, feeTrade, feeUnit,
                 o.executed, leaves, avgPrice(o), o.status, entries, a.cash));
         state.out.add(new Event.PositionChanged(state.t, a.id, p.snapshot()));
         if (leaves == 0) {
@@ -401,7 +401,7 @@ final class Matching {
     LedgerEntry post(AccountBook a, int securityId, long orderId, TxType type, long value, long quantity,
             long leaves, Fee fee, boolean dayTrade, String description) {
         a.ledgerSum = Math.addExact(a.ledgerSum, value);
-        return new LedgerEntry(state.nextLedgerId++, a.id, securityId, orderId, state.t, type, value, quantity, leaves, fee,
+        return new LedgerEntry(state.takeLedgerId(), a.id, securityId, orderId, state.t, type, value, quantity, leaves, fee,
                 dayTrade, description);
     }
 }

@@ -313,7 +313,7 @@ final class Spreads {
         }
         r.status = leaves == 0 ? OrderStatus.Filled : OrderStatus.PartiallyFilled;
         risk.reReserve(r);
-        state.out.add(new Event.Fill(state.t, a.id, r.id, state.nextFillId++, 0, r.side, net, qty, feeTrade, feeTrade, 0, r.executed,
+        state.out.add(new Event.Fill(state.t, a.id, r.id, state.takeFillId(), 0, r.side, net, qty, feeTrade, feeTrade, 0, r.executed,
                 leaves, Matching.avgPrice(r), r.status, entries, a.cash));
         if (leaves == 0) {
             lifecycle.retire(r);
