@@ -2,7 +2,6 @@ package dev.crater.orders;
 
 import dev.crater.http.ApiError;
 import dev.crater.http.HttpSupport;
-import dev.crater.http.Limits;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -11,7 +10,6 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,18 +74,7 @@ public final class OwnerForwarding implements Filter {
     }
 
     private void forward(String owner, RoutingRequest req, RoutingResponse res) {
-        byte[] body;
-        try (InputStream in = req.content().inputStream()) {
-            body = in.readNBytes((int) Limits.BODY_BYTES_MAX + 1);
-        } catch (IOException | RuntimeException e) {
-            HttpSupport.json(res, 400, ApiError.Message.INVALID);
-            return;
-        }
-        if (body.length > Limits.BODY_BYTES_MAX) {
-            HttpSupport.json(res, 413, new ApiError.Message("The request body is larger than " + Limits.BODY_BYTES_MAX
-                    + " bytes."));
-            return;
-        }
+        byte[] body = HttpSupport.body(req); // read (bounded) by the body filter before routing
         String query = req.prologue().query().rawValue();
         URI target = URI.create(owner + req.prologue().uriPath().rawPath() + (query.isEmpty() ? "" : "?" + query));
         HttpRequest.Builder out = HttpRequest.newBuilder(target).timeout(ANSWER_TIMEOUT)

@@ -134,6 +134,15 @@ public final class TradingService implements AutoCloseable {
         return shards.get(index) != null;
     }
 
+    /** How many shards run on this node now. */
+    public int runningShards() {
+        int n = 0;
+        for (int i = 0; i < shardCount; i++) {
+            n += shards.get(i) == null ? 0 : 1;
+        }
+        return n;
+    }
+
     /** The order an account placed under a ClientId, if any (ClientIds are unique per account). */
     public Optional<TradingStore.ClientOrder> orderByClientId(long accountId, String clientId) {
         return store.orderByClientId(accountId, clientId);

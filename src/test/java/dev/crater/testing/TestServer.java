@@ -29,10 +29,18 @@ public final class TestServer implements AutoCloseable {
     private final StoreKind store;
     private final Path dataDir;
     private final String pgUrl;
+    /** Whether closing drops the PostgreSQL schema (the first node of a store does; nodes joining it not). */
+    private final boolean ownsSchema;
     private final App app;
 
     private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo) {
+        this(store, smtp, sms, tokenTtl, demo, null);
+    }
+
+    private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl,
+            boolean demo, String joinPgUrl) {
         this.store = store;
+        this.ownsSchema = joinPgUrl == null;
         try {
             this.dataDir = Files.createTempDirectory("crater-test-");
             SecretsLedger.registerDataDir(dataDir); // read by SecretsScanTest after the suite; kept on close
@@ -43,7 +51,7 @@ public final class TestServer implements AutoCloseable {
         CraterConfig config = new CraterConfig("127.0.0.1", 0, dataDir, demo, "", "", "", smtp, tokenTtl,
                 CraterConfig.INTERIM_TTL_MAX, "", sms, "", new CraterConfig.Rate(1_000_000, 1_000_000), MarketConfig.DEFAULT);
         if (store == StoreKind.POSTGRES) {
-            this.pgUrl = Postgres.freshSchemaUrl();
+            this.pgUrl = joinPgUrl != null ? joinPgUrl : Postgres.freshSchemaUrl();
             config = config.withDatabase(pgUrl, Postgres.USER, Postgres.PASSWORD);
         } else {
             this.pgUrl = null;
@@ -53,6 +61,18 @@ public final class TestServer implements AutoCloseable {
             dev.crater.demo.DemoData.createIfEmpty(services);
         }
         this.app = App.start(services);
+    }
+
+    /**
+     * Another node on {@code first}'s PostgreSQL schema (its own data directory, clock and port);
+     * close it before {@code first}, whose close drops the schema.
+     */
+    public static TestServer joining(TestServer first) {
+        if (first.pgUrl == null) {
+            throw new IllegalArgumentException("only PostgreSQL stores are shared by nodes");
+        }
+        return new TestServer(StoreKind.POSTGRES, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT,
+                false, first.pgUrl);
     }
 
     public static TestServer start(StoreKind store) {
@@ -125,7 +145,7 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         app.close();
-        if (pgUrl != null) {
+        if (pgUrl != null && ownsSchema) {
             Postgres.dropSchema(pgUrl);
         }
     }

@@ -1,0 +1,205 @@
+package dev.crater.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crater.Services;
+import dev.crater.accounts.Account;
+import dev.crater.common.MarginType;
+import dev.crater.companies.Company;
+import dev.crater.testing.Http;
+import dev.crater.testing.Postgres;
+import dev.crater.testing.StoreKind;
+import dev.crater.testing.TestServer;
+import dev.crater.users.User;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Goal: issue 16's shard ownership — two nodes on one PostgreSQL split the trading shards by lease,
+ * an account's orders placed through either node reach its one owner (forwarded), ids never collide,
+ * a node that stops hands its shards over, and a node whose lease was taken cannot write.
+ *
+ * <p>Method: two real Crater servers in this JVM on one fresh PostgreSQL schema, each on its own
+ * port, clock set alike; orders over HTTP; every wait is a poll with a deadline.
+ */
+class MultiNodeTest {
+    static final Instant WEDNESDAY_11_NY = Instant.parse("2026-11-18T16:00:00Z");
+    /** Takeover bound: a lease runs out, then the next ownership pass takes it (and some slack for a slow machine). */
+    static final Duration TAKEOVER = Duration.ofMillis(ShardOwnership.LEASE_MS + 3 * ShardOwnership.RENEW_MS + 10_000);
+
+    TestServer a;
+    TestServer b;
+    Company company;
+
+    @BeforeEach
+    void start() {
+        String reason = Postgres.unavailableReason();
+        Assumptions.assumeTrue(reason == null, reason);
+        a = TestServer.start(StoreKind.POSTGRES);
+        a.clock.set(WEDNESDAY_11_NY);
+        b = TestServer.joining(a);
+        b.clock.set(WEDNESDAY_11_NY);
+        company = a.company();
+    }
+
+    @AfterEach
+    void stop() {
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    record Trader(User user, List<Long> accounts, String token) {
+        String[] auth() {
+            return new String[] {"Et-App-Key", company().appKey(), "Authorization", "Bearer " + token, "Content-Type",
+                    "application/json"};
+        }
+
+        Company company() {
+            return COMPANY.get();
+        }
+    }
+
+    static final ThreadLocal<Company> COMPANY = new ThreadLocal<>();
+
+    /** A user with one funded account on each of the eight shards. */
+    Trader trader() {
+        COMPANY.set(company);
+        String name = TestServer.username("nodes");
+        User u = a.user(company, name, null, User.TwoFactorMethod.NONE);
+        List<Long> ids = new ArrayList<>();
+        Set<Integer> shards = new HashSet<>();
+        while (shards.size() < Services.SHARED_TRADING_SHARDS) {
+            Account acc = a.services().accounts.open(u, MarginType.Margin, new BigDecimal("100000"), BigDecimal.ZERO,
+                    BigDecimal.ZERO, BigDecimal.ZERO);
+            if (shards.add(a.services().trading.shardOf(acc.id()))) {
+                ids.add(acc.id());
+            }
+        }
+        return new Trader(u, ids, a.login(company, name));
+    }
+
+    static void eventually(String what, Duration within, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + within);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    static Http.Response place(TestServer node, Trader t, long account, String body) {
+        return Http.send("POST", node.api() + "v1.0/accounts/" + account + "/orders", body, t.auth());
+    }
+
+    static String restingBuy() {
+        return "{\"Symbol\":\"AAPL\",\"Type\":\"Limit\",\"Side\":\"Buy\",\"Quantity\":1,\"Price\":1,"
+                + "\"TimeInForce\":\"GoodTillCancel\"}";
+    }
+
+    int running(TestServer n) {
+        return n.services().trading.runningShards();
+    }
+
+    @Test
+    void twoNodesShareTheShardsAndEitherServesEveryAccount() {
+        eventually("the shards are split between the nodes", TAKEOVER.multipliedBy(2),
+                () -> running(a) == 4 && running(b) == 4);
+        Trader t = trader();
+        for (long account : t.accounts()) {
+            eventually("account " + account + " funded", TAKEOVER, () -> {
+                JsonNode info = Http.get(b.api() + "v1.0/accounts/" + account + "/info", t.auth()).json();
+                return info.path("cash").decimalValue().compareTo(new BigDecimal("100000")) == 0;
+            });
+        }
+        Set<Long> orderIds = new HashSet<>();
+        for (long account : t.accounts()) {
+            for (TestServer node : List.of(a, b)) {
+                Http.Response r = place(node, t, account, restingBuy());
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                assertThat(orderIds.add(r.json().path("Id").asLong())).as("a new id").isTrue();
+            }
+            // Filled through the other node: fill and ledger ids of every shard in one table, none twice.
+            Http.Response m = place(account % 2 == 0 ? a : b, t, account,
+                    "{\"Symbol\":\"AAPL\",\"Type\":\"Market\",\"Side\":\"Buy\",\"Quantity\":2}");
+            assertThat(m.status()).as(m.body()).isEqualTo(200);
+            orderIds.add(m.json().path("Id").asLong());
+        }
+        assertThat(orderIds).hasSize(3 * t.accounts().size());
+        for (long account : t.accounts()) {
+            for (TestServer node : List.of(a, b)) {
+                JsonNode list = Http.get(node.api() + "v1.0/accounts/" + account
+                        + "/orders?pageNumber=0&pageSize=10", t.auth()).json();
+                assertThat(list.toString()).contains("\"Symbol\":\"AAPL\"");
+            }
+        }
+        Jdbi db = a.services().database.jdbi();
+        eventually("every market order filled", TAKEOVER, () -> db.withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM orders WHERE type = 'Market' AND status = 'Filled'").mapTo(Integer.class).one())
+                == t.accounts().size());
+        // Every account's ledger sums to its engine cash: the owners' invariant, read through either node.
+        for (long account : t.accounts()) {
+            BigDecimal ledger = db.withHandle(h -> h.createQuery(
+                    "SELECT COALESCE(SUM(value), 0) FROM ledger_entries WHERE account_id = :a").bind("a", account)
+                    .mapTo(BigDecimal.class).one());
+            JsonNode info = Http.get(a.api() + "v1.0/accounts/" + account + "/info", t.auth()).json();
+            assertThat(info.path("cash").decimalValue()).isEqualByComparingTo(ledger);
+        }
+    }
+
+    @Test
+    void aStoppingNodeHandsItsShardsOver() {
+        eventually("the shards are split between the nodes", TAKEOVER.multipliedBy(2),
+                () -> running(a) == 4 && running(b) == 4);
+        Trader t = trader();
+        b.close();
+        b = null;
+        eventually("the first node runs every shard", TAKEOVER, () -> running(a) == 8);
+        for (long account : t.accounts()) {
+            eventually("account " + account + " trades on the remaining node", TAKEOVER,
+                    () -> place(a, t, account, restingBuy()).status() == 200);
+        }
+    }
+
+    @Test
+    void aNodeWhoseLeaseWasTakenCannotWrite() {
+        eventually("the shards are split between the nodes", TAKEOVER.multipliedBy(2),
+                () -> running(a) == 4 && running(b) == 4);
+        Trader t = trader();
+        long account = t.accounts().stream().filter(id -> a.services().trading.local(id)).findFirst().orElseThrow();
+        int shard = a.services().trading.shardOf(account);
+        eventually("funded", TAKEOVER, () -> Http.get(a.api() + "v1.0/accounts/" + account + "/info", t.auth()).json()
+                .path("cash").decimalValue().signum() > 0);
+        int before = a.services().database.jdbi().withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM orders WHERE account_id = :a").bind("a", account).mapTo(Integer.class).one());
+        // What a takeover after a pause looks like to the paused owner: the row has a new epoch and owner.
+        a.services().database.jdbi().useHandle(h -> h.execute("UPDATE engine_shards SET owner_node = 'elsewhere',"
+                + " epoch = epoch + 1, lease_until_ms = " + ShardLeases.DB_NOW + " + 60000 WHERE shard = ?", shard));
+        Http.Response r = place(a, t, account, restingBuy());
+        assertThat(r.status()).as(r.body()).isEqualTo(503);
+        int after = a.services().database.jdbi().withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM orders WHERE account_id = :a").bind("a", account).mapTo(Integer.class).one());
+        assertThat(after).as("nothing stored by the fenced node").isEqualTo(before);
+        eventually("the fenced node stopped the shard", TAKEOVER, () -> !a.services().trading.local(account));
+    }
+}
