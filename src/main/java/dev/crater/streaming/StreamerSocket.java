@@ -186,6 +186,7 @@ final class StreamerSocket implements WsListener {
         if (colon >= 0) {
             user = user.substring(0, colon);
         }
+        user = user.trim();
         if (digits(user) && streamerIdShaped(passwordParam)) {
             return new StreamingService.Opening(service.open(kind, Long.parseLong(user), passwordParam).orElse(null),
                     null);
