@@ -194,7 +194,7 @@ clean_note() {
 if [ "$o_status" = measured ] && [ "$o_n" -gt 0 ]; then
   order_row="| **order placed → its Order message p99** (median round; $o_n orders) | **$o_p99 ms** (p50 $o_p50 ms) | ≤ 20 ms | $(verdict "$o_p99 <= 20") |"
 else
-  order_row="| order placed → its Order message | not available (trade-data streamer answered `${o_status#not-available}`) | ≤ 20 ms | not measured |"
+  order_row="| order placed → its Order message | not available (the trade-data streamer's answer: ${o_status#not-available}) | ≤ 20 ms | not measured |"
 fi
 cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 mem="$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
