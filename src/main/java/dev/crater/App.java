@@ -94,6 +94,11 @@ public final class App implements AutoCloseable {
                         // Helidon refuses a request line whose length reaches this value; +1 serves exactly the limit.
                         .maxPrologueLength(Limits.REQUEST_LINE_BYTES_MAX + 1)
                         .maxHeadersSize(Limits.HEADERS_TRANSPORT_BYTES_MAX)
+                        // Helidon's logging of every request line and header (at DEBUG/TRACE) stays off
+                        // whatever the log levels: /token carries passwords in headers, the streamers'
+                        // CreateSession in its query string.
+                        .receiveLog(false)
+                        .sendLog(false)
                         .addReceiveListener(deadlines.headerListener())
                         .build())
                 .directHandlers(HttpSupport.directHandlers())

@@ -199,6 +199,7 @@ public final class Services implements AutoCloseable {
         this.pinGuard = new ApiGuard(companies, sessions, PinRoutes.SCOPES);
         this.operatorGuard = new OperatorGuard(operatorKeys);
         this.loginRate = tokenRate(config, clock);
+        streaming.enablePasswordLogin(auth, loginRate, audit);   // CreateSession option 1: /token's limiter and guard
         this.passwordResetRate = tokenRate(config, clock);
     }
 

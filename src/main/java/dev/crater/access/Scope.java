@@ -7,5 +7,10 @@ public enum Scope {
     /** Only the update of an expired password ({@code PUT /v1.0/users/passwords/reset/}). */
     PASSWORD_CHANGE,
     /** Only the PIN set-up calls (security images, set PIN). */
-    PIN_SETUP
+    PIN_SETUP,
+    /**
+     * Nothing over HTTP: the login session of one streamer socket opened by login and password
+     * (CreateSession option 1). Its text is never sent to anyone; the socket's end revokes it.
+     */
+    STREAMER
 }

@@ -121,31 +121,11 @@ public final class AuthService {
     }
 
     private Outcome firstStep(Company company, LoginRequest req) {
-        if (req.username() == null || req.password() == null || tooLong(req.username()) || tooLong(req.password())) {
+        Optional<User> checked = checkPassword(company, req.username(), req.password(), req.client());
+        if (checked.isEmpty()) {
             return invalidCredentials();
         }
-        Optional<User> found = users.byUsername(company.id(), req.username());
-        if (found.isEmpty()) {
-            hasher.verifyDummy(req.password());
-            audit.record(company.id(), null, req.username(), AuditLog.Event.LOGIN_FAILED, Step.BaseAuthentication.name(),
-                    req.client(), "unknown user");
-            return invalidCredentials();
-        }
-        User user = found.get();
-        if (guard.refuseSecret(company, user, Step.BaseAuthentication, req.client(), req.password(),
-                user.passwordHash())) {
-            return invalidCredentials();
-        }
-        boolean passwordOk = hasher.verify(req.password(), user.passwordHash());
-        if (!passwordOk) {
-            guard.failed(company, user, Step.BaseAuthentication, req.client());
-            return invalidCredentials();
-        }
-        if (!user.enabled()) {
-            audit.record(company.id(), user.id(), user.username(), AuditLog.Event.LOGIN_FAILED,
-                    Step.BaseAuthentication.name(), req.client(), "user disabled");
-            return invalidCredentials();
-        }
+        User user = checked.get();
         if (user.hasPin()) {
             boolean pinSent = req.pin() != null;
             if (pinSent && !tooLong(req.pin()) && hasher.verify(req.pin(), user.pinHash())) {
@@ -163,6 +143,117 @@ public final class AuthService {
         }
         return secondFactor(company, user, null, Secrets.newToken(), req.client());
     }
+
+    /**
+     * The password step, shared by {@code /token} and the streamers' password login: the enabled user
+     * whose password this is, or empty — unknown user (a dummy hash is spent), a wait or lock
+     * ({@link LoginGuard#refuseSecret}), a wrong password (counted), a disabled user — each audited.
+     */
+    private Optional<User> checkPassword(Company company, String username, String password, ClientInfo client) {
+        if (username == null || password == null || tooLong(username) || tooLong(password)) {
+            return Optional.empty();
+        }
+        Optional<User> found = users.byUsername(company.id(), username);
+        if (found.isEmpty()) {
+            hasher.verifyDummy(password);
+            audit.record(company.id(), null, username, AuditLog.Event.LOGIN_FAILED, Step.BaseAuthentication.name(),
+                    client, "unknown user");
+            return Optional.empty();
+        }
+        User user = found.get();
+        if (guard.refuseSecret(company, user, Step.BaseAuthentication, client, password, user.passwordHash())) {
+            return Optional.empty();
+        }
+        boolean passwordOk = hasher.verify(password, user.passwordHash());
+        if (!passwordOk) {
+            guard.failed(company, user, Step.BaseAuthentication, client);
+            return Optional.empty();
+        }
+        if (!user.enabled()) {
+            audit.record(company.id(), user.id(), user.username(), AuditLog.Event.LOGIN_FAILED,
+                    Step.BaseAuthentication.name(), client, "user disabled");
+            return Optional.empty();
+        }
+        return Optional.of(user);
+    }
+
+    /** Outcome of a {@link #passwordOnly} login. */
+    public sealed interface PasswordOnly {
+        /**
+         * The login is complete: a token of scope {@link Scope#STREAMER} was issued (its text is
+         * thrown away, only its hash is kept), so every end of a login session ends it too.
+         */
+        record Session(long userId, long companyId, String tokenHash) implements PasswordOnly {
+        }
+
+        /**
+         * Unknown or missing app key, unknown user, wrong password, a wait or lock, a disabled user:
+         * one answer for all of them.
+         */
+        record Refused() implements PasswordOnly {
+        }
+
+        /**
+         * The password is right but does not complete this user's login: a PIN or a second factor
+         * follows, the password has expired, or the company requires a PIN the user has not set.
+         * Only the holder of the right password learns this, as {@code /token}'s Expecting answers
+         * tell them too.
+         */
+        record FullLoginRequired(Step step) implements PasswordOnly {
+        }
+    }
+
+    /**
+     * A login by password alone, for the streamers' CreateSession option 1: the same password step
+     * as {@code /token} (guessing protection, failure counting, audit), then a session only for a
+     * user whose login ends there — no PIN, no second factor, a password that has not expired and no
+     * PIN the company requires but the user lacks. Such a login counts as completed (the failure
+     * count starts again, the address becomes known).
+     */
+    public PasswordOnly passwordOnly(String appKey, String username, String password, ClientInfo client) {
+        Optional<Company> company = appKey == null ? Optional.empty() : companies.byAppKey(appKey);
+        if (company.isEmpty()) {
+            return new PasswordOnly.Refused();
+        }
+        Optional<User> checked = checkPassword(company.get(), username, password, client);
+        if (checked.isEmpty()) {
+            return new PasswordOnly.Refused();
+        }
+        User user = checked.get();
+        long companyId = company.get().id();
+        CompanyPolicy policy = companies.policy(companyId);
+        long now = clock.millis();
+        Step more = null;
+        String why = null;
+        if (user.hasPin()) {
+            more = Step.SecutityPin;
+            why = "PIN";
+        } else if (user.twoFactor() != User.TwoFactorMethod.NONE) {
+            more = Step.VerificationCode;
+            why = "two-factor " + user.twoFactor().wire();
+        } else if (policy.passwordExpired(user.passwordChangedAtMs(), now)) {
+            audit.record(companyId, user.id(), user.username(), AuditLog.Event.PASSWORD_EXPIRED,
+                    Step.BaseAuthentication.name(), client, STREAMER_LOGIN);
+            more = Step.BaseAuthentication;
+            why = "password expired";
+        } else if (policy.pinRequired()) {
+            more = Step.SecutityPin;
+            why = "PIN required, not set";
+        }
+        if (more != null) {
+            audit.record(companyId, user.id(), user.username(), AuditLog.Event.LOGIN_FAILED, more.name(), client,
+                    STREAMER_LOGIN + ": needs " + why + " (the /token login, then a streamer session id)");
+            return new PasswordOnly.FullLoginRequired(more);
+        }
+        guard.succeeded(user, client);
+        String token = issueToken(user, Scope.STREAMER, tokenTtl);
+        audit.record(companyId, user.id(), user.username(), AuditLog.Event.LOGIN_SUCCEEDED, null, client,
+                STREAMER_LOGIN);
+        return new PasswordOnly.Session(user.id(), companyId, Secrets.sha256(token));
+    }
+
+    /** How the audit log names a {@link #passwordOnly} login. */
+    static final String STREAMER_LOGIN = "streamer CreateSession by password";
 
     /**
      * Password (and PIN) done: issue the final token, or start the second factor. With

@@ -18,10 +18,14 @@ public record ClientInfo(String address, String userAgent) {
     }
 
     public static ClientInfo of(ServerRequest req) {
-        SocketAddress peer = req.remotePeer().address();
+        return of(req.remotePeer().address(), req.headers().first(HeaderNames.USER_AGENT).orElse(""));
+    }
+
+    /** The client of a connection that is no longer an HTTP request (a WebSocket after its upgrade). */
+    public static ClientInfo of(SocketAddress peer, String userAgent) {
         String address = peer instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : String.valueOf(peer);
-        String agent = req.headers().first(HeaderNames.USER_AGENT).orElse("");
+        String agent = userAgent == null ? "" : userAgent;
         if (agent.length() > USER_AGENT_CHARS_MAX) {
             agent = agent.substring(0, USER_AGENT_CHARS_MAX);
         }

@@ -1,13 +1,20 @@
 package dev.crater.streaming;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crater.http.ClientInfo;
 import dev.crater.http.Json;
+import dev.crater.http.RateLimiter;
 import dev.crater.market.Quote;
+import dev.crater.store.Monotonic;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +38,17 @@ import org.slf4j.LoggerFactory;
  * the socket is closed with {@link #CLOSE_SLOW}) and quotes, which conflate to the latest per key, so
  * the queue never holds more quotes than the socket has subscriptions and a slow reader only delays
  * itself.
+ *
+ * <p>CreateSession takes either documented option: {@code User=<UserID>[:<SessionID>]} with a streamer
+ * session id as {@code Password} (option 2: a numeric user and a UUID-shaped password), or a login
+ * name and its password with the company's {@code Et-App-Key} as a header or a query parameter
+ * (option 1, every other shape; {@link StreamingService#openByPassword}). The query string is never
+ * logged. Commands are limited per socket by a token bucket ({@link StreamerLimits#commandBurst},
+ * {@link StreamerLimits#commandsPerSecond}): one over it is refused {@code RateLimit} and not run, and
+ * more than {@link StreamerLimits#rateLimitedMax} such refusals in a row close the socket
+ * ({@link #CLOSE_TOO_FAST}). A socket silent for {@link StreamerLimits#pingAfterMs} is pinged, one
+ * silent for {@link StreamerLimits#silentCloseMs} closed ({@link #CLOSE_SILENT}); a pong or any
+ * frame from the client counts.
  */
 final class StreamerSocket implements WsListener {
     private static final Logger LOG = LoggerFactory.getLogger(StreamerSocket.class);
@@ -48,6 +66,13 @@ final class StreamerSocket implements WsListener {
     static final int CLOSE_TRADE_BEHIND = 1008;
     /** How long a socket asked to close may take to send what is queued and its close frame before it is cut. */
     static final long CLOSE_GRACE_MS = 2000;
+    /** More than {@link StreamerLimits#rateLimitedMax} commands refused {@code RateLimit} in a row. */
+    static final int CLOSE_TOO_FAST = 1008;
+    /** Nothing from the client (no command, no pong) for {@link StreamerLimits#silentCloseMs}. */
+    static final int CLOSE_SILENT = 1001;
+    /** The company's application key, as on every REST call: a header where the client can set one, else a query parameter. */
+    static final HeaderName APP_KEY = HeaderNames.create("Et-App-Key");
+    static final String APP_KEY_PARAM = "Et-App-Key";
     /** Longest client value echoed in a refusal (EntityType); keys are echoed as the client sent them. */
     static final int ECHO_CHARS_MAX = 64;
 
@@ -63,6 +88,15 @@ final class StreamerSocket implements WsListener {
 
     private String userParam;
     private String passwordParam;
+    private String appKey;
+    private String userAgent;
+    /** The command bucket, made at open with the limits of that moment. */
+    private RateLimiter commands;
+    private int rateLimitedInARow;
+    /** When the client last sent anything, and when it was last pinged (monotonic ms). */
+    private volatile long lastHeardMs = Monotonic.millis();
+    private volatile long lastPingMs = Monotonic.millis();
+    private final AtomicBoolean pinging = new AtomicBoolean();
     private volatile StreamingService.Grant grant;
     private volatile WsSession session;
     private StringBuilder partial = new StringBuilder();
@@ -107,53 +141,170 @@ final class StreamerSocket implements WsListener {
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
         userParam = prologue.query().first("User").orElse(null);
         passwordParam = prologue.query().first("Password").orElse(null);
+        appKey = headers.first(APP_KEY).or(() -> prologue.query().first(APP_KEY_PARAM).asOptional()).map(String::trim)
+                .filter(k -> !k.isEmpty()).orElse(null);
+        userAgent = headers.first(HeaderNames.USER_AGENT).orElse("");
         return Optional.empty();
     }
 
     @Override
     public void onOpen(WsSession session) {
         this.session = session;
+        lastHeardMs = Monotonic.millis();
+        StreamerLimits l = service.limits();
+        commands = new RateLimiter(service.clock, l.commandBurst(), l.commandsPerSecond());
         Thread.ofVirtual().name("streamer-writer").start(this::write);
-        Optional<StreamingService.Grant> g = createSession();
-        if (g.isEmpty()) {
-            enqueue(frame("Cmd", CREATE, "StatusCode", "Error"));
+        StreamingService.Opening opening = createSession(ClientInfo.of(session.socketContext().remotePeer().address(),
+                userAgent));
+        passwordParam = null;
+        StreamingService.Grant g = opening.grant();
+        if (g == null) {
+            enqueue(opening.reason() == null ? frame("Cmd", CREATE, "StatusCode", "Error")
+                    : frame("Cmd", CREATE, "StatusCode", "Error", "Reason", opening.reason()));
             closeWith(CLOSE_NORMAL, "CreateSession failed");
             return;
         }
-        if (!service.register(this, g.get().userId())) {
+        boolean ownToken = g.idHash().isEmpty();
+        if (!service.register(this, g.userId())) {
+            if (ownToken) {
+                service.releaseToken(g.tokenHash());
+            }
             enqueue(frame("Cmd", CREATE, "StatusCode", "Error"));
             closeWith(CLOSE_NORMAL, "too many streamer sessions");
             return;
         }
-        grant = g.get();
+        if (ownToken) {
+            service.ownsToken(this, g.tokenHash());
+        }
+        grant = g;
         enqueue(frame("Cmd", CREATE, "StatusCode", "Ok", "SessionId", socketId));
     }
 
     /**
-     * Option 2 only: {@code User=<UserID>[:<SessionID>]}, {@code Password=<streamer session id>}. The
-     * part after the colon is not checked (the streamer id is bound to the login token already).
-     * Option 1 (login and password) answers Error for now.
+     * Option 2: {@code User=<UserID>[:<SessionID>]}, {@code Password=<streamer session id>}. The part
+     * after the colon is not checked (the streamer id is bound to the login token already). Any other
+     * shape is option 1: {@code User=<login>}, {@code Password=<password>}, and the app key.
      */
-    private Optional<StreamingService.Grant> createSession() {
+    private StreamingService.Opening createSession(ClientInfo client) {
         if (userParam == null || passwordParam == null) {
-            return Optional.empty();
+            return StreamingService.Opening.refused(null);
         }
         String user = userParam;
         int colon = user.indexOf(':');
         if (colon >= 0) {
             user = user.substring(0, colon);
         }
-        long userId;
-        try {
-            userId = Long.parseLong(user.trim());
-        } catch (NumberFormatException e) {
-            return Optional.empty();   // a login name: option 1, not built yet
+        user = user.trim();
+        if (digits(user) && streamerIdShaped(passwordParam)) {
+            return new StreamingService.Opening(service.open(kind, Long.parseLong(user), passwordParam).orElse(null),
+                    null);
         }
-        return service.open(kind, userId, passwordParam);
+        return service.openByPassword(kind, appKey, userParam, passwordParam, client);
+    }
+
+    /** 1 to 18 ASCII digits: a user id (a login name of digits with a UUID for a password is read as option 2). */
+    private static boolean digits(String s) {
+        if (s.isEmpty() || s.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The shape of a streamer session id: a UUID, {@code 8-4-4-4-12} hexadecimal digits. */
+    private static boolean streamerIdShaped(String s) {
+        if (s.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? c != '-' : Character.digit(c, 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True once the socket has ended (closed by either side); its user slot is given back then. */
+    boolean isEnded() {
+        return ended.get();
+    }
+
+    /** The idle policy at {@code nowMs} (monotonic): a ping after silence, a close after a long one. */
+    void checkIdle(long nowMs, StreamerLimits l) {
+        WsSession s = session;
+        if (s == null || ended.get()) {
+            return;
+        }
+        long silent = nowMs - lastHeardMs;
+        if (silent >= l.silentCloseMs()) {
+            closeWith(CLOSE_SILENT, "silent for " + silent + " ms");
+        } else if (silent >= l.pingAfterMs() && nowMs - lastPingMs >= l.pingAfterMs() && pinging.compareAndSet(false, true)) {
+            lastPingMs = nowMs;
+            // On its own thread: a ping waits for the socket's send lock, which a writer blocked on a
+            // client that does not read may hold; the idle check of every other socket must not wait.
+            Thread.ofVirtual().name("streamer-ping").start(() -> {
+                try {
+                    s.ping(BufferData.empty());
+                } catch (RuntimeException e) {
+                    LOG.debug("streamer ping failed: {}", e.toString());
+                } finally {
+                    pinging.set(false);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        lastHeardMs = Monotonic.millis();
+    }
+
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        lastHeardMs = Monotonic.millis();
+        session.pong(buffer);
+    }
+
+    /**
+     * Takes one command from the bucket. Over the limit the command is refused {@code RateLimit}
+     * (echoing its Cmd, EntityType and Keys when it parses) and not run; false then.
+     */
+    private boolean admitCommand(String command) {
+        if (commands.acquire("") == 0) {
+            rateLimitedInARow = 0;
+            return true;
+        }
+        rateLimitedInARow++;
+        String cmd = "";
+        String entity = "";
+        String keyText = "";
+        try {
+            JsonNode n = Json.mapper().readTree(command);
+            if (n != null && n.isObject()) {
+                cmd = text(n, "Cmd");
+                entity = text(n, "EntityType");
+                keyText = text(n, "Keys");
+            }
+        } catch (IOException e) {
+            // not JSON: refused without an echo
+        }
+        refuse(cmd.equals(SUBSCRIBE) || cmd.equals(UNSUBSCRIBE) ? cmd : "", entity, keyText,
+                StreamingService.RATE_LIMIT);
+        if (rateLimitedInARow > service.limits().rateLimitedMax()) {
+            closeWith(CLOSE_TOO_FAST, "more than " + service.limits().rateLimitedMax() + " commands refused in a row");
+        }
+        return false;
     }
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
+        lastHeardMs = Monotonic.millis();
         partialBytes += utf8Length(text);
         if (partialBytes > service.limits().commandBytes()) {
             partial = new StringBuilder();
@@ -168,7 +319,7 @@ final class StreamerSocket implements WsListener {
         String command = partial.toString();
         partial = new StringBuilder();
         partialBytes = 0;
-        if (grant != null) {
+        if (grant != null && admitCommand(command)) {
             try {
                 handle(command);
             } catch (RuntimeException e) {

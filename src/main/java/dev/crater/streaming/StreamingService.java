@@ -7,10 +7,15 @@ import dev.crater.orders.OrderService;
 import dev.crater.orders.PositionService;
 import dev.crater.orders.TradingService;
 import dev.crater.watchlists.WatchlistService;
+import dev.crater.audit.AuditLog;
+import dev.crater.auth.AuthService;
 import dev.crater.auth.SessionService;
 import dev.crater.crypto.Secrets;
+import dev.crater.http.ClientInfo;
+import dev.crater.http.RateLimiter;
 import dev.crater.market.QuoteSource;
 import dev.crater.reference.Securities;
+import dev.crater.store.Monotonic;
 import io.helidon.webserver.websocket.WsRouting;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
@@ -22,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * each CreateSession), until the recover call replaces the ids of its kind on that token, or until
  * the user holds more than {@link StreamerLimits#idsPerUser} ids (the oldest is dropped). Logout
  * through this process also closes the token's open sockets.
+ *
+ * <p>A socket opened by login and password (option 1, {@link #openByPassword}) gets a login token of
+ * its own, issued by {@link AuthService#passwordOnly} and never shown: every way a login session ends
+ * closes it the same way, and the socket's end revokes it (within one idle check).
+ *
+ * <p>Every open socket is checked for silence on the monotonic clock ({@link #checkIdle}): pinged
+ * after {@link StreamerLimits#pingAfterMs}, closed after {@link StreamerLimits#silentCloseMs}.
  */
 public final class StreamingService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingService.class);
@@ -157,6 +170,115 @@ public final class StreamingService implements AutoCloseable {
         return Optional.of(g);
     }
 
+    /** What CreateSession gets: a grant, or Error with a {@code Reason} ({@code null}: the bare Error). */
+    record Opening(Grant grant, String reason) {
+        static Opening refused(String reason) {
+            return new Opening(null, reason);
+        }
+    }
+
+    /** CreateSession's Error reason when the client address made too many login attempts. */
+    static final String RATE_LIMIT = "RateLimit";
+    /** CreateSession's Error reason when the password is right but the login needs more than it. */
+    static final String FULL_LOGIN_REQUIRED = "FullLoginRequired";
+
+    private volatile AuthService auth;
+    private volatile RateLimiter loginRate;
+    private volatile AuditLog audit;
+    /** Option-1 sockets and the hash of the login token each owns. */
+    private final Map<StreamerSocket, String> ownTokens = new ConcurrentHashMap<>();
+
+    /**
+     * Turns on CreateSession option 1 (login and password) through {@code auth}'s password step,
+     * with {@code perAddress} (the {@code /token} limiter: one budget per address for both).
+     */
+    public void enablePasswordLogin(AuthService auth, RateLimiter perAddress, AuditLog audit) {
+        this.audit = audit;
+        this.loginRate = perAddress;
+        this.auth = auth;
+    }
+
+    /**
+     * CreateSession option 1: a login by password as {@code POST /token}'s first step (the same
+     * guessing protection and audit), after the per-address limit. Refused without a known app key
+     * (a user name is unique only within its company), and with {@link #FULL_LOGIN_REQUIRED} for a
+     * right password that does not complete the user's login (PIN, second factor, expired password,
+     * a required PIN not set).
+     */
+    Opening openByPassword(StreamerKind kind, String appKey, String username, String password, ClientInfo client) {
+        AuthService a = auth;
+        if (a == null) {
+            return Opening.refused(null);
+        }
+        long wait = loginRate.acquire(client.address());
+        if (wait > 0) {
+            audit.record(null, null, username, AuditLog.Event.RATE_LIMITED, null, client,
+                    "streamer CreateSession: retry after " + wait + " s");
+            return Opening.refused(RATE_LIMIT);
+        }
+        return switch (a.passwordOnly(appKey, username, password, client)) {
+            case AuthService.PasswordOnly.Session s ->
+                    new Opening(new Grant("", s.userId(), s.companyId(), s.tokenHash(), kind), null);
+            case AuthService.PasswordOnly.FullLoginRequired f -> Opening.refused(FULL_LOGIN_REQUIRED);
+            case AuthService.PasswordOnly.Refused r -> Opening.refused(null);
+        };
+    }
+
+    /** An option-1 socket was registered: its token is revoked when it ends. */
+    void ownsToken(StreamerSocket socket, String tokenHash) {
+        ownTokens.put(socket, tokenHash);
+    }
+
+    /** Revokes an option-1 token whose socket did not open (the user's socket limit). */
+    void releaseToken(String tokenHash) {
+        sessions.revoke(tokenHash);
+    }
+
+    /** Live option-1 tokens held by sockets (tests). */
+    int ownedTokens() {
+        return ownTokens.size();
+    }
+
+    /** How often {@link #checkIdle} runs: a quarter of the ping delay, within these bounds. */
+    static final long IDLE_CHECK_MIN_MS = 20;
+    static final long IDLE_CHECK_MAX_MS = 1000;
+
+    private void idleLoop() {
+        checkIdle();
+        long delay = Math.clamp(limits.pingAfterMs() / 4, IDLE_CHECK_MIN_MS, IDLE_CHECK_MAX_MS);
+        try {
+            checker.schedule(this::idleLoop, delay, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            LOG.debug("streamer idle check stopped: {}", e.toString());   // shutting down
+        }
+    }
+
+    /**
+     * Pings the sockets that sent nothing for {@link StreamerLimits#pingAfterMs}, closes those silent
+     * for {@link StreamerLimits#silentCloseMs}, and revokes the tokens of option-1 sockets that ended.
+     * On the monotonic clock: network silence is real time, whatever the server's clock says.
+     */
+    void checkIdle() {
+        try {
+            List<StreamerSocket> open = new ArrayList<>();
+            synchronized (lock) {
+                socketsByUser.values().forEach(open::addAll);
+            }
+            long now = Monotonic.millis();
+            StreamerLimits l = limits;
+            for (StreamerSocket s : open) {
+                s.checkIdle(now, l);
+            }
+            for (Map.Entry<StreamerSocket, String> e : ownTokens.entrySet()) {
+                if (e.getKey().isEnded() && ownTokens.remove(e.getKey(), e.getValue())) {
+                    sessions.revoke(e.getValue());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("streamer idle check failed; will retry", e);
+        }
+    }
+
     /** Counts an open socket against its user's limit; false (and not counted) when the user is at it. */
     boolean register(StreamerSocket socket, long userId) {
         synchronized (lock) {
@@ -232,6 +354,7 @@ public final class StreamingService implements AutoCloseable {
     /** Starts the check of open sockets against their login sessions, every {@link #SESSION_CHECK_MS}. */
     public void start() {
         checker.scheduleWithFixedDelay(this::checkSessions, SESSION_CHECK_MS, SESSION_CHECK_MS, TimeUnit.MILLISECONDS);
+        checker.schedule(this::idleLoop, IDLE_CHECK_MIN_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
