@@ -116,6 +116,7 @@ public final class App implements AutoCloseable {
                     + services.config.port() + " (is the port in use, or the address not this machine's?)");
         }
         publicUrl.bound(server.port());
+        services.notifications.start();
         services.market.start();
         services.trading.start(nodeUrl(services.config.host(), server.port()));
         services.alerts.monitor().start();

@@ -61,6 +61,7 @@ import dev.crater.reference.SecurityStore;
 import dev.crater.securities.OptionChains;
 import dev.crater.store.Database;
 import dev.crater.store.HeavyQueries;
+import dev.crater.store.Notifications;
 import dev.crater.streaming.StreamingService;
 import dev.crater.subscriptions.PhoneService;
 import dev.crater.users.PasswordPolicy;
@@ -120,6 +121,8 @@ public final class Services implements AutoCloseable {
     public final AlertService alerts;
     /** The quote and trade-data streamers (reference 11): streamer session ids, sockets, the quote fan-out. */
     public final StreamingService streaming;
+    /** Messages between the nodes sharing a PostgreSQL store (LISTEN/NOTIFY); nothing on SQLite. */
+    public final Notifications notifications;
     /** The cost bound of expensive reads (permits, deadline, rows examined); see docs/security.md. */
     public final HeavyQueries heavyQueries = HeavyQueries.defaults();
     /** The bearer-token guard of the API, and the PIN set-up calls' guard (which admits set-up tokens). */
@@ -147,6 +150,13 @@ public final class Services implements AutoCloseable {
         this.tokens = new TokenStore(database.jdbi());
         this.challenges = new ChallengeStore(database.jdbi());
         this.sessions = new SessionService(tokens, users, clock);
+        // Nodes sharing a PostgreSQL store hear each other's revocations and user changes at once.
+        this.notifications = Notifications.open(database);
+        users.onChanged(id -> notifications.publish(USERS_CHANNEL, Long.toString(id)));
+        notifications.subscribe(USERS_CHANNEL, id -> users.changedElsewhere(Long.parseLong(id)),
+                users::forgetAll);
+        sessions.onRevokedHere(hash -> notifications.publish(TOKENS_CHANNEL, hash));
+        notifications.subscribe(TOKENS_CHANNEL, sessions::revokedElsewhere, sessions::forgetAll);
         this.recoveryCodes = new RecoveryCodes(database.jdbi());
         CodeThrottle codeThrottle = new CodeThrottle(database.jdbi());   // one throttle: login, settings and reset codes
         this.codeDelivery = new CodeDelivery(mailer, sms, codeThrottle, clock, config.interimTtl());
@@ -176,7 +186,7 @@ public final class Services implements AutoCloseable {
         this.operatorKeys = new OperatorKeys(new OperatorKeyStore(database.jdbi()), audit, clock);
         this.trading = new TradingService(new TradingStore(database), accounts, market,
                 database.dialect() == Database.Dialect.POSTGRES ? SHARED_TRADING_SHARDS : TRADING_SHARDS,
-                database.dialect() == Database.Dialect.POSTGRES);
+                database.dialect() == Database.Dialect.POSTGRES, notifications.node());
         Parties parties = new Parties(accounts::byId, users::byId);
         this.orders = new OrderService(trading, new OrderReads(database, market, heavyQueries, options, parties),
                 securities, options, market);
@@ -186,7 +196,7 @@ public final class Services implements AutoCloseable {
         this.watchlists = new WatchlistService(new WatchlistStore(database), securities, options,
                 new SystemLists(market, clock), clock);
         this.streaming = new StreamingService(sessions, market, securities, trading, orders, positions, accounts,
-                watchlists, clock);
+                watchlists, notifications, database, clock);
         AlertStore alertStore = new AlertStore(database);
         AlertNotifier alertNotifier = new AlertNotifier(mailer, sms, users, phones);
         AlertNotifier.Sink alertSink = fired -> {
@@ -207,6 +217,10 @@ public final class Services implements AutoCloseable {
     private static RateLimiter tokenRate(CraterConfig config, InstantSource clock) {
         return new RateLimiter(clock, config.tokenRate().burst(), config.tokenRate().perSecond());
     }
+
+    /** The notification channels of user changes and token revocations between nodes. */
+    static final String USERS_CHANNEL = "crater_users";
+    static final String TOKENS_CHANNEL = "crater_tokens";
 
     /** Engine shards (threads) on the embedded store; accounts are spread over them by id. */
     static final int TRADING_SHARDS = 1;
@@ -241,6 +255,7 @@ public final class Services implements AutoCloseable {
     @Override
     public void close() {
         heavyQueries.close();
+        notifications.close();
         trading.close();
         alerts.monitor().close();
         streaming.close();

@@ -24,3 +24,11 @@ CREATE TABLE id_blocks (
     next_id BIGINT NOT NULL
 );
 INSERT INTO id_blocks (name, next_id) VALUES ('orders', 1);
+
+-- Which trading accounts each node's streamer sockets watch, so the node owning an account's shard
+-- relays its changes to the nodes that have subscribers (and to no others).
+CREATE TABLE stream_watches (
+    node       TEXT NOT NULL,
+    account_id BIGINT NOT NULL,
+    PRIMARY KEY (node, account_id)
+);

@@ -46,12 +46,26 @@ public final class SessionService implements Authenticator {
      */
     public boolean revoke(String tokenHash) {
         boolean revoked = tokens.revoke(tokenHash, clock.millis());
+        revokedElsewhere(tokenHash);
+        peers.accept(tokenHash);
+        return revoked;
+    }
+
+    /** Another node revoked the token: it stops working here at once, and its sockets here close. */
+    public void revokedElsewhere(String tokenHash) {
         byHash.invalidate(tokenHash);
         for (Consumer<String> listener : revokeListeners) {
             listener.accept(tokenHash);
         }
-        return revoked;
     }
+
+    /** Who is told of each token revoked here (the other nodes sharing the store); must not block. */
+    public void onRevokedHere(Consumer<String> listener) {
+        this.peers = listener;
+    }
+
+    private volatile Consumer<String> peers = h -> {
+    };
 
     /** Calls {@code listener} with the hash of each token {@link #revoke revoked} from now on (it must not block). */
     public void onRevoke(Consumer<String> listener) {
@@ -83,5 +97,10 @@ public final class SessionService implements Authenticator {
             return Optional.empty();
         }
         return Optional.of(new Principal(t.userId(), t.companyId(), hash, t.expiresAtMs(), t.scope()));
+    }
+
+    /** Messages from other nodes may have been missed: every token is read from the store again. */
+    public void forgetAll() {
+        byHash.invalidateAll();
     }
 }

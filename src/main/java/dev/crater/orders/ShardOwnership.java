@@ -4,7 +4,6 @@ import dev.crater.store.Monotonic;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +35,7 @@ final class ShardOwnership implements AutoCloseable {
     private final TradingService trading;
     private final ShardLeases leases;
     private final int shardCount;
-    private final String node = UUID.randomUUID().toString();
+    private final String node;
     private final Map<Integer, Long> epochs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("shard-ownership").factory());
@@ -45,7 +44,8 @@ final class ShardOwnership implements AutoCloseable {
     private volatile long ownersReadMs;
     private volatile boolean closing;
 
-    ShardOwnership(TradingService trading, ShardLeases leases, int shardCount) {
+    ShardOwnership(TradingService trading, ShardLeases leases, int shardCount, String node) {
+        this.node = node;
         this.trading = trading;
         this.leases = leases;
         this.shardCount = shardCount;

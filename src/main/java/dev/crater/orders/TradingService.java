@@ -60,9 +60,10 @@ public final class TradingService implements AutoCloseable {
     /**
      * @param shared whether nodes share the store (PostgreSQL): shards are then taken by lease
      *               ({@link ShardOwnership}) instead of all run here
+     * @param node   this node's id among them
      */
     public TradingService(TradingStore store, AccountService accounts, Market market, int shardCount,
-            boolean shared) {
+            boolean shared, String node) {
         if (shardCount < 1 || shardCount > 64) {
             throw new IllegalArgumentException("1..64 trading shards");
         }
@@ -71,7 +72,7 @@ public final class TradingService implements AutoCloseable {
         this.market = market;
         this.shardCount = shardCount;
         this.shards = new AtomicReferenceArray<>(shardCount);
-        this.ownership = shared ? new ShardOwnership(this, new ShardLeases(store.database()), shardCount) : null;
+        this.ownership = shared ? new ShardOwnership(this, new ShardLeases(store.database()), shardCount, node) : null;
         this.orderIds = shared ? OrderIds.blocks(store.database()) : OrderIds.counter();
     }
 

@@ -6,6 +6,9 @@ import dev.crater.config.CraterConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -181,6 +184,15 @@ public final class Database implements AutoCloseable {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * A new connection of its own, outside the pools, for PostgreSQL's LISTEN (a listening session
+     * must stay open and is read by one thread: {@link Notifications}). The caller closes it.
+     */
+    Connection unpooledConnection() throws SQLException {
+        return DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(),
+                dataSource.getPassword());
     }
 
     /** The trading engine's own connections (its group commits and restart reads). */

@@ -15,6 +15,8 @@ import dev.crater.http.ClientInfo;
 import dev.crater.http.RateLimiter;
 import dev.crater.market.QuoteSource;
 import dev.crater.reference.Securities;
+import dev.crater.store.Database;
+import dev.crater.store.Notifications;
 import dev.crater.store.Monotonic;
 import io.helidon.webserver.websocket.WsRouting;
 import java.time.InstantSource;
@@ -82,12 +84,13 @@ public final class StreamingService implements AutoCloseable {
      */
     public StreamingService(SessionService sessions, QuoteSource market, Securities securities, TradingService trading,
             OrderService orders, PositionService positions, AccountService accounts, WatchlistService watchlists,
-            InstantSource clock) {
+            Notifications notifications, Database db, InstantSource clock) {
         this.sessions = sessions;
         this.quotes = new QuoteFanout(market, securities);
         this.securities = securities;
         this.clock = clock;
-        this.trade = new TradeData(orders, positions, accounts, watchlists, securities);
+        this.trade = new TradeData(orders, positions, accounts, watchlists, securities, notifications,
+                new StreamWatchStore(db));
         trading.onStored(trade);
         watchlists.onChange(trade::watchlistChanged);
         sessions.onRevoke(this::tokenEnded);

@@ -13,11 +13,13 @@ import dev.crater.orders.PositionService.PositionResource;
 import dev.crater.orders.TradeFeed;
 import dev.crater.reference.Securities;
 import dev.crater.reference.Security;
+import dev.crater.store.Notifications;
 import dev.crater.watchlists.Watchlist;
 import dev.crater.watchlists.WatchlistService;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -92,11 +94,18 @@ final class TradeData implements TradeFeed.Listener, AutoCloseable {
     private record Ended(StreamerSocket socket) implements Work {
     }
 
+    /** Changes other nodes sent may have been lost. */
+    private record Lost() implements Work {
+    }
+
     private final OrderService orders;
     private final PositionService positions;
     private final AccountService accounts;
     private final WatchlistService watchlists;
     private final Securities securities;
+    private final TradeRelay relay;
+    /** Accounts this node has announced as watched to the other nodes (delivery thread only). */
+    private final Set<Long> announced = new HashSet<>();
     private final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(QUEUE_MAX);
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private volatile boolean running = true;
@@ -111,7 +120,9 @@ final class TradeData implements TradeFeed.Listener, AutoCloseable {
     private final Map<StreamerSocket, Set<Map.Entry<Entity, Long>>> bySocket = new HashMap<>();
 
     TradeData(OrderService orders, PositionService positions, AccountService accounts, WatchlistService watchlists,
-            Securities securities) {
+            Securities securities, Notifications notifications, StreamWatchStore watches) {
+        this.relay = new TradeRelay(notifications, watches, changes -> offer(new Stored(changes)),
+                () -> offer(new Lost()));
         this.orders = orders;
         this.positions = positions;
         this.accounts = accounts;
@@ -130,12 +141,14 @@ final class TradeData implements TradeFeed.Listener, AutoCloseable {
         return subscribers.get(Entity.Order).containsKey(accountId)
                 || subscribers.get(Entity.Position).containsKey(accountId)
                 || subscribers.get(Entity.AccountBalance).containsKey(accountId)
-                || accountUsers.containsKey(accountId);
+                || accountUsers.containsKey(accountId)
+                || relay.watchedElsewhere(accountId);
     }
 
     @Override
     public void stored(List<TradeFeed.Change> changes) {
         offer(new Stored(changes));
+        relay.forward(changes);
     }
 
     void watchlistChanged(WatchlistService.Change change) {
@@ -191,6 +204,7 @@ final class TradeData implements TradeFeed.Listener, AutoCloseable {
                     case Alert a -> send(Entity.PriceAlert, a.fired().userId(), TradeMessages.alert(a.fired()));
                     case Command c -> apply(c);
                     case Ended e -> forget(e.socket());
+                    case Lost l -> closeAllSubscribers();
                 }
             } catch (RuntimeException e) {
                 LOG.warn("trade-data delivery failed: {}", e.toString());
@@ -198,6 +212,37 @@ final class TradeData implements TradeFeed.Listener, AutoCloseable {
                     c.socket().refuse(c.cmd(), c.entity().name(), String.join(";", c.keys()), "Failed");
                 }
             }
+            if (w instanceof Command || w instanceof Ended || w instanceof Lost) {
+                announceWatches();
+            }
+        }
+    }
+
+    /** Tells the other nodes which accounts this node's sockets now watch (the changes since last told). */
+    private void announceWatches() {
+        if (!relay.shared()) {
+            return;
+        }
+        Set<Long> now = new HashSet<>();
+        for (Entity e : List.of(Entity.Order, Entity.Position, Entity.AccountBalance)) {
+            now.addAll(subscribers.get(e).keySet());
+        }
+        now.addAll(accountUsers.keySet());
+        try {
+            for (long a : now) {
+                if (announced.add(a)) {
+                    relay.watch(a);
+                }
+            }
+            for (var it = announced.iterator(); it.hasNext();) {
+                long a = it.next();
+                if (!now.contains(a)) {
+                    relay.unwatch(a);
+                    it.remove();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("announcing watched accounts failed (retried at the next command): {}", e.toString());
         }
     }
 
@@ -238,12 +283,21 @@ final class TradeData implements TradeFeed.Listener, AutoCloseable {
         for (long account : balances) {
             Set<StreamerSocket> to = sockets(Entity.AccountBalance, account);
             if (!to.isEmpty()) {
-                send(to, TradeMessages.balance("AccountBalance", account, positions.balanceMap(account)));
+                try {
+                    send(to, TradeMessages.balance("AccountBalance", account, positions.balanceMap(account)));
+                } catch (Refusal.Unavailable elsewhere) {
+                    // The account's engine runs on another node: its balance is read there (issue 16).
+                    LOG.debug("balance of account {} not here: {}", account, elsewhere.getMessage());
+                }
             }
             users.addAll(accountUsers.getOrDefault(account, Set.of()));
         }
         for (long user : users) {
-            sendUserBalance(user, sockets(Entity.UserBalance, user));
+            try {
+                sendUserBalance(user, sockets(Entity.UserBalance, user));
+            } catch (Refusal.Unavailable elsewhere) {
+                LOG.debug("balance of user {} not here: {}", user, elsewhere.getMessage());
+            }
         }
     }
 
@@ -426,6 +480,7 @@ final class TradeData implements TradeFeed.Listener, AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        relay.close();
     }
 
     /** For tests: the delivery thread's pending work. */

@@ -18,10 +18,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
 /** Creating, finding and disabling users. */
 public final class UserService {
+    /** Who hears of each user changed through this process (another node's caches); must not block. */
+    private volatile LongConsumer peers = id -> {
+    };
     public static final int USERNAME_CHARS_MAX = 100;
     public static final int EMAIL_CHARS_MAX = 254;
     public static final int NAME_CHARS_MAX = 100;
@@ -149,23 +153,23 @@ public final class UserService {
 
     public void setTwoFactor(long id, User.TwoFactorMethod method) {
         store.setTwoFactor(id, method);
-        byId.invalidate(id);
+        changed(id);
     }
 
     public void setPhone(long id, String phone, User.PhoneState state) {
         store.setPhone(id, phone, state);
-        byId.invalidate(id);
+        changed(id);
     }
 
     public void setTotpSecret(long id, String sealed) {
         store.setTotpSecret(id, sealed);
-        byId.invalidate(id);
+        changed(id);
     }
 
     /** See {@link UserStore#useTotpStep}. */
     public boolean useTotpStep(long id, long step) {
         boolean fresh = store.useTotpStep(id, step);
-        byId.invalidate(id);
+        changed(id);
         return fresh;
     }
 
@@ -178,7 +182,7 @@ public final class UserService {
         if (!enabled) {
             store.revokeTokens(id);
         }
-        byId.invalidate(id);
+        changed(id);
         return changed;
     }
 
@@ -193,7 +197,7 @@ public final class UserService {
      */
     public void setPassword(long id, String password) {
         store.setPassword(id, hasher.hash(password), clock.millis());
-        byId.invalidate(id);
+        changed(id);
     }
 
     public void setPin(long id, String pin, String image, String phrase) {
@@ -201,7 +205,7 @@ public final class UserService {
             throw new IllegalArgumentException("PIN must be " + PIN_DIGITS_MIN + " to " + PIN_DIGITS_MAX + " digits");
         }
         store.setPin(id, hasher.hash(pin), image, phrase);
-        byId.invalidate(id);
+        changed(id);
     }
 
     /**
@@ -210,7 +214,7 @@ public final class UserService {
      */
     public void clearPin(long id) {
         store.clearPin(id);
-        byId.invalidate(id);
+        changed(id);
     }
 
     /** The spec's {@code PatchUserModel}: every property optional; an absent or null one is left as it is. */
@@ -257,7 +261,7 @@ public final class UserService {
         store.updateProfile(user.id(), first, middle, last,
                 patch.salutation() == null ? user.salutation() : patch.salutation(),
                 patch.suffix() == null ? user.suffix() : patch.suffix(), now, clock.millis());
-        byId.invalidate(user.id());
+        changed(user.id());
         User stored = store.byId(user.id()).orElseThrow();
         return UserModel.of(stored, now);
     }
@@ -350,32 +354,53 @@ public final class UserService {
     /** Voids every token the user holds. */
     public void revokeTokens(long id) {
         store.revokeTokens(id);
-        byId.invalidate(id);
+        changed(id);
     }
 
     /** See {@link UserStore#recordFailure}. */
     public User recordFailure(User user, CompanyPolicy p) {
         User after = store.recordFailure(user.id(), clock.millis(), p.freeFailures(), p.failureDelaySeconds() * 1000L,
                 p.failureDelayMaxSeconds() * 1000L, p.lockAfterFailures());
-        byId.invalidate(user.id());
+        changed(user.id());
         return after;
     }
 
     public void resetFailures(User user) {
         if (user.failedAttempts() > 0 || user.blockedUntilMs() > 0) {
             store.resetFailures(user.id());
-            byId.invalidate(user.id());
+            changed(user.id());
         }
     }
 
     public void unlock(long id) {
         store.unlock(id);
-        byId.invalidate(id);
+        changed(id);
     }
 
     /** The user as stored now, bypassing the cache (for decisions that must see other nodes' writes). */
     public Optional<User> fresh(long id) {
-        byId.invalidate(id);
+        changed(id);
         return byId.get(id);
+    }
+
+    /** A user changed through this process: re-read here at once, and told to the other nodes. */
+    private void changed(long id) {
+        byId.invalidate(id);
+        peers.accept(id);
+    }
+
+    /** Who is told of each user changed here (the other nodes sharing the store). */
+    public void onChanged(LongConsumer listener) {
+        this.peers = listener;
+    }
+
+    /** Another node changed the user: the next read here goes to the store. */
+    public void changedElsewhere(long id) {
+        byId.invalidate(id);
+    }
+
+    /** Messages from other nodes may have been missed: every user is read from the store again. */
+    public void forgetAll() {
+        byId.invalidateAll();
     }
 }

@@ -202,4 +202,71 @@ class MultiNodeTest {
         assertThat(after).as("nothing stored by the fenced node").isEqualTo(before);
         eventually("the fenced node stopped the shard", TAKEOVER, () -> !a.services().trading.local(account));
     }
+
+    @Test
+    void aTokenRevokedOnOneNodeIsRefusedOnTheOtherWithinASecond() {
+        COMPANY.set(company);
+        String name = TestServer.username("nodes");
+        a.user(company, name, null, User.TwoFactorMethod.NONE);
+        String token = a.login(company, name);
+        String[] auth = {"Et-App-Key", company.appKey(), "Authorization", "Bearer " + token};
+        assertThat(Http.get(b.api() + "v1.0/users/@me/info", auth).status()).isEqualTo(200); // cached on b now
+        Http.Response out = Http.send("DELETE", a.api() + "token", null, auth);
+        assertThat(out.status()).as(out.body()).isIn(200, 204);
+        long start = System.nanoTime();
+        eventually("b refuses the revoked token", Duration.ofSeconds(2),
+                () -> Http.get(b.api() + "v1.0/users/@me/info", auth).status() == 401);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aStreamingClientOnOneNodeSeesFillsMadeOnTheOther() throws Exception {
+        eventually("the shards are split between the nodes", TAKEOVER.multipliedBy(2),
+                () -> running(a) == 4 && running(b) == 4);
+        Trader t = trader();
+        long account = t.accounts().stream().filter(id -> a.services().trading.local(id)).findFirst().orElseThrow();
+        eventually("funded", TAKEOVER, () -> Http.get(a.api() + "v1.0/accounts/" + account + "/info", t.auth()).json()
+                .path("cash").decimalValue().signum() > 0);
+        JsonNode d = Http.get(b.api() + "v1.0/streamers", t.auth()).json().path("DataAddresses").get(0);
+        var messages = new java.util.concurrent.LinkedBlockingQueue<String>();
+        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(java.net.URI.create(
+                d.path("Url").asText() + "/CreateSession.txt?User=" + t.user().id() + "&Password="
+                        + d.path("SessionId").asText() + "&HttpClientType=WebSocket"),
+                new java.net.http.WebSocket.Listener() {
+                    StringBuilder part = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                            boolean last) {
+                        part.append(data);
+                        if (last) {
+                            messages.add(part.toString());
+                            part = new StringBuilder();
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                }).join();
+        JsonNode created = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                messages.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertThat(created.path("StatusCode").asText()).isEqualTo("Ok");
+        ws.sendText("{\"Cmd\":\"Subscribe.txt\",\"SessionId\":\"" + created.path("SessionId").asText()
+                + "\",\"Keys\":\"" + account + "\",\"EntityType\":\"Order\"}", true).join();
+        // b tells a that it watches the account; then a's fills reach b's socket.
+        eventually("a knows b watches the account", TAKEOVER, () -> {
+            Http.Response r = place(a, t, account, "{\"Symbol\":\"AAPL\",\"Type\":\"Market\",\"Side\":\"Buy\","
+                    + "\"Quantity\":1}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            String id = r.json().path("Id").asText();
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < deadline) {
+                String m = messages.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (m != null && m.contains("\"Id\":\"" + id + "\"") && m.contains("\"Status\":\"Filled\"")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        ws.sendClose(1000, "").join();
+    }
 }
