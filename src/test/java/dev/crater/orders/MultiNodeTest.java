@@ -260,7 +260,12 @@ class MultiNodeTest {
             String id = r.json().path("Id").asText();
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (System.nanoTime() < deadline) {
-                String m = messages.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                String m;
+                try {
+                    m = messages.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
                 if (m != null && m.contains("\"Id\":\"" + id + "\"") && m.contains("\"Status\":\"Filled\"")) {
                     return true;
                 }
