@@ -98,7 +98,7 @@ public final class StreamCommand implements Callable<Integer> {
                     + " until --timeout.")
     Integer count;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
             description = "Longest run, e.g. 10s, 5m, 2h (at most 24h; default ${DEFAULT-VALUE}).")
     String timeout;
 
