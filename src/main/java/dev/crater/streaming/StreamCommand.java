@@ -5,6 +5,7 @@ import dev.crater.http.Json;
 import dev.crater.market.MarketSandbox;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -56,6 +57,8 @@ public final class StreamCommand implements Callable<Integer> {
     static final int MESSAGE_CHARS_MAX = 1024 * 1024;
     /** Longest part of an error answer's body shown in an error line. */
     static final int BODY_CHARS_SHOWN = 200;
+    /** Shortest value masked in error lines (real tokens are 43 characters, streamer ids 36). */
+    static final int SECRET_CHARS_MIN = 8;
     /** How long the client waits for the server's close frame after its own, at the end of a run. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
 
@@ -425,14 +428,17 @@ public final class StreamCommand implements Callable<Integer> {
                     + " " + doing + got);
         }
 
-        /** {@code text} with the token and the streamer session id masked. */
+        /**
+         * {@code text} with the token and the streamer session id masked (a safety net: no error line is
+         * made of them). Values shorter than {@link #SECRET_CHARS_MIN} are no real secret and are left,
+         * or a token "t" would mask every t.
+         */
         String redact(String text) {
             String t = text;
-            if (!s.token().isEmpty()) {
-                t = t.replace(s.token(), "***");
-            }
-            if (!streamerSessionId.isEmpty()) {
-                t = t.replace(streamerSessionId, "***");
+            for (String secret : new String[] {s.token(), streamerSessionId}) {
+                if (secret.length() >= SECRET_CHARS_MIN) {
+                    t = t.replace(secret, "***");
+                }
             }
             return t;
         }
@@ -443,6 +449,9 @@ public final class StreamCommand implements Callable<Integer> {
         }
 
         private static String why(Throwable t) {
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
             String m = t == null ? null : t.getMessage();
             return m == null || m.isBlank() ? (t == null ? "unknown" : t.getClass().getSimpleName()) : m;
         }

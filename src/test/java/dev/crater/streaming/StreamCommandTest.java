@@ -12,6 +12,7 @@ import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
 import dev.crater.users.User;
 import java.math.BigDecimal;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +110,8 @@ class StreamCommandTest {
 
     @Test
     void aTokenTheServerRefusesEndsWithOneLineAndExitCode1() {
-        String bad = "not-a-live-token-0123456789";
+        // Tokens and app keys are base64url: one may begin with '-' and must still be taken as the value.
+        String bad = "-Vnot-a-live-token-0123456789";
         CliRun.Result r = stream(bad, "--streamer", "quotes", "--entity", "Quote", "--keys", "4", "--count", "1");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
@@ -170,6 +172,18 @@ class StreamCommandTest {
         CliRun.Result r = run.get(20, TimeUnit.SECONDS);
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("error: the streamer closed the socket: 1008 logged out\n");
+    }
+
+    @Test
+    void anUnreachableServerIsOneLineAndExitCode1() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        CliRun.Result r = CliRun.against(server, "stream", "--api", "http://127.0.0.1:" + port + "/api", "--app-key",
+                "k", "--token", "t", "--streamer", "data", "--entity", "Order", "--keys", "1", "--count", "1");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("error: could not reach http://127.0.0.1:" + port + "/api/: connection refused\n");
     }
 
     @Test
