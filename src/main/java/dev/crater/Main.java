@@ -6,6 +6,7 @@ import dev.crater.demo.DemoData;
 import dev.crater.market.Session;
 import dev.crater.market.TradingCalendar;
 import dev.crater.store.StoreLock;
+import dev.crater.streaming.StreamCommand;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
@@ -14,10 +15,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code crater serve} and {@code crater admin …}. */
+/** {@code crater serve}, {@code crater admin …} and {@code crater stream}. */
 @Command(name = "crater", mixinStandardHelpOptions = true, version = "crater 0.1.0",
         description = "A self-hosted server for the AutoShares / ETNA Trader Trading API.",
-        subcommands = {Main.Serve.class, AdminCommand.class})
+        subcommands = {Main.Serve.class, AdminCommand.class, StreamCommand.class})
 public final class Main implements Runnable {
 
     /** The one clock every command reads (the system clock; tests pass their own). */
