@@ -181,6 +181,11 @@ public final class TradingService implements AutoCloseable {
         return shards.stream().mapToLong(TradingShard::droppedQuotes).sum();
     }
 
+    /** Each shard's round figures and inbox depth, in shard order (the metrics). */
+    public List<ShardStats> shardStats() {
+        return shards.stream().map(s -> s.stats).toList();
+    }
+
     static Instant instant(long ms) {
         return Instant.ofEpochMilli(ms);
     }

@@ -93,6 +93,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
     private final Market market;
     private final BlockingQueue<Work> inbox = new ArrayBlockingQueue<>(INBOX_MAX);
     private final AtomicLong droppedQuotes = new AtomicLong();
+    final ShardStats stats = new ShardStats(inbox::size);
     private final Map<Long, Account> accountInfo = new HashMap<>();
     private final Set<Integer> watched = new HashSet<>();
     /**
@@ -259,8 +260,10 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             batch.clear();
             batch.add(first);
             inbox.drainTo(batch, BATCH_MAX - 1);
+            long started = System.nanoTime();
             try {
                 round(batch);
+                stats.round(batch.size(), System.nanoTime() - started);
             } catch (RuntimeException e) {
                 LOG.error("trading shard {} failed a round; rebuilding the engine from the store", index, e);
                 failAll(batch, e);

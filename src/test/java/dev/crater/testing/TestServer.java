@@ -5,6 +5,7 @@ import dev.crater.Services;
 import dev.crater.companies.Company;
 import dev.crater.config.CraterConfig;
 import dev.crater.config.MarketConfig;
+import dev.crater.config.OpsConfig;
 import dev.crater.config.SmsConfig;
 import dev.crater.config.SmtpConfig;
 import dev.crater.users.User;
@@ -32,6 +33,11 @@ public final class TestServer implements AutoCloseable {
     private final App app;
 
     private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo) {
+        this(store, smtp, sms, tokenTtl, demo, OpsConfig.DEFAULT);
+    }
+
+    private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo,
+            OpsConfig ops) {
         this.store = store;
         try {
             this.dataDir = Files.createTempDirectory("crater-test-");
@@ -52,11 +58,16 @@ public final class TestServer implements AutoCloseable {
         if (demo) {
             dev.crater.demo.DemoData.createIfEmpty(services);
         }
-        this.app = App.start(services);
+        this.app = App.start(services, ops);
     }
 
     public static TestServer start(StoreKind store) {
         return new TestServer(store, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false);
+    }
+
+    /** A server with the operator settings {@code ops} (the metrics token). */
+    public static TestServer start(StoreKind store, OpsConfig ops) {
+        return new TestServer(store, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false, ops);
     }
 
     public static TestServer start(StoreKind store, Optional<SmtpConfig> smtp) {
@@ -82,6 +93,11 @@ public final class TestServer implements AutoCloseable {
 
     public Services services() {
         return app.services();
+    }
+
+    /** The running server itself (tests of its shutdown). */
+    public App app() {
+        return app;
     }
 
     public StoreKind store() {
