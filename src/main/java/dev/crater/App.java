@@ -11,6 +11,7 @@ import dev.crater.auth.PasswordResetRoutes;
 import dev.crater.auth.PasswordRoutes;
 import dev.crater.auth.PinRoutes;
 import dev.crater.auth.TwoFactorRoutes;
+import dev.crater.config.OpsConfig;
 import dev.crater.config.PublicUrl;
 import dev.crater.history.HistoryRoutes;
 import dev.crater.http.ApiError;
@@ -21,10 +22,14 @@ import dev.crater.http.ReadDeadlines;
 import dev.crater.market.MarketStatusRoutes;
 import dev.crater.market.SandboxRoutes;
 import dev.crater.operators.OperatorGuard;
+import dev.crater.ops.Health;
+import dev.crater.ops.HttpMetrics;
+import dev.crater.ops.OpsRoutes;
 import dev.crater.orders.OrderRoutes;
 import dev.crater.orders.OwnerForwarding;
 import dev.crater.orders.PositionRoutes;
 import dev.crater.securities.SecurityRoutes;
+import dev.crater.store.Monotonic;
 import dev.crater.streaming.StreamerRoutes;
 import dev.crater.subscriptions.SubscriptionRoutes;
 import dev.crater.users.UserRoutes;
@@ -36,10 +41,12 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,27 +61,45 @@ public final class App implements AutoCloseable {
     /** How often expired tokens and challenges are deleted. */
     static final long HOUSEKEEPING_PERIOD_MINUTES = 10;
 
+    /** At shutdown, how long streamer sockets get to take their 1001 close before the server stops. */
+    static final Duration GOING_AWAY_WAIT = Duration.ofSeconds(3);
+    /** How often the shutdown looks whether the streamer sockets are closed. */
+    static final Duration GOING_AWAY_POLL = Duration.ofMillis(20);
+
     private final Services services;
     private final WebServer server;
     private final ScheduledExecutorService housekeeping;
     private final ReadDeadlines deadlines;
+    private final Health health;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private App(Services services, WebServer server, ScheduledExecutorService housekeeping, ReadDeadlines deadlines) {
+    private App(Services services, WebServer server, ScheduledExecutorService housekeeping, ReadDeadlines deadlines,
+            Health health) {
         this.services = services;
         this.server = server;
         this.housekeeping = housekeeping;
         this.deadlines = deadlines;
+        this.health = health;
+    }
+
+    /** As {@link #start(Services, OpsConfig)} with metrics off (tests, and the CLI's own servers). */
+    public static App start(Services services) {
+        return start(services, OpsConfig.DEFAULT);
     }
 
     /**
-     * Starts listening and only then starts the market, the trading shards and the alert monitor.
+     * Starts listening and only then starts the market, the trading shards and the alert monitor;
+     * the node is ready ({@code /health/ready}) once they run.
      *
      * @throws IllegalStateException if the server cannot listen (nothing is left running)
      */
-    public static App start(Services services) {
+    public static App start(Services services, OpsConfig ops) {
         // Links and URIs in answers are built from this, never from the request's Host header.
         PublicUrl publicUrl = new PublicUrl(services.config.publicBaseUrl(), services.config.host());
         ReadDeadlines deadlines = new ReadDeadlines();
+        Health health = new Health(services.database);
+        OpsRoutes opsRoutes = new OpsRoutes(health, services.metrics, ops);
+        HttpMetrics httpMetrics = new HttpMetrics(services.metrics, VERSION_PREFIXES);
         Context serverContext = Context.create();
         publicUrl.register(serverContext);
         WebServer server = WebServer.builder()
@@ -103,7 +128,8 @@ public final class App implements AutoCloseable {
                         .build())
                 .directHandlers(HttpSupport.directHandlers())
                 .shutdownHook(false)
-                .routing(r -> routing(r, services, deadlines))
+                .shutdownGracePeriod(Limits.SHUTDOWN_GRACE)
+                .routing(r -> routing(r, services, deadlines, httpMetrics, opsRoutes))
                 // The streamers (reference 11): WebSocket upgrades of <Url>/CreateSession.txt on this port.
                 .addRouting(services.streaming.routing())
                 .build()
@@ -121,11 +147,12 @@ public final class App implements AutoCloseable {
         services.trading.start(nodeUrl(services.config.host(), server.port()));
         services.alerts.monitor().start();
         services.streaming.start();
+        health.started();
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofVirtual().name("crater-housekeeping").factory());
         housekeeping.scheduleAtFixedRate(() -> sweep(services), HOUSEKEEPING_PERIOD_MINUTES,
                 HOUSEKEEPING_PERIOD_MINUTES, TimeUnit.MINUTES);
-        return new App(services, server, housekeeping, deadlines);
+        return new App(services, server, housekeeping, deadlines, health);
     }
 
     /**
@@ -138,12 +165,16 @@ public final class App implements AutoCloseable {
     }
 
     /** The routing table: every route of the API, in match order. Every part comes built from {@link Services}. */
-    static void routing(HttpRouting.Builder routing, Services s, ReadDeadlines deadlines) {
+    static void routing(HttpRouting.Builder routing, Services s, ReadDeadlines deadlines, HttpMetrics metrics,
+            OpsRoutes ops) {
         HttpSupport.errorHandling(routing);
+        routing.addFilter(metrics.filter());   // first: every answer counts, the filters' refusals too
         routing.addFilter(HeaderCountFilter.INSTANCE);
         routing.addFilter(HttpSupport.bodyFilter(deadlines));
         // Nodes sharing a store: an account's requests go to the node that runs its trading shard.
         routing.addFilter(new OwnerForwarding(s.trading));
+        // The operator's endpoints (/health/live, /health/ready, /metrics): outside the API, its own checks.
+        routing.register(ops);
         RoutingTable table = routingTable(s);
         routing.register(RoutingTable.ROOT, table.own().toArray(HttpService[]::new));
         HttpService[] services = table.trader().toArray(HttpService[]::new);
@@ -219,8 +250,28 @@ public final class App implements AutoCloseable {
         return services;
     }
 
+    /**
+     * Stops gracefully (SIGTERM runs this through Main's shutdown hook): readiness fails at once;
+     * streamer sockets are closed with 1001 "going away" (waiting up to {@link #GOING_AWAY_WAIT});
+     * the server stops accepting and gives running requests {@link Limits#SHUTDOWN_GRACE} to finish;
+     * then the trading shards stop (storing their trailing orders) and the store closes.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        health.stopping();
+        services.streaming.goingAway();
+        long until = Monotonic.millis() + GOING_AWAY_WAIT.toMillis();
+        while (services.streaming.totals().sockets() > 0 && Monotonic.millis() < until) {
+            try {
+                Thread.sleep(GOING_AWAY_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         housekeeping.shutdownNow();
         server.stop();
         deadlines.close();

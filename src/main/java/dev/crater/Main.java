@@ -2,6 +2,7 @@ package dev.crater;
 
 import dev.crater.admin.AdminCommand;
 import dev.crater.config.CraterConfig;
+import dev.crater.config.OpsConfig;
 import dev.crater.demo.DemoData;
 import dev.crater.market.Session;
 import dev.crater.market.TradingCalendar;
@@ -116,7 +117,7 @@ public final class Main implements Runnable {
             try {
                 services = Services.open(c, clock(spec));
                 created = c.demo() && DemoData.createIfEmpty(services);
-                app = App.start(services);
+                app = App.start(services, OpsConfig.fromEnvironment(System.getenv()));
             } catch (RuntimeException e) {
                 // Any start-up failure ends the process with its reason, before an engine thread runs.
                 err.println("error: Crater could not start: " + e.getMessage());

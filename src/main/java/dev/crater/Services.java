@@ -39,6 +39,7 @@ import dev.crater.market.MarketStatus;
 import dev.crater.market.PathModel;
 import dev.crater.market.ReplayBars;
 import dev.crater.market.TradingCalendar;
+import dev.crater.metrics.Metrics;
 import dev.crater.notify.HttpSmsGateway;
 import dev.crater.notify.Mailer;
 import dev.crater.notify.Outbox;
@@ -46,6 +47,7 @@ import dev.crater.notify.OutboxSmsSender;
 import dev.crater.notify.SmsSender;
 import dev.crater.notify.SmtpMailer;
 import dev.crater.operators.OperatorGuard;
+import dev.crater.ops.NodeMetrics;
 import dev.crater.operators.OperatorKeyStore;
 import dev.crater.operators.OperatorKeys;
 import dev.crater.orders.AccountModels;
@@ -81,6 +83,8 @@ import java.time.InstantSource;
 public final class Services implements AutoCloseable {
     public final CraterConfig config;
     public final InstantSource clock;
+    /** The node's metrics (GET /metrics): features count into it, NodeMetrics reads the rest when scraped. */
+    public final Metrics metrics = new Metrics();
     public final Database database;
     public final PasswordHasher hasher;
     public final CompanyService companies;
@@ -142,7 +146,7 @@ public final class Services implements AutoCloseable {
         this.companies = new CompanyService(new CompanyStore(database.jdbi()), clock);
         this.passwordPolicy = PasswordPolicy.load();
         this.users = new UserService(new UserStore(database.jdbi()), hasher, companies, passwordPolicy, clock);
-        this.audit = new AuditLog(database.jdbi(), clock);
+        this.audit = new AuditLog(database.jdbi(), clock, metrics);
         this.outbox = new Outbox(database.jdbi(), clock);
         this.mailer = config.smtp().<Mailer>map(c -> new SmtpMailer(c, clock)).orElse(outbox);
         this.sms = config.sms().<SmsSender>map(HttpSmsGateway::new).orElseGet(() -> new OutboxSmsSender(outbox));
@@ -189,7 +193,7 @@ public final class Services implements AutoCloseable {
                 database.dialect() == Database.Dialect.POSTGRES, notifications.node());
         Parties parties = new Parties(accounts::byId, users::byId);
         this.orders = new OrderService(trading, new OrderReads(database, market, heavyQueries, options, parties),
-                securities, options, market);
+                securities, options, market, metrics);
         this.positions = new PositionService(new PositionStore(database, heavyQueries), trading, securities, options,
                 market, parties);
         this.accountModels = new AccountModels(accounts, positions, companies);
@@ -211,6 +215,7 @@ public final class Services implements AutoCloseable {
         this.loginRate = tokenRate(config, clock);
         streaming.enablePasswordLogin(auth, loginRate, audit);   // CreateSession option 1: /token's limiter and guard
         this.passwordResetRate = tokenRate(config, clock);
+        NodeMetrics.register(metrics, trading, streaming, database);
     }
 
     /** A per-address limiter at the configured {@code /token} rate. */

@@ -1,6 +1,8 @@
 package dev.crater.audit;
 
 import dev.crater.http.ClientInfo;
+import dev.crater.metrics.Counter;
+import dev.crater.metrics.Metrics;
 import java.time.InstantSource;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
@@ -56,10 +58,43 @@ public final class AuditLog {
 
     private final Jdbi jdbi;
     private final InstantSource clock;
+    private final Counter events;
+    private final Counter logins;
+    private final Counter lockouts;
 
-    public AuditLog(Jdbi jdbi, InstantSource clock) {
+    /** An audit log that also counts its events in {@code metrics} (logins by outcome, lockouts, every event). */
+    public AuditLog(Jdbi jdbi, InstantSource clock, Metrics metrics) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.events = metrics.counter("crater_audit_events_total", "Audit events recorded, by event.", "event");
+        this.logins = metrics.counter("crater_logins_total", "Login steps by outcome (from the audit events): "
+                + "succeeded, failed, expecting (a PIN or code is asked for), password_expired, throttled (a failure "
+                + "wait or lock refused it), rate_limited (per address).", "outcome");
+        this.lockouts = metrics.counter("crater_lockouts_total", "Accounts locked after repeated failures.");
+    }
+
+    /** The login outcome an event stands for, or null. */
+    private static String loginOutcome(Event event) {
+        return switch (event) {
+            case LOGIN_SUCCEEDED -> "succeeded";
+            case LOGIN_FAILED -> "failed";
+            case LOGIN_EXPECTING -> "expecting";
+            case PASSWORD_EXPIRED -> "password_expired";
+            case LOGIN_THROTTLED -> "throttled";
+            case RATE_LIMITED -> "rate_limited";
+            default -> null;
+        };
+    }
+
+    private void count(Event event) {
+        events.inc(event.name());
+        String outcome = loginOutcome(event);
+        if (outcome != null) {
+            logins.inc(outcome);
+        }
+        if (event == Event.ACCOUNT_LOCKED) {
+            lockouts.inc();
+        }
     }
 
     /**
@@ -81,6 +116,7 @@ public final class AuditLog {
 
     private void insert(Long companyId, Long userId, String username, Event event, String step, ClientInfo client,
                         String detail, Long operatorKeyId) {
+        count(event);
         try {
             jdbi.useHandle(h -> h.createUpdate("""
                             INSERT INTO audit_events (at_ms, company_id, user_id, username, event, step, client_address,

@@ -45,4 +45,9 @@ public final class Limits {
      */
     public static final java.time.Duration IDLE_CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(60);
     public static final java.time.Duration IDLE_CONNECTION_CHECK = java.time.Duration.ofSeconds(10);
+    /**
+     * At shutdown, requests already running get this long to finish (an order waits for its shard at
+     * most 10 seconds) before their connections are cut; idle connections close at once.
+     */
+    public static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
 }

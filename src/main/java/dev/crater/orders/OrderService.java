@@ -5,6 +5,8 @@ import dev.crater.accounts.AccountService;
 import dev.crater.common.Refusal;
 import dev.crater.http.Json;
 import dev.crater.market.Market;
+import dev.crater.metrics.Counter;
+import dev.crater.metrics.Metrics;
 import dev.crater.orders.VerifyModels.OrderPreviewResource;
 import dev.crater.orders.VerifyModels.QuoteModel;
 import dev.crater.orders.VerifyModels.ValidatedOrder;
@@ -63,9 +65,17 @@ public final class OrderService {
     private final OptionChains options;
     private final Market market;
     private final OrderDetails details;
+    /**
+     * Placements by outcome: placed, rejected (by the engine's rules), retry (a ClientId's same order
+     * again), duplicate_client_id, invalid (refused before the engine), unavailable (busy), error.
+     */
+    private final Counter placements;
 
     public OrderService(TradingService trading, OrderReads reads, Securities securities, OptionChains options,
-            Market market) {
+            Market market, Metrics metrics) {
+        this.placements = metrics.counter("crater_order_placements_total",
+                "Order placements by outcome (placed, rejected, retry, duplicate_client_id, invalid, unavailable, error).",
+                "outcome");
         this.trading = trading;
         this.reads = reads;
         this.securities = securities;
@@ -99,11 +109,33 @@ public final class OrderService {
      * @throws Refusal.Unavailable when the engine does not answer within its deadline
      */
     public Placement place(AccountService.AccountAccess access, OrderRequests.CreateOrderResource r, byte[] raw) {
-        long account = access.account().id();
-        Optional<Placement> retry = retryOf(account, r);
-        if (retry.isPresent()) {
-            return retry.get();
+        String outcome = "error";
+        try {
+            Optional<Placement> retry = retryOf(access.account().id(), r);
+            if (retry.isPresent()) {
+                outcome = retry.get() instanceof DuplicateClientId ? "duplicate_client_id" : "retry";
+                return retry.get();
+            }
+            Placement p = placeNew(access, r, raw);
+            outcome = switch (p) {
+                case Refused refused -> "rejected";
+                case DuplicateClientId duplicate -> "duplicate_client_id";
+                default -> "placed";
+            };
+            return p;
+        } catch (Refusal.Unavailable e) {
+            outcome = "unavailable";
+            throw e;
+        } catch (Refusal e) {
+            outcome = "invalid";
+            throw e;
+        } finally {
+            placements.inc(outcome);
         }
+    }
+
+    private Placement placeNew(AccountService.AccountAccess access, OrderRequests.CreateOrderResource r, byte[] raw) {
+        long account = access.account().id();
         Prepared p = prepare(access, r, raw, "placeParams");
         long rootId = p.place().order().orderId();
         List<Event> events = trading.submit(account, p.place(), Map.of(rootId, p.context()));
@@ -115,7 +147,7 @@ public final class OrderService {
         boolean accepted = events.stream().anyMatch(e -> e instanceof Event.Accepted a && a.orderId() == rootId);
         if (!accepted) {
             // A concurrent placement with the same ClientId won: a retry gets its order, another order a 409.
-            retry = retryOf(account, r);
+            Optional<Placement> retry = retryOf(account, r);
             if (retry.isPresent()) {
                 return retry.get();
             }

@@ -39,6 +39,9 @@ final class ShardOwnership implements AutoCloseable {
     private final Map<Integer, Long> epochs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("shard-ownership").factory());
+    /** Renewals on a thread of their own, so a slow rebuild of a shard just taken never lets the others lapse. */
+    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("shard-leases").factory());
     private volatile String url;
     private volatile Map<Integer, ShardLeases.Owner> owners = Map.of();
     private volatile long ownersReadMs;
@@ -59,12 +62,14 @@ final class ShardOwnership implements AutoCloseable {
     void start(String nodeUrl) {
         this.url = nodeUrl;
         leases.ensureShards(shardCount);
+        leases.heartbeat(node, url);
+        renewer.scheduleWithFixedDelay(this::renew, RENEW_MS, RENEW_MS, TimeUnit.MILLISECONDS);
         pass();
         loop.scheduleWithFixedDelay(this::pass, RENEW_MS, RENEW_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** One round of renewing, taking and giving back. */
-    void pass() {
+    /** Renews every lease held (a lease that cannot be renewed stops its shard), and the node's heartbeat. */
+    void renew() {
         if (closing) {
             return;
         }
@@ -72,12 +77,24 @@ final class ShardOwnership implements AutoCloseable {
             leases.heartbeat(node, url);
             for (Map.Entry<Integer, Long> e : epochs.entrySet()) {
                 int shard = e.getKey();
-                if (!trading.running(shard) || !leases.renew(shard, node, e.getValue(), LEASE_MS)) {
-                    LOG.warn("trading shard {}: lease lost (epoch {}); stopping it here", shard, e.getValue());
-                    epochs.remove(shard);
-                    trading.stopShard(shard);
+                if (!leases.renew(shard, node, e.getValue(), LEASE_MS)) {
+                    if (epochs.remove(shard, e.getValue())) {
+                        LOG.warn("trading shard {}: lease lost (epoch {}); stopping it here", shard, e.getValue());
+                        trading.stopShard(shard);
+                    }
                 }
             }
+        } catch (RuntimeException e) {
+            LOG.warn("lease renewal failed; retrying in {} ms: {}", RENEW_MS, e.toString());
+        }
+    }
+
+    /** One round of taking free shards up to the fair share, or giving one back above it. */
+    void pass() {
+        if (closing) {
+            return;
+        }
+        try {
             int live = Math.max(1, leases.liveNodes(NODE_TTL_MS));
             int share = (shardCount + live - 1) / live;
             if (epochs.size() < share) {
@@ -104,11 +121,13 @@ final class ShardOwnership implements AutoCloseable {
             return;
         }
         try {
-            trading.startShard(shard, new ShardLeases.Fence(shard, node, epoch.getAsLong()));
+            // Renewed from now on, while the shard is rebuilt (which may take longer than a lease).
             epochs.put(shard, epoch.getAsLong());
+            trading.startShard(shard, new ShardLeases.Fence(shard, node, epoch.getAsLong()));
             LOG.info("trading shard {}: taken (epoch {})", shard, epoch.getAsLong());
         } catch (RuntimeException e) {
             LOG.error("trading shard {}: taken but could not be rebuilt; giving it back", shard, e);
+            epochs.remove(shard);
             trading.stopShard(shard);
             leases.release(shard, node, epoch.getAsLong());
         }
@@ -144,6 +163,7 @@ final class ShardOwnership implements AutoCloseable {
     public void close() {
         closing = true;
         loop.shutdownNow();
+        renewer.shutdownNow();
         try {
             loop.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

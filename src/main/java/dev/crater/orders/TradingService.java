@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -295,6 +296,18 @@ public final class TradingService implements AutoCloseable {
             n += s == null ? 0 : s.droppedQuotes();
         }
         return n;
+    }
+
+    /** The round figures and inbox depth of each shard running on this node, in shard order (the metrics). */
+    public Map<Integer, ShardStats> shardStats() {
+        Map<Integer, ShardStats> out = new LinkedHashMap<>();
+        for (int i = 0; i < shardCount; i++) {
+            TradingShard s = shards.get(i);
+            if (s != null) {
+                out.put(i, s.stats);
+            }
+        }
+        return out;
     }
 
     static Instant instant(long ms) {

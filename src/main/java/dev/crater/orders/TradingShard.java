@@ -93,6 +93,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
     private final Market market;
     private final BlockingQueue<Work> inbox = new ArrayBlockingQueue<>(INBOX_MAX);
     private final AtomicLong droppedQuotes = new AtomicLong();
+    final ShardStats stats = new ShardStats(inbox::size);
     private final Map<Long, Account> accountInfo = new HashMap<>();
     private final Set<Integer> watched = new HashSet<>();
     /**
@@ -282,8 +283,10 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             batch.clear();
             batch.add(first);
             inbox.drainTo(batch, BATCH_MAX - 1);
+            long started = System.nanoTime();
             try {
                 round(batch);
+                stats.round(batch.size(), System.nanoTime() - started);
             } catch (TradingWriter.LeaseLostException lost) {
                 // Another node owns the shard now: nothing of this round was stored, and nothing more is.
                 LOG.warn("trading shard {}: {}; stopping", index, lost.getMessage());

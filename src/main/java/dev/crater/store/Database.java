@@ -2,14 +2,25 @@ package dev.crater.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.crater.config.CraterConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -218,6 +229,63 @@ public final class Database implements AutoCloseable {
             return null;
         }
         return dialect == Dialect.SQLITE ? value.toPlainString() : value;
+    }
+
+    /** One pool's figures (HikariCP's pool bean): connections in use, idle, all, and threads waiting for one. */
+    public record PoolStats(String pool, int active, int idle, int total, int waiting, int max) {
+    }
+
+    /** The request pool's and the engine pool's figures, for the metrics. */
+    public List<PoolStats> pools() {
+        List<PoolStats> out = new ArrayList<>();
+        for (HikariDataSource ds : List.of(dataSource, engineDataSource)) {
+            HikariPoolMXBean bean = ds.isClosed() ? null : ds.getHikariPoolMXBean();
+            if (bean != null) {
+                out.add(new PoolStats(ds.getPoolName(), bean.getActiveConnections(), bean.getIdleConnections(),
+                        bean.getTotalConnections(), bean.getThreadsAwaitingConnection(), ds.getMaximumPoolSize()));
+            }
+        }
+        return out;
+    }
+
+    /** A readiness probe still running (a store that does not answer): the next probe waits on it, no new one starts. */
+    private CompletableFuture<Boolean> probe;
+
+    /**
+     * Whether the store answers a trivial query ({@code SELECT 1} on a request-pool connection) within
+     * {@code deadline}: a connection must be free and the database must reply. A probe that outlives
+     * its deadline is not repeated while it runs, so a stuck store holds one thread, not one per probe.
+     */
+    public boolean answers(Duration deadline) {
+        CompletableFuture<Boolean> p;
+        synchronized (this) {
+            if (probe == null || probe.isDone()) {
+                probe = CompletableFuture.supplyAsync(() -> query(deadline), PROBES);
+            }
+            p = probe;
+        }
+        try {
+            return p.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static final Executor PROBES = runnable -> Thread.ofVirtual().name("store-probe").start(runnable);
+
+    private boolean query(Duration deadline) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.setQueryTimeout((int) Math.max(1, deadline.toSeconds()));
+            try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("store probe failed: {}", e.toString());
+            return false;
+        }
     }
 
     @Override

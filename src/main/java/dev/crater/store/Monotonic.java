@@ -19,4 +19,9 @@ public final class Monotonic {
     public static long millis() {
         return System.nanoTime() / 1_000_000;
     }
+
+    /** Nanoseconds since an arbitrary origin, for short durations (request latency, an engine round). */
+    public static long nanos() {
+        return System.nanoTime();
+    }
 }

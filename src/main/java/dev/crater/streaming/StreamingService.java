@@ -405,6 +405,28 @@ public final class StreamingService implements AutoCloseable {
         return sessions.byTokenHash(g.tokenHash(), g.companyId()).map(p -> p.userId() == g.userId()).orElse(false);
     }
 
+    /** Closes every open socket with 1001 "going away": the server is stopping (App, before the server stops). */
+    public void goingAway() {
+        List<StreamerSocket> open = new ArrayList<>();
+        synchronized (lock) {
+            socketsByUser.values().forEach(open::addAll);
+        }
+        open.forEach(s -> s.closeWith(CLOSE_GOING_AWAY, "server stopping"));
+    }
+
+    static final int CLOSE_GOING_AWAY = 1001;
+
+    /** The open sockets' counters summed (the metrics): sockets, quotes queued, sent and conflated on them. */
+    public record Totals(int sockets, long pendingQuotes, long quotesSent, long quotesConflated) {
+    }
+
+    public Totals totals() {
+        List<StreamerSocket.Stats> all = stats();
+        return new Totals(all.size(), all.stream().mapToLong(StreamerSocket.Stats::pendingQuotes).sum(),
+                all.stream().mapToLong(StreamerSocket.Stats::quotesSent).sum(),
+                all.stream().mapToLong(StreamerSocket.Stats::quotesConflated).sum());
+    }
+
     @Override
     public void close() {
         checker.shutdownNow();

@@ -5,6 +5,7 @@ import dev.crater.Services;
 import dev.crater.companies.Company;
 import dev.crater.config.CraterConfig;
 import dev.crater.config.MarketConfig;
+import dev.crater.config.OpsConfig;
 import dev.crater.config.SmsConfig;
 import dev.crater.config.SmtpConfig;
 import dev.crater.users.User;
@@ -34,11 +35,11 @@ public final class TestServer implements AutoCloseable {
     private final App app;
 
     private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo) {
-        this(store, smtp, sms, tokenTtl, demo, null);
+        this(store, smtp, sms, tokenTtl, demo, OpsConfig.DEFAULT, null);
     }
 
-    private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl,
-            boolean demo, String joinPgUrl) {
+    private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo,
+            OpsConfig ops, String joinPgUrl) {
         this.store = store;
         this.ownsSchema = joinPgUrl == null;
         try {
@@ -60,7 +61,7 @@ public final class TestServer implements AutoCloseable {
         if (demo) {
             dev.crater.demo.DemoData.createIfEmpty(services);
         }
-        this.app = App.start(services);
+        this.app = App.start(services, ops);
     }
 
     /**
@@ -72,11 +73,16 @@ public final class TestServer implements AutoCloseable {
             throw new IllegalArgumentException("only PostgreSQL stores are shared by nodes");
         }
         return new TestServer(StoreKind.POSTGRES, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT,
-                false, first.pgUrl);
+                false, OpsConfig.DEFAULT, first.pgUrl);
     }
 
     public static TestServer start(StoreKind store) {
         return new TestServer(store, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false);
+    }
+
+    /** A server with the operator settings {@code ops} (the metrics token). */
+    public static TestServer start(StoreKind store, OpsConfig ops) {
+        return new TestServer(store, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false, ops, null);
     }
 
     public static TestServer start(StoreKind store, Optional<SmtpConfig> smtp) {
@@ -102,6 +108,11 @@ public final class TestServer implements AutoCloseable {
 
     public Services services() {
         return app.services();
+    }
+
+    /** The running server itself (tests of its shutdown). */
+    public App app() {
+        return app;
     }
 
     public StoreKind store() {
