@@ -109,6 +109,8 @@ final class StreamerSocket implements WsListener {
     private final ArrayDeque<String> tradeFrames = new ArrayDeque<>();
     private final AtomicInteger tradeSubscriptions = new AtomicInteger();
     private final LinkedHashMap<Integer, QuoteFrame> pendingQuotes = new LinkedHashMap<>();
+    /** Whether the writer is waiting on {@link #lock} for work: a quote offer notifies only then. */
+    private boolean writerWaiting;
     private boolean closing;
     private int closeCode;
     private String closeReason;
@@ -538,7 +540,11 @@ final class StreamerSocket implements WsListener {
             if (pendingQuotes.put(f.quote.securityId(), f) != null) {
                 conflated++;
             }
-            lock.notifyAll();
+            if (writerWaiting) {
+                // The ticker offers a socket up to one quote per key each tick: one wake-up is enough.
+                writerWaiting = false;
+                lock.notifyAll();
+            }
         }
     }
 
@@ -573,7 +579,9 @@ final class StreamerSocket implements WsListener {
                 synchronized (lock) {
                     while (frames.isEmpty() && tradeFrames.isEmpty() && pendingQuotes.isEmpty() && !closing
                             && !ended.get()) {
+                        writerWaiting = true;
                         lock.wait();
+                        writerWaiting = false;
                     }
                     if (!frames.isEmpty()) {
                         frame = frames.pollFirst();
