@@ -77,7 +77,7 @@ clock="$("$java" -jar "$tmp/crater.jar" admin market clock --to-open --data-dir 
 offset="$(sed -n 's/.*, offset \(-\{0,1\}P[^ ]*\).*/\1/p' <<<"$clock" | head -1)"
 [ -n "$offset" ] || { log "could not move the market clock: $clock"; exit 1; }
 log "market clock: $(head -1 <<<"$clock")"
-"$java" -cp "$classpath" dev.crater.bench.BenchUsers "$tmp/data" streambench "$users" 2>"$tmp/users.err" | grep '^BENCHUSERS' >&2 \
+"$java" -cp "$classpath" dev.crater.bench.BenchUsers "$tmp/data" streambench "$users" "$tmp/slots" 2>"$tmp/users.err" | grep '^BENCHUSERS' >&2 \
   || { log "could not create the bench users"; cat "$tmp/users.err" >&2; exit 1; }
 account="$(curl -s -H "Et-App-Key: $key" -H "Authorization: Bearer $token" "$base/api/v1.0/users/@me/accounts" \
   | sed -n 's/^\[{"Id":\([0-9]*\).*/\1/p')"
@@ -89,7 +89,7 @@ securities="${BENCH_SECURITIES:-500}"   # keys are security ids 1..this (the dem
 # --- The load generator, driven line by line.
 coproc LOAD { exec "$java" -Xmx4g -cp "$classpath" dev.crater.bench.StreamLoad crater="$base" appKey="$key" \
   userPrefix=streambench password=crater-demo-pass sessions="$sessions" keys="$keys" securities="$securities" \
-  craterPid="$crater_pid" offset="$offset" demoToken="$token" account="$account" 2>"$tmp/load.err"; }
+  craterPid="$crater_pid" offset="$offset" demoToken="$token" account="$account" slots="$tmp/slots" 2>"$tmp/load.err"; }
 pids+=("$LOAD_PID")
 load_pid="$LOAD_PID"
 load_line() {  # load_line PATTERN: the next line of StreamLoad matching PATTERN (fails on ERROR or EOF)
@@ -106,7 +106,7 @@ echo "sample $tmp/quote.json" >&"${LOAD[1]}"; load_line '^SAMPLE'; sample="$REPL
 log "a real Crater quote message: $sample"
 
 # --- The bare broadcast server, same JVM options (recording included), same tick, that message as template.
-"$java" "${opts[@]}" -cp "$classpath" dev.crater.bench.BroadcastServer 0 "$tick_ms" "$tmp/quote.json" >"$tmp/broadcast.out" 2>"$tmp/broadcast.err" &
+"$java" "${opts[@]}" -cp "$classpath" dev.crater.bench.BroadcastServer 0 "$tick_ms" "$tmp/quote.json" "$tmp/slots" >"$tmp/broadcast.out" 2>"$tmp/broadcast.err" &
 broadcast_pid="$!"
 pids+=("$broadcast_pid")
 for _ in $(seq 1 300); do grep -q '^listening on ' "$tmp/broadcast.out" && break; sleep 0.1; done
