@@ -662,6 +662,13 @@ public final class Market implements QuoteSource, AutoCloseable {
                 }
             }
         }
+        for (Sub sub : subscriptions) {
+            try {
+                sub.listener.onTickEnd();
+            } catch (RuntimeException e) {
+                LOG.warn("quote listener failed at the end of a tick: {}", e.toString());
+            }
+        }
         if (lastDelivered.size() > CACHE_MAX) {
             lastDelivered.clear();
         }

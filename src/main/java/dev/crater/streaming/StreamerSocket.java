@@ -526,10 +526,23 @@ final class StreamerSocket implements WsListener {
 
     /** A market quote on the ticker thread: replaces this key's pending quote, never blocks. */
     void offer(QuoteFrame f) {
-        if (!keys.contains(f.quote.securityId())) {
-            return;
+        offer(List.of(f));
+    }
+
+    /** One tick's quotes for this socket, on the ticker thread: each replaces its key's pending quote; never blocks. */
+    void offer(List<QuoteFrame> tick) {
+        synchronized (lock) {
+            if (closing) {
+                return;
+            }
+            for (QuoteFrame f : tick) {
+                // A key unsubscribed since the fanout looked it up is not sent.
+                if (keys.contains(f.quote.securityId()) && pendingQuotes.put(f.quote.securityId(), f) != null) {
+                    conflated++;
+                }
+            }
+            wakeWriter();
         }
-        offerSnapshot(f);
     }
 
     private void offerSnapshot(QuoteFrame f) {
@@ -540,11 +553,15 @@ final class StreamerSocket implements WsListener {
             if (pendingQuotes.put(f.quote.securityId(), f) != null) {
                 conflated++;
             }
-            if (writerWaiting) {
-                // The ticker offers a socket up to one quote per key each tick: one wake-up is enough.
-                writerWaiting = false;
-                lock.notifyAll();
-            }
+            wakeWriter();
+        }
+    }
+
+    /** Under {@link #lock}: wakes the writer if it is waiting (one wake-up is enough for whatever is queued). */
+    private void wakeWriter() {
+        if (writerWaiting && !pendingQuotes.isEmpty()) {
+            writerWaiting = false;
+            lock.notifyAll();
         }
     }
 
