@@ -51,6 +51,10 @@ public final class Market implements QuoteSource, AutoCloseable {
     private final MarketClock clock;
     private final TradingCalendar calendar;
     private final long tickMs;
+    /** How finely quotes resolve market time: the tick below one second, else one second ({@link #quoteAt}). */
+    private final long resolutionMs;
+    /** Quote slots in one second: 1 at the default resolution, ceil(1000 / resolution) below it. */
+    private final long slotsPerSecond;
 
     private record ControlState(long version, long offsetMs, Map<Integer, List<MarketEvent>> events) {
     }
@@ -86,6 +90,8 @@ public final class Market implements QuoteSource, AutoCloseable {
         this.replay = replay;
         this.calendar = model.calendar();
         this.tickMs = tickMs;
+        this.resolutionMs = quoteResolutionMs(tickMs);
+        this.slotsPerSecond = (1000 + resolutionMs - 1) / resolutionMs;
         this.clock = new MarketClock(serverClock, () -> state().offsetMs());
     }
 
@@ -248,9 +254,31 @@ public final class Market implements QuoteSource, AutoCloseable {
         return Optional.of(quoteAt(s.get(), nowMs()));
     }
 
-    /** The quote of {@code s} at market time {@code ms} (to the second). */
+    /**
+     * How finely quotes resolve market time at a ticker period of {@code tickMs}: the tick when it is
+     * below one second (so a fast tick gets a fresh quote every tick), else one second.
+     */
+    public static long quoteResolutionMs(long tickMs) {
+        return Math.max(1, Math.min(tickMs, 1000));
+    }
+
+    /** How finely this market's quotes resolve market time ({@link #quoteResolutionMs}). */
+    public long quoteResolutionMs() {
+        return resolutionMs;
+    }
+
+    /**
+     * The quote of {@code s} at market time {@code ms}, to the quote resolution: at the default tick
+     * (one second and more) to the second; at a faster tick to the tick, in slots counted from the
+     * start of each second (so every whole second, and with it every session boundary and every
+     * sandbox event at a whole second, starts a slot; a last slot of a second may be shorter when the
+     * tick does not divide 1000). Bid and ask sizes are drawn once per slot.
+     */
     public Quote quoteAt(Security s, long ms) {
-        long t = Math.floorDiv(ms, 1000) * 1000;
+        long second = Math.floorDiv(ms, 1000);
+        long slot = Math.floorDiv(ms - second * 1000, resolutionMs);
+        long t = second * 1000 + slot * resolutionMs;
+        long index = second * slotsPerSecond + slot;
         PathParameters in = instrument(s);
         double mid = Math.exp(level(s, t));
         BigDecimal tick = tick(s, mid);
@@ -262,9 +290,8 @@ public final class Market implements QuoteSource, AutoCloseable {
             ask = bid.add(tick);
         }
         BigDecimal last = round(mid, tick, RoundingMode.HALF_EVEN).max(bid).min(ask);
-        long second = Math.floorDiv(t, 1000);
-        long bidSize = 100 * (1 + Math.floorMod(Noise.hash(model.seed(), in.key(), Noise.SIZE, second * 2), 20));
-        long askSize = 100 * (1 + Math.floorMod(Noise.hash(model.seed(), in.key(), Noise.SIZE, second * 2 + 1), 20));
+        long bidSize = size(model.seed(), in.key(), index, false);
+        long askSize = size(model.seed(), in.key(), index, true);
 
         LocalDate date = model.dateAt(t);
         PathModel.Day day = model.day(date);
@@ -289,6 +316,16 @@ public final class Market implements QuoteSource, AutoCloseable {
         }
         return new Quote(s.id(), s.symbol(), t, bid, bidSize, ask, askSize, last, volume, open, high, low,
                 previousClose, session, halted(s, t));
+    }
+
+    /**
+     * The bid ({@code ask} false) or ask size of the instrument with path key {@code key} (see
+     * {@link PathParameters#key}) in quote slot {@code index} (at the default resolution the epoch
+     * second; below it second × slots per second + the slot in the second): 100 to 2,000, a pure
+     * function of its arguments.
+     */
+    public static long size(long seed, long key, long index, boolean ask) {
+        return 100 * (1 + Math.floorMod(Noise.hash(seed, key, Noise.SIZE, index * 2 + (ask ? 1 : 0)), 20));
     }
 
     /**
@@ -623,6 +660,13 @@ public final class Market implements QuoteSource, AutoCloseable {
                         LOG.warn("quote listener failed on security {}: {}", id, e.toString());
                     }
                 }
+            }
+        }
+        for (Sub sub : subscriptions) {
+            try {
+                sub.listener.onTickEnd();
+            } catch (RuntimeException e) {
+                LOG.warn("quote listener failed at the end of a tick: {}", e.toString());
             }
         }
         if (lastDelivered.size() > CACHE_MAX) {

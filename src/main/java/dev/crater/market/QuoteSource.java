@@ -19,6 +19,13 @@ public interface QuoteSource {
     @FunctionalInterface
     interface Listener {
         void onQuote(Quote quote);
+
+        /**
+         * After the last quote of one tick (called every tick, changed quotes or not): a listener that
+         * gathers a tick's quotes delivers them here.
+         */
+        default void onTickEnd() {
+        }
     }
 
     /** Which securities a listener hears about; closing it stops delivery. */

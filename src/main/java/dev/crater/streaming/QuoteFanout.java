@@ -4,6 +4,9 @@ import dev.crater.market.Quote;
 import dev.crater.market.QuoteSource;
 import dev.crater.reference.Securities;
 import dev.crater.reference.Security;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -12,18 +15,32 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One market subscription for every quote socket: the market watches a security while some socket
  * is subscribed to it, and each changed quote is offered to those sockets on the ticker thread
- * (an offer only replaces the socket's pending quote of that key: it never blocks).
+ * (an offer only replaces the socket's pending quote of that key: it never blocks). A tick's quotes
+ * are gathered per socket and offered at the tick's end, all of a socket's at once (one lock and at
+ * most one wake-up of its writer per tick, instead of one per key).
  */
 final class QuoteFanout implements AutoCloseable {
     private final QuoteSource market;
     private final Securities securities;
     private final QuoteSource.Subscription subscription;
     private final Map<Integer, Set<StreamerSocket>> watchers = new ConcurrentHashMap<>();
+    /** This tick's quotes per socket, offered at the tick's end; guarded by itself (the ticker is its only user). */
+    private Map<StreamerSocket, List<QuoteFrame>> batch = new HashMap<>();
 
     QuoteFanout(QuoteSource market, Securities securities) {
         this.market = market;
         this.securities = securities;
-        this.subscription = market.subscribe(this::onQuote);
+        this.subscription = market.subscribe(new QuoteSource.Listener() {
+            @Override
+            public void onQuote(Quote quote) {
+                QuoteFanout.this.onQuote(quote);
+            }
+
+            @Override
+            public void onTickEnd() {
+                QuoteFanout.this.onTickEnd();
+            }
+        });
     }
 
     Optional<Quote> quote(int securityId) {
@@ -61,9 +78,25 @@ final class QuoteFanout implements AutoCloseable {
         Set<StreamerSocket> sockets = watchers.get(q.securityId());
         if (sockets != null && !sockets.isEmpty()) {
             QuoteFrame f = frame(q);
-            for (StreamerSocket s : sockets) {
-                s.offer(f);
+            synchronized (this) {
+                for (StreamerSocket s : sockets) {
+                    batch.computeIfAbsent(s, x -> new ArrayList<>()).add(f);
+                }
             }
+        }
+    }
+
+    private void onTickEnd() {
+        Map<StreamerSocket, List<QuoteFrame>> b;
+        synchronized (this) {
+            if (batch.isEmpty()) {
+                return;
+            }
+            b = batch;
+            batch = new HashMap<>();
+        }
+        for (Map.Entry<StreamerSocket, List<QuoteFrame>> e : b.entrySet()) {
+            e.getKey().offer(e.getValue());
         }
     }
 

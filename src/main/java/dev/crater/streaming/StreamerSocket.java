@@ -109,6 +109,8 @@ final class StreamerSocket implements WsListener {
     private final ArrayDeque<String> tradeFrames = new ArrayDeque<>();
     private final AtomicInteger tradeSubscriptions = new AtomicInteger();
     private final LinkedHashMap<Integer, QuoteFrame> pendingQuotes = new LinkedHashMap<>();
+    /** Whether the writer is waiting on {@link #lock} for work: a quote offer notifies only then. */
+    private boolean writerWaiting;
     private boolean closing;
     private int closeCode;
     private String closeReason;
@@ -524,10 +526,23 @@ final class StreamerSocket implements WsListener {
 
     /** A market quote on the ticker thread: replaces this key's pending quote, never blocks. */
     void offer(QuoteFrame f) {
-        if (!keys.contains(f.quote.securityId())) {
-            return;
+        offer(List.of(f));
+    }
+
+    /** One tick's quotes for this socket, on the ticker thread: each replaces its key's pending quote; never blocks. */
+    void offer(List<QuoteFrame> tick) {
+        synchronized (lock) {
+            if (closing) {
+                return;
+            }
+            for (QuoteFrame f : tick) {
+                // A key unsubscribed since the fanout looked it up is not sent.
+                if (keys.contains(f.quote.securityId()) && pendingQuotes.put(f.quote.securityId(), f) != null) {
+                    conflated++;
+                }
+            }
+            wakeWriter();
         }
-        offerSnapshot(f);
     }
 
     private void offerSnapshot(QuoteFrame f) {
@@ -538,6 +553,14 @@ final class StreamerSocket implements WsListener {
             if (pendingQuotes.put(f.quote.securityId(), f) != null) {
                 conflated++;
             }
+            wakeWriter();
+        }
+    }
+
+    /** Under {@link #lock}: wakes the writer if it is waiting (one wake-up is enough for whatever is queued). */
+    private void wakeWriter() {
+        if (writerWaiting && !pendingQuotes.isEmpty()) {
+            writerWaiting = false;
             lock.notifyAll();
         }
     }
@@ -573,7 +596,9 @@ final class StreamerSocket implements WsListener {
                 synchronized (lock) {
                     while (frames.isEmpty() && tradeFrames.isEmpty() && pendingQuotes.isEmpty() && !closing
                             && !ended.get()) {
+                        writerWaiting = true;
                         lock.wait();
+                        writerWaiting = false;
                     }
                     if (!frames.isEmpty()) {
                         frame = frames.pollFirst();

@@ -15,15 +15,21 @@ import java.nio.file.Path;
  * password, through the same services the admin CLI uses ({@code crater admin user create} would
  * start one JVM per user). Existing names are skipped. Not part of the product.
  *
+ * <p>With a fourth argument it also writes what the load generator needs to tell which quote slot a
+ * quote message belongs to ({@code StreamLoad}'s latency method): a first line
+ * {@code seed SEED resolution MS} (the market seed and {@code Market.quoteResolutionMs} of
+ * {@code CRATER_MARKET_TICK_MS}, from the same environment as the server's), then one line
+ * {@code SECURITY_ID PATH_KEY} per security ({@code PathParameters.key}, the size draws' key).
+ *
  * <pre>
- * java -cp target/crater.jar:target/test-classes dev.crater.bench.BenchUsers DATA_DIR PREFIX COUNT
+ * java -cp target/crater.jar:target/test-classes dev.crater.bench.BenchUsers DATA_DIR PREFIX COUNT [KEYS_FILE]
  * </pre>
  */
 public final class BenchUsers {
     private BenchUsers() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         Path dir = Path.of(args[0]);
         String prefix = args[1];
         int count = Integer.parseInt(args[2]);
@@ -41,6 +47,14 @@ public final class BenchUsers {
                 made++;
             }
             System.out.println("BENCHUSERS created=" + made + " total=" + count);
+            if (args.length > 3) {
+                StringBuilder b = new StringBuilder("seed " + config.market().seed() + " resolution "
+                        + dev.crater.market.Market.quoteResolutionMs(config.market().tickMs()) + "\n");
+                for (dev.crater.reference.Security x : s.securities.snapshot().all()) {
+                    b.append(x.id()).append(' ').append(dev.crater.market.PathParameters.of(x).key()).append('\n');
+                }
+                java.nio.file.Files.writeString(Path.of(args[3]), b);
+            }
         }
     }
 }

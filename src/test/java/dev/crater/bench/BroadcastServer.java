@@ -28,21 +28,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code {"Cmd":"CreateSession.txt","StatusCode":"Ok","SessionId":"…"}} whatever the query says;
  * {@code Subscribe.txt} commands register their {@code Keys} (nothing else of the command is read).</li>
  * <li>A platform thread named {@code market-ticker} runs the same loop as Crater's market ticker:
- * work, then {@code Thread.sleep(tickMs)}. Like Crater's quotes, which change at most once per market
- * second ({@code Market.quoteAt} is to the second), every key's value changes once per wall-clock
- * second: the first tick of a new second builds one message per key (a copy of a real Crater quote
- * message, {@code Key} and the three times replaced, so the same size and shape; {@code TradeCondition}
- * carries the tick's start in epoch µs, for the load generator's cross-check) and offers it to
- * every connection subscribed to the key.</li>
+ * work, then {@code Thread.sleep(tickMs)}. Like Crater's quotes, which resolve market time to the
+ * quote resolution ({@code Market.quoteResolutionMs}: the tick below one second, else one second),
+ * every key's value changes once per slot of that resolution (wall-clock slots counted from each
+ * second's start, as Crater's): the first tick of a new slot builds one message per key (a copy of a
+ * real Crater quote message with {@code Key}, the three times and the bid and ask sizes replaced, so
+ * the same size and shape; the sizes are Crater's own draws for that security and slot,
+ * {@code Market.size}, so the load generator tells the slot of a message the same way for both
+ * servers; {@code TradeCondition} carries the tick's start in epoch µs, for its cross-check) and
+ * offers it to every connection subscribed to the key. At a tick below one second that is every
+ * key at every tick.</li>
  * <li>Each connection has Crater's writer model: one virtual thread sends from a pending map under a
  * lock, latest value per key (conflated), notified on each offer.</li>
  * </ul>
  *
  * <pre>
- * java -cp target/crater.jar:target/test-classes dev.crater.bench.BroadcastServer PORT TICK_MS TEMPLATE_FILE
+ * java -cp target/crater.jar:target/test-classes dev.crater.bench.BroadcastServer PORT TICK_MS TEMPLATE_FILE KEYS_FILE
  * </pre>
  *
- * {@code TEMPLATE_FILE} holds one quote message as Crater sent it. Prints {@code listening on 127.0.0.1:PORT}.
+ * {@code TEMPLATE_FILE} holds one quote message as Crater sent it; {@code KEYS_FILE} is what
+ * {@code BenchUsers} writes (the seed, the resolution, each security's path key). Prints {@code listening on 127.0.0.1:PORT}.
  */
 public final class BroadcastServer {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM/dd/yyyy HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -50,17 +55,19 @@ public final class BroadcastServer {
     private final Map<Integer, Set<Conn>> watchers = new ConcurrentHashMap<>();
     private final String template;
     private final long tickMs;
+    private final StreamLoad.Slots slots;
 
-    private BroadcastServer(String template, long tickMs) {
+    private BroadcastServer(String template, long tickMs, StreamLoad.Slots slots) {
         this.template = template;
         this.tickMs = tickMs;
+        this.slots = slots;
     }
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         long tickMs = Long.parseLong(args[1]);
         String template = Files.readString(Path.of(args[2]), StandardCharsets.UTF_8).trim();
-        BroadcastServer b = new BroadcastServer(template, tickMs);
+        BroadcastServer b = new BroadcastServer(template, tickMs, StreamLoad.Slots.read(Path.of(args[3])));
         WebServer server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(port)
@@ -74,13 +81,13 @@ public final class BroadcastServer {
     }
 
     private void tickLoop() {
-        long lastSecond = 0;
+        long lastSlot = Long.MIN_VALUE;
         while (true) {
             Instant start = Instant.now();
-            long second = start.getEpochSecond();
-            if (second != lastSecond) {
-                lastSecond = second;
-                broadcast(second, start.getEpochSecond() * 1_000_000 + start.getNano() / 1000);
+            long slot = slots.index(start.toEpochMilli());
+            if (slot != lastSlot) {
+                lastSlot = slot;
+                broadcast(slot, start.getEpochSecond() * 1_000_000 + start.getNano() / 1000);
             }
             try {
                 Thread.sleep(tickMs);
@@ -90,10 +97,10 @@ public final class BroadcastServer {
         }
     }
 
-    private void broadcast(long second, long tickUs) {
-        String time = TIME.format(Instant.ofEpochSecond(second));
+    private void broadcast(long slot, long tickUs) {
+        String time = TIME.format(Instant.ofEpochSecond(slots.second(slot)));
         for (Map.Entry<Integer, Set<Conn>> e : watchers.entrySet()) {
-            String msg = message(e.getKey(), time, tickUs);
+            String msg = message(e.getKey(), slot, time, tickUs);
             for (Conn c : e.getValue()) {
                 c.offer(e.getKey(), msg);
             }
@@ -101,12 +108,16 @@ public final class BroadcastServer {
     }
 
     /**
-     * The template with this key and time: string replacements of the values Crater varies per key and
-     * second; and the tick's start (epoch µs) in {@code TradeCondition}, empty in Crater's messages, so
+     * The template with this key, slot and time: string replacements of the values Crater varies per
+     * key and slot (times, sizes); and the tick's start (epoch µs) in {@code TradeCondition}, empty in Crater's messages, so
      * the load generator can check its tick-to-receipt method against the exact figure (16 characters more).
      */
-    String message(int key, String time, long tickUs) {
+    String message(int key, long slot, String time, long tickUs) {
         String m = replaceValue(template, "Key", Integer.toString(key));
+        if (slots.known(key)) {
+            m = replaceValue(m, "BidSize", Long.toString(slots.size(key, slot, false)));
+            m = replaceValue(m, "AskSize", Long.toString(slots.size(key, slot, true)));
+        }
         m = replaceValue(m, "TradeCondition", Long.toString(tickUs));
         for (String f : new String[] {"AskTime", "BidTime", "Date"}) {
             m = replaceValue(m, f, time);
