@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +110,8 @@ final class StreamerSocket implements WsListener {
     private final ArrayDeque<String> tradeFrames = new ArrayDeque<>();
     private final AtomicInteger tradeSubscriptions = new AtomicInteger();
     private final LinkedHashMap<Integer, QuoteFrame> pendingQuotes = new LinkedHashMap<>();
+    /** Keys whose next quote is a subscription's snapshot (never skipped as unchanged); under {@link #lock}. */
+    private final Set<Integer> snapshotKeys = new HashSet<>();
     /** Whether the writer is waiting on {@link #lock} for work: a quote offer notifies only then. */
     private boolean writerWaiting;
     private boolean closing;
@@ -375,6 +378,7 @@ final class StreamerSocket implements WsListener {
                     service.quotes.unwatch(id, this);
                     synchronized (lock) {
                         pendingQuotes.remove(id);
+                        snapshotKeys.remove(id);
                     }
                 }
                 continue;
@@ -383,13 +387,13 @@ final class StreamerSocket implements WsListener {
             if (q.isEmpty()) {
                 unknown.add(k);
             } else if (keys.contains(id)) {
-                offerSnapshot(service.quotes.frame(q.get()));
+                offerSubscribed(service.quotes.frame(q.get()));
             } else if (keys.size() >= service.limits().subscriptionsPerSocket()) {
                 overLimit.add(k);
             } else {
                 keys.add(id);
                 service.quotes.watch(id, this);
-                offerSnapshot(service.quotes.frame(q.get()));
+                offerSubscribed(service.quotes.frame(q.get()));
             }
         }
         if (!unknown.isEmpty()) {
@@ -545,6 +549,14 @@ final class StreamerSocket implements WsListener {
         }
     }
 
+    /** A subscription's snapshot: sent even when it equals what this socket last sent of the key. */
+    private void offerSubscribed(QuoteFrame f) {
+        synchronized (lock) {
+            snapshotKeys.add(f.quote.securityId());
+        }
+        offerSnapshot(f);
+    }
+
     private void offerSnapshot(QuoteFrame f) {
         synchronized (lock) {
             if (closing) {
@@ -591,6 +603,7 @@ final class StreamerSocket implements WsListener {
             while (!ended.get()) {
                 String frame = null;
                 QuoteFrame quote = null;
+                boolean snapshot = false;
                 int code = 0;
                 String reason = null;
                 synchronized (lock) {
@@ -608,6 +621,7 @@ final class StreamerSocket implements WsListener {
                         Iterator<Map.Entry<Integer, QuoteFrame>> it = pendingQuotes.entrySet().iterator();
                         quote = it.next().getValue();
                         it.remove();
+                        snapshot = snapshotKeys.remove(quote.quote.securityId());
                         sent++;
                     } else if (closing) {
                         code = closeCode;
@@ -620,7 +634,13 @@ final class StreamerSocket implements WsListener {
                 if (frame != null) {
                     session.send(frame, true);
                 } else if (quote != null) {
-                    session.send(quote.text(lastSent.put(quote.quote.securityId(), quote.quote)), true);
+                    Quote previous = lastSent.get(quote.quote.securityId());
+                    // A key's first tick after its snapshot can be the very same quote (the market delivers a
+                    // security's quote the first time it is watched): only changes follow a snapshot.
+                    if (snapshot || previous == null || !sameMarket(previous, quote.quote)) {
+                        lastSent.put(quote.quote.securityId(), quote.quote);
+                        session.send(quote.text(previous), true);
+                    }
                 } else if (code != 0) {
                     session.close(code, reason);
                     end();
@@ -689,6 +709,13 @@ final class StreamerSocket implements WsListener {
             tradeFrames.clear();
             lock.notifyAll();
         }
+    }
+
+    /** Whether two quotes of a key show the same market (what a quote message would change). */
+    static boolean sameMarket(Quote a, Quote b) {
+        return a.bid().compareTo(b.bid()) == 0 && a.ask().compareTo(b.ask()) == 0 && a.last().compareTo(b.last()) == 0
+                && a.bidSize() == b.bidSize() && a.askSize() == b.askSize() && a.halted() == b.halted()
+                && a.session() == b.session() && a.volume() == b.volume();
     }
 
     static int utf8Length(String s) {

@@ -355,6 +355,27 @@ class StreamingTest {
     }
 
     @Test
+    void aSnapshotIsNotFollowedByTheSameQuoteAgain() {
+        Trader t = trader();
+        List<Security> secs = equities(40);
+        // A security no socket of this class has watched yet: the market delivers its quote at the first tick.
+        Security fresh = secs.get(secs.size() - 1);
+        Security sentinel = secs.get(secs.size() - 2);
+        Client c = quoteSocket(t);
+        c.command("Subscribe.txt", Integer.toString(fresh.id()));
+        assertThat(isQuote(c.next(), fresh)).isTrue();
+        server.services().market.tick(); // the clock stands still: the same quote as the snapshot
+        setPrice(sentinel, "55.5");
+        c.command("Subscribe.txt", Integer.toString(sentinel.id()));
+        List<JsonNode> seen = c.until(n -> isQuote(n, sentinel));
+        assertThat(seen).as("no second message of an unchanged quote").noneMatch(n -> isQuote(n, fresh));
+        // A subscribe again is answered by a snapshot, unchanged or not.
+        c.command("Subscribe.txt", Integer.toString(fresh.id()));
+        assertThat(isQuote(c.next(), fresh)).isTrue();
+        c.ws.sendClose(1000, "").join();
+    }
+
+    @Test
     void badCommandsAreRefused() {
         Client c = quoteSocket(trader());
         c.send("not json");
