@@ -500,6 +500,13 @@ class StreamingTest {
         assertThat(sid).isNotNull();
         slow.sessionId = sid;
         slow.command("Subscribe.txt", keys.toString());
+        // The command is applied on the server's side of the socket: wait for it before the ticks.
+        long applied = System.nanoTime() + WAIT.toNanos();
+        while (server.services().streaming.stats().stream().noneMatch(x -> x.userId() == slowTrader.user().id()
+                && x.subscriptions() == secs.size())) {
+            assertThat(System.nanoTime()).as("the slow socket's subscribe applied").isLessThan(applied);
+            Thread.onSpinWait();
+        }
         long start = System.nanoTime();
         for (int i = 0; i < 300; i++) {
             tick();
