@@ -482,7 +482,9 @@ class TradeStreamingTest {
         for (int i = 0; i < n; i++) {
             restingBuy(t, "AAPL");
         }
-        s.useLimits(StreamerLimits.DEFAULTS.withTradeFramesQueued(n));
+        // Many commands, on a clock that stands still: a command budget that does not run out here.
+        s.useLimits(StreamerLimits.DEFAULTS.withTradeFramesQueued(n).withCommandRate(1_000_000, 1_000_000,
+                StreamerLimits.RATE_LIMITED_MAX));
         Http.Response r = Http.get(t.api("streamers"), t.auth());
         JsonNode d = StreamingTest.json(r.body()).path("DataAddresses").get(0);
         String url = StreamingTest.wsUrl(d.path("Url").asText(), Long.toString(t.user().id()),
