@@ -649,7 +649,7 @@ public final class Market implements QuoteSource, AutoCloseable {
             }
             Quote quote = q.get();
             Quote before = lastDelivered.put(id, quote);
-            if (before != null && sameMarket(before, quote)) {
+            if (before != null && before.sameMarketAs(quote)) {
                 continue;
             }
             for (Sub sub : subscriptions) {
@@ -672,12 +672,6 @@ public final class Market implements QuoteSource, AutoCloseable {
         if (lastDelivered.size() > CACHE_MAX) {
             lastDelivered.clear();
         }
-    }
-
-    private static boolean sameMarket(Quote a, Quote b) {
-        return a.bid().equals(b.bid()) && a.ask().equals(b.ask()) && a.last().equals(b.last())
-                && a.halted() == b.halted() && a.session() == b.session() && a.bidSize() == b.bidSize()
-                && a.askSize() == b.askSize();
     }
 
     /** Starts the ticker thread. */

@@ -19,4 +19,14 @@ public record Quote(int securityId, String symbol, long timeMs, BigDecimal bid, 
     public BigDecimal change() {
         return last.subtract(previousClose);
     }
+
+    /**
+     * Whether {@code other} shows the same market as this quote: bid, ask, last, their sizes, the
+     * session and the halt. The ticker delivers a quote only when this changed, and a streamer socket
+     * does not repeat one its client has.
+     */
+    public boolean sameMarketAs(Quote other) {
+        return bid.equals(other.bid) && ask.equals(other.ask) && last.equals(other.last) && halted == other.halted
+                && session == other.session && bidSize == other.bidSize && askSize == other.askSize;
+    }
 }

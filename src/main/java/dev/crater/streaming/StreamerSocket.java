@@ -637,7 +637,7 @@ final class StreamerSocket implements WsListener {
                     Quote previous = lastSent.get(quote.quote.securityId());
                     // A key's first tick after its snapshot can be the very same quote (the market delivers a
                     // security's quote the first time it is watched): only changes follow a snapshot.
-                    if (snapshot || previous == null || !sameMarket(previous, quote.quote)) {
+                    if (snapshot || previous == null || !previous.sameMarketAs(quote.quote)) {
                         lastSent.put(quote.quote.securityId(), quote.quote);
                         session.send(quote.text(previous), true);
                     }
@@ -709,13 +709,6 @@ final class StreamerSocket implements WsListener {
             tradeFrames.clear();
             lock.notifyAll();
         }
-    }
-
-    /** Whether two quotes of a key show the same market (what a quote message would change). */
-    static boolean sameMarket(Quote a, Quote b) {
-        return a.bid().compareTo(b.bid()) == 0 && a.ask().compareTo(b.ask()) == 0 && a.last().compareTo(b.last()) == 0
-                && a.bidSize() == b.bidSize() && a.askSize() == b.askSize() && a.halted() == b.halted()
-                && a.session() == b.session() && a.volume() == b.volume();
     }
 
     static int utf8Length(String s) {

@@ -30,7 +30,8 @@ import java.util.StringJoiner;
  */
 final class TradeMessages {
     /** The .NET {@code DateTime.MinValue} in epoch milliseconds: the docs' "no date" marker. */
-    static final String NO_DATE = "-62135596800000";
+    static final long NO_DATE_MS = -62_135_596_800_000L;
+    static final String NO_DATE = Long.toString(NO_DATE_MS);
     static final ZoneId MARKET_ZONE = ZoneId.of("America/New_York");
     static final DateTimeFormatter MARKET_TEXT = DateTimeFormatter.ofPattern("MM/dd/yyyy HH:mm:ss")
             .withZone(MARKET_ZONE);
@@ -229,13 +230,13 @@ final class TradeMessages {
     /** An ISO-8601 instant of a resource in epoch milliseconds; the docs' "no date" for none. */
     private static long ms(String iso) {
         if (iso == null || iso.equals(OrderResource.UNKNOWN_DATE)) {
-            return Long.parseLong(NO_DATE);
+            return NO_DATE_MS;
         }
         return Instant.parse(iso).toEpochMilli();
     }
 
     private static String offset(long epochMs) {
-        if (epochMs == Long.parseLong(NO_DATE)) {
+        if (epochMs == NO_DATE_MS) {
             return "0";
         }
         return Long.toString(MARKET_ZONE.getRules().getOffset(Instant.ofEpochMilli(epochMs)).getTotalSeconds()

@@ -99,9 +99,14 @@ class StreamingTest {
     }
 
     static void setPrice(Security s, String price) {
-        Market m = server.services().market;
+        setPrice(server, s, price);
+    }
+
+    /** A sandbox SET of the security's price on {@code on}, then a tick at the event's own instant. */
+    static void setPrice(TestServer on, Security s, String price) {
+        Market m = on.services().market;
         long now = m.nowMs();
-        server.services().marketControl.add(new MarketEvent(0, s.id(), MarketEvent.Kind.SET, now, null,
+        on.services().marketControl.add(new MarketEvent(0, s.id(), MarketEvent.Kind.SET, now, null,
                 new BigDecimal(price), List.of()), now);
         m.refresh();
         m.tick();   // at the event's own instant: the quote's last is exactly the price set

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.crater.accounts.Account;
 import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
-import dev.crater.market.Market;
-import dev.crater.market.MarketEvent;
 import dev.crater.reference.Security;
 import dev.crater.streaming.StreamingTest.Client;
 import dev.crater.testing.Http;
@@ -403,12 +401,7 @@ class TradeStreamingTest {
     }
 
     static void setPrice(Security s, String price) {
-        Market m = server.services().market;
-        long now = m.nowMs();
-        server.services().marketControl.add(new MarketEvent(0, s.id(), MarketEvent.Kind.SET, now, null,
-                new BigDecimal(price), List.of()), now);
-        m.refresh();
-        m.tick();
+        StreamingTest.setPrice(server, s, price);
     }
 
     // ---- refusals ----------------------------------------------------------------------------------
