@@ -20,7 +20,6 @@ import dev.crater.store.Notifications;
 import dev.crater.store.Monotonic;
 import io.helidon.webserver.websocket.WsRouting;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * on them, and the quote fan-out they share.
  *
  * <p>A streamer session id is a random UUID (the docs' format) bound to the caller's login token; only
- * its SHA-256 is kept, in memory on this node (a socket is opened on the node that issued its id).
- * An id opens sockets until its token ends (logout, expiry, revoke-all, user disabled: checked at
+ * its SHA-256 is kept, in the store ({@link StreamerGrantStore}), so a socket may be opened on any node
+ * sharing it. An id opens sockets until its token ends (logout, expiry, revoke-all, user disabled: checked at
  * each CreateSession), until the recover call replaces the ids of its kind on that token, or until
  * the user holds more than {@link StreamerLimits#idsPerUser} ids (the oldest is dropped). Logout
  * through this process also closes the token's open sockets.
@@ -72,10 +71,9 @@ public final class StreamingService implements AutoCloseable {
     final TradeData trade;
     private volatile StreamerLimits limits = StreamerLimits.DEFAULTS;
 
-    /** Guards the maps below. */
+    private final StreamerGrantStore grants;
+    /** Guards the map below. */
     private final Object lock = new Object();
-    private final Map<String, Grant> grants = new HashMap<>();
-    private final Map<Long, ArrayDeque<Grant>> grantsByUser = new HashMap<>();
     private final Map<Long, Set<StreamerSocket>> socketsByUser = new HashMap<>();
 
     /**
@@ -89,6 +87,7 @@ public final class StreamingService implements AutoCloseable {
         this.quotes = new QuoteFanout(market, securities);
         this.securities = securities;
         this.clock = clock;
+        this.grants = new StreamerGrantStore(db);
         this.trade = new TradeData(orders, positions, accounts, watchlists, securities, notifications,
                 new StreamWatchStore(db));
         trading.onStored(trade);
@@ -122,55 +121,40 @@ public final class StreamingService implements AutoCloseable {
     /** A new streamer session id of {@code kind} for the caller's token. */
     public String issue(Principal p, StreamerKind kind) {
         String id = UUID.randomUUID().toString();
-        Grant g = new Grant(Secrets.sha256(id), p.userId(), p.companyId(), p.tokenHash(), kind);
-        synchronized (lock) {
-            grants.put(g.idHash(), g);
-            ArrayDeque<Grant> mine = grantsByUser.computeIfAbsent(p.userId(), k -> new ArrayDeque<>());
-            mine.addLast(g);
-            while (mine.size() > limits.idsPerUser()) {
-                grants.remove(mine.removeFirst().idHash());
-            }
-        }
+        grants.issue(new Grant(Secrets.sha256(id), p.userId(), p.companyId(), p.tokenHash(), kind), clock.millis(),
+                limits.idsPerUser());
         return id;
     }
 
     /** The recover call: the token's ids of {@code kind} stop opening sockets, and a new one is issued. */
     public String recover(Principal p, StreamerKind kind) {
-        synchronized (lock) {
-            ArrayDeque<Grant> mine = grantsByUser.get(p.userId());
-            if (mine != null) {
-                mine.removeIf(g -> {
-                    boolean drop = g.kind() == kind && g.tokenHash().equals(p.tokenHash());
-                    if (drop) {
-                        grants.remove(g.idHash());
-                    }
-                    return drop;
-                });
-            }
-        }
+        grants.dropKind(p.userId(), p.tokenHash(), kind);
         return issue(p, kind);
     }
 
     /**
      * CreateSession option 2: the grant of {@code password} when it is a live id of this streamer,
-     * issued to {@code userId}, on a token that is still live.
+     * issued to {@code userId}, on a token that is still live (issued by any node sharing the store).
      */
     Optional<Grant> open(StreamerKind kind, long userId, String password) {
         if (password == null || password.isEmpty() || password.length() > 64) {
             return Optional.empty();
         }
-        Grant g;
-        synchronized (lock) {
-            g = grants.get(Secrets.sha256(password));
-        }
-        if (g == null || g.kind() != kind || g.userId() != userId) {
+        Optional<Grant> found = grants.byHash(Secrets.sha256(password));
+        if (found.isEmpty() || found.get().kind() != kind || found.get().userId() != userId) {
             return Optional.empty();
         }
+        Grant g = found.get();
         Optional<Principal> p = sessions.byTokenHash(g.tokenHash(), g.companyId());
         if (p.isEmpty() || p.get().userId() != userId) {
             return Optional.empty();
         }
         return Optional.of(g);
+    }
+
+    /** Issued ids of a user (tests). */
+    int issuedIds(long userId) {
+        return grants.count(userId);
     }
 
     /** What CreateSession gets: a grant, or Error with a {@code Reason} ({@code null}: the bare Error). */
@@ -323,9 +307,6 @@ public final class StreamingService implements AutoCloseable {
     private void tokenEnded(String tokenHash) {
         List<StreamerSocket> closing = new ArrayList<>();
         synchronized (lock) {
-            grants.values().removeIf(g -> g.tokenHash().equals(tokenHash));
-            grantsByUser.values().forEach(q -> q.removeIf(g -> g.tokenHash().equals(tokenHash)));
-            grantsByUser.values().removeIf(ArrayDeque::isEmpty);
             for (Set<StreamerSocket> sockets : socketsByUser.values()) {
                 for (StreamerSocket s : sockets) {
                     if (s.tokenHash().equals(tokenHash)) {
@@ -336,6 +317,17 @@ public final class StreamingService implements AutoCloseable {
         }
         for (StreamerSocket s : closing) {
             s.closeWith(StreamerSocket.CLOSE_LOGGED_OUT, "logged out");
+        }
+        try {
+            checker.execute(() -> {   // the revoke listener must not block: the store write runs here
+                try {
+                    grants.dropToken(tokenHash);
+                } catch (RuntimeException e) {
+                    LOG.warn("streamer ids of a revoked token not dropped (they open nothing): {}", e.toString());
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            // shutting down; the ids open nothing, every CreateSession checks the token
         }
     }
 
@@ -364,16 +356,14 @@ public final class StreamingService implements AutoCloseable {
      * Closes the sockets whose login session has ended by any way but a logout through this process
      * (which closes them at once): the token expired, a revoke-all (password change or reset) came
      * after it, the user was disabled, or another process (the admin CLI, another node) revoked it;
-     * and forgets the ids issued on such tokens. Reads go through the session caches, so a check costs
+     * and, every {@link #GRANT_SWEEP_MS}, removes the ids issued on such tokens from the store. Reads go through the session caches, so a check costs
      * no query while nothing changed.
      */
     void checkSessions() {
         try {
             List<StreamerSocket> open = new ArrayList<>();
-            List<Grant> issued;
             synchronized (lock) {
                 socketsByUser.values().forEach(open::addAll);
-                issued = new ArrayList<>(grants.values());
             }
             Map<String, Boolean> live = new HashMap<>();
             for (StreamerSocket s : open) {
@@ -383,23 +373,20 @@ public final class StreamingService implements AutoCloseable {
                     }
                 });
             }
-            List<String> dead = new ArrayList<>();
-            for (Grant g : issued) {
-                if (!live.computeIfAbsent(g.tokenHash(), h -> alive(g))) {
-                    dead.add(g.idHash());
-                }
-            }
-            if (!dead.isEmpty()) {
-                synchronized (lock) {
-                    dead.forEach(grants::remove);
-                    grantsByUser.values().forEach(q -> q.removeIf(g -> !grants.containsKey(g.idHash())));
-                    grantsByUser.values().removeIf(ArrayDeque::isEmpty);
-                }
+            long now = Monotonic.millis();
+            if (now - lastGrantSweep >= GRANT_SWEEP_MS) {
+                lastGrantSweep = now;
+                int dropped = grants.dropDead(clock.millis());
+                LOG.debug("dropped {} streamer ids of ended login sessions", dropped);
             }
         } catch (RuntimeException e) {
             LOG.warn("streamer session check failed; will retry", e);
         }
     }
+
+    /** How often the ids of ended login sessions are removed from the store (they open nothing meanwhile). */
+    static final long GRANT_SWEEP_MS = 60_000;
+    private long lastGrantSweep = Monotonic.millis();
 
     private boolean alive(Grant g) {
         return sessions.byTokenHash(g.tokenHash(), g.companyId()).map(p -> p.userId() == g.userId()).orElse(false);
