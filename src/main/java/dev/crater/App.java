@@ -175,6 +175,8 @@ public final class App implements AutoCloseable {
         routing.addFilter(new OwnerForwarding(s.trading));
         // The operator's endpoints (/health/live, /health/ready, /metrics): outside the API, its own checks.
         routing.register(ops);
+        // Engine reads between nodes sharing the store (signed with the shared master key; 404 on one node).
+        routing.register(s.nodeReads);
         RoutingTable table = routingTable(s);
         routing.register(RoutingTable.ROOT, table.own().toArray(HttpService[]::new));
         HttpService[] services = table.trader().toArray(HttpService[]::new);

@@ -30,6 +30,7 @@ import dev.crater.config.CraterConfig;
 import dev.crater.config.MasterKey;
 import dev.crater.crypto.PasswordHasher;
 import dev.crater.crypto.SecretBox;
+import dev.crater.crypto.Secrets;
 import dev.crater.http.RateLimiter;
 import dev.crater.images.SecurityImages;
 import dev.crater.market.Market;
@@ -53,6 +54,7 @@ import dev.crater.operators.OperatorKeys;
 import dev.crater.orders.AccountModels;
 import dev.crater.orders.OrderReads;
 import dev.crater.orders.Parties;
+import dev.crater.orders.NodeReads;
 import dev.crater.orders.OrderService;
 import dev.crater.orders.PositionService;
 import dev.crater.orders.PositionStore;
@@ -120,6 +122,8 @@ public final class Services implements AutoCloseable {
     public final TradingService trading;
     public final OrderService orders;
     public final PositionService positions;
+    /** Engine reads between nodes sharing the store (the balances of accounts another node's shards run). */
+    public final NodeReads nodeReads;
     public final AccountModels accountModels;
     public final WatchlistService watchlists;
     public final AlertService alerts;
@@ -151,6 +155,9 @@ public final class Services implements AutoCloseable {
         this.mailer = config.smtp().<Mailer>map(c -> new SmtpMailer(c, clock)).orElse(outbox);
         this.sms = config.sms().<SmsSender>map(HttpSmsGateway::new).orElseGet(() -> new OutboxSmsSender(outbox));
         this.secretBox = new SecretBox(MasterKey.load(config.masterKeyText(), config.dataDir()));
+        if (database.dialect() == Database.Dialect.POSTGRES) {
+            checkSharedMasterKey(database, secretBox);
+        }
         this.tokens = new TokenStore(database.jdbi());
         this.challenges = new ChallengeStore(database.jdbi());
         this.sessions = new SessionService(tokens, users, clock);
@@ -196,6 +203,7 @@ public final class Services implements AutoCloseable {
                 securities, options, market, metrics);
         this.positions = new PositionService(new PositionStore(database, heavyQueries), trading, securities, options,
                 market, parties);
+        this.nodeReads = new NodeReads(trading, secretBox, clock);
         this.accountModels = new AccountModels(accounts, positions, companies);
         this.watchlists = new WatchlistService(new WatchlistStore(database), securities, options,
                 new SystemLists(market, clock), clock);
@@ -267,5 +275,25 @@ public final class Services implements AutoCloseable {
         passwords.close();
         market.close();
         database.close();
+    }
+
+    /**
+     * Nodes sharing a PostgreSQL store must use one master key (their signed requests to each other and
+     * the secrets they seal depend on it): the first node stores a check value of its key
+     * ({@code store_keys}: an HMAC under it, never the key), and a node whose key gives another refuses
+     * to start, saying so.
+     */
+    private static void checkSharedMasterKey(Database database, SecretBox box) {
+        String mine = box.nodeMac("crater master key check");
+        String stored = database.jdbi().withHandle(h -> {
+            h.createUpdate("INSERT INTO store_keys (name, check_mac) VALUES ('master', :m) ON CONFLICT DO NOTHING")
+                    .bind("m", mine).execute();
+            return h.createQuery("SELECT check_mac FROM store_keys WHERE name = 'master'").mapTo(String.class).one();
+        });
+        if (!Secrets.equal(stored, mine)) {
+            database.close();
+            throw new IllegalStateException("this node's master key is not the one the other nodes of this"
+                    + " PostgreSQL store use: give every node the same CRATER_MASTER_KEY (docs/deployment.md)");
+        }
     }
 }

@@ -20,6 +20,7 @@ public final class SecretBox {
 
     private final SecretKeySpec aesKey;
     private final SecretKeySpec macKey;
+    private final SecretKeySpec nodeKey;
     private final SecureRandom random = new SecureRandom();
 
     public SecretBox(byte[] masterKey) {
@@ -28,6 +29,7 @@ public final class SecretBox {
         }
         this.aesKey = new SecretKeySpec(derive(masterKey, "crater-aes"), "AES");
         this.macKey = new SecretKeySpec(derive(masterKey, "crater-mac"), "HmacSHA256");
+        this.nodeKey = new SecretKeySpec(derive(masterKey, "crater-node"), "HmacSHA256");
     }
 
     private static byte[] derive(byte[] key, String purpose) {
@@ -79,6 +81,24 @@ public final class SecretBox {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(macKey);
+            return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+        }
+    }
+
+    /**
+     * Hex HMAC-SHA256 of {@code value} under a key of its own derived from the master key: what nodes
+     * sharing a store sign their requests to each other with (only holders of the master key can).
+     */
+    public String nodeMac(String value) {
+        return hmac(nodeKey, value);
+    }
+
+    private static String hmac(SecretKeySpec key, String value) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
             return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);

@@ -282,7 +282,8 @@ public final class PositionService {
             BigDecimal value = price.multiply(p.quantity()).multiply(p.contractSize());
             values.merge(group(SecurityType.valueOf(p.securityType())), value, BigDecimal::add);
         }
-        long cash = trading.read(accountId, e -> e.cash(accountId));
+        long cash = trading.local(accountId) ? trading.read(accountId, e -> e.cash(accountId))
+                : trading.balances(accountId).cash();
         List<GroupValue> out = new ArrayList<>();
         values.forEach((k, v) -> out.add(new GroupValue(k, v.setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros())));
         out.add(new GroupValue("Cash", Fixed.toBigDecimal(cash).stripTrailingZeros()));
@@ -421,7 +422,7 @@ public final class PositionService {
             "closePL", "marketValue", "totalPL");
 
     private Balance balance(long accountId) {
-        Balances b = trading.read(accountId, e -> e.balances(accountId));
+        Balances b = trading.balances(accountId);
         if (b == null) {
             throw new IllegalStateException("account " + accountId + " is not in the trading engine");
         }

@@ -4,6 +4,7 @@ import dev.crater.accounts.AccountService;
 import dev.crater.common.Refusal;
 import dev.crater.market.Market;
 import dev.crater.market.PathModel;
+import dev.crater.orders.engine.Balances;
 import dev.crater.orders.engine.Command;
 import dev.crater.orders.engine.Engine;
 import dev.crater.orders.engine.Event;
@@ -53,6 +54,8 @@ public final class TradingService implements AutoCloseable {
     /** Shard ownership between nodes on PostgreSQL; null on the embedded store (one node runs every shard). */
     private final ShardOwnership ownership;
     private volatile TradeFeed.Listener feed;
+    /** Engine reads of accounts whose shard another node runs (null on the embedded store, or until wired). */
+    private volatile NodeReads remote;
     private final OrderIds orderIds;
     private final Set<Long> cashInFlight = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService housekeeping;
@@ -207,6 +210,29 @@ public final class TradingService implements AutoCloseable {
             throw busy();
         }
         return await(done);
+    }
+
+    /** Where reads of other nodes' shards go ({@link NodeReads} registers itself). */
+    void remoteReads(NodeReads reads) {
+        this.remote = reads;
+    }
+
+    /**
+     * The account's balance figures from the engine that runs its shard: this node's, or on a shared
+     * store the owning node's (null when the engine does not know the account).
+     *
+     * @throws Refusal.Unavailable while the shard has no live owner, or its owner cannot answer
+     */
+    public Balances balances(long accountId) {
+        if (ownership != null && !local(accountId)) {
+            NodeReads r = remote;
+            Optional<String> owner = ownership.ownerUrl(shardOf(accountId));
+            if (r == null || owner.isEmpty()) {
+                throw new Refusal.Unavailable("This account's trading is moving between nodes; try again shortly.");
+            }
+            return r.balances(owner.get(), accountId);
+        }
+        return read(accountId, e -> e.balances(accountId));
     }
 
     /** Runs a read on the account's shard thread (engine state is not thread-safe). */

@@ -285,9 +285,10 @@ final class TradeData implements TradeFeed.Listener, AutoCloseable {
             if (!to.isEmpty()) {
                 try {
                     send(to, TradeMessages.balance("AccountBalance", account, positions.balanceMap(account)));
-                } catch (Refusal.Unavailable elsewhere) {
-                    // The account's engine runs on another node: its balance is read there (issue 16).
-                    LOG.debug("balance of account {} not here: {}", account, elsewhere.getMessage());
+                } catch (Refusal.Unavailable moving) {
+                    // The account's shard is moving between nodes (or its owner did not answer): the
+                    // balance goes out with the next change; a socket that must not miss it resubscribes.
+                    LOG.debug("balance of account {} not read: {}", account, moving.getMessage());
                 }
             }
             users.addAll(accountUsers.getOrDefault(account, Set.of()));
@@ -295,8 +296,8 @@ final class TradeData implements TradeFeed.Listener, AutoCloseable {
         for (long user : users) {
             try {
                 sendUserBalance(user, sockets(Entity.UserBalance, user));
-            } catch (Refusal.Unavailable elsewhere) {
-                LOG.debug("balance of user {} not here: {}", user, elsewhere.getMessage());
+            } catch (Refusal.Unavailable moving) {
+                LOG.debug("balance of user {} not read: {}", user, moving.getMessage());
             }
         }
     }

@@ -274,4 +274,161 @@ class MultiNodeTest {
         });
         ws.sendClose(1000, "").join();
     }
+
+    /** A trade-data socket of the user on {@code url} (a streamer's Url), its messages queued as they come. */
+    record Socket(java.net.http.WebSocket ws, java.util.concurrent.BlockingQueue<String> messages, String sessionId) {
+        void send(String entity, String cmd, Object keys) {
+            ws.sendText("{\"Cmd\":\"" + cmd + "\",\"SessionId\":\"" + sessionId + "\",\"Keys\":\"" + keys
+                    + "\",\"EntityType\":\"" + entity + "\"}", true).join();
+        }
+
+        /** The next message that contains every one of {@code parts}, within {@code within}. */
+        String await(Duration within, String... parts) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < deadline) {
+                String m = messages.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (m != null && java.util.Arrays.stream(parts).allMatch(m::contains)) {
+                    return m;
+                }
+            }
+            throw new AssertionError("no message with " + java.util.Arrays.toString(parts) + " within " + within);
+        }
+    }
+
+    static Socket open(String url, long userId, String streamerSessionId) throws Exception {
+        var messages = new java.util.concurrent.LinkedBlockingQueue<String>();
+        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(java.net.URI.create(
+                url + "/CreateSession.txt?User=" + userId + "&Password=" + streamerSessionId
+                        + "&HttpClientType=WebSocket"),
+                new java.net.http.WebSocket.Listener() {
+                    StringBuilder part = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                            boolean last) {
+                        part.append(data);
+                        if (last) {
+                            messages.add(part.toString());
+                            part = new StringBuilder();
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                }).join();
+        JsonNode created = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                messages.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertThat(created.path("StatusCode").asText()).as(created.toString()).isEqualTo("Ok");
+        return new Socket(ws, messages, created.path("SessionId").asText());
+    }
+
+    /** The URL {@code given} (a streamer's, issued by one node) on {@code node}'s port instead. */
+    static String onNode(String given, TestServer node) {
+        java.net.URI u = java.net.URI.create(given);
+        return u.getScheme() + "://" + u.getHost() + ":" + node.port() + u.getRawPath();
+    }
+
+    @Test
+    void aStreamerIdIssuedByOneNodeOpensASocketOnTheOtherAndItStreamsBalancesOfTheFirst() throws Exception {
+        eventually("the shards are split between the nodes", TAKEOVER.multipliedBy(2),
+                () -> running(a) == 4 && running(b) == 4);
+        Trader t = trader();
+        long account = t.accounts().stream().filter(id -> a.services().trading.local(id)).findFirst().orElseThrow();
+        eventually("funded", TAKEOVER, () -> Http.get(a.api() + "v1.0/accounts/" + account + "/info", t.auth()).json()
+                .path("cash").decimalValue().signum() > 0);
+        // The id comes from a; the socket opens on b (a load balancer may send the two calls anywhere).
+        JsonNode d = Http.get(a.api() + "v1.0/streamers", t.auth()).json().path("DataAddresses").get(0);
+        Socket s = open(onNode(d.path("Url").asText(), b), t.user().id(), d.path("SessionId").asText());
+        // b does not run the account's shard: the snapshot's figures come from a's engine.
+        s.send("AccountBalance", "Subscribe.txt", account);
+        String snapshot = s.await(Duration.ofSeconds(10), "\"AccountBalance\"", "\"AccountId\":\"" + account + "\"");
+        assertThat(snapshot).contains("\"CashBalance\":\"100000\"").contains("\"PendingOrdersCount\":\"0\"");
+        // A change stored on a reaches b's socket, with a's figures after it.
+        eventually("a knows b watches the account, and the change reaches b", TAKEOVER, () -> {
+            Http.Response r = place(a, t, account, restingBuy());
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            try {
+                s.await(Duration.ofSeconds(2), "\"AccountBalance\"", "\"AccountId\":\"" + account + "\"",
+                        "\"PendingOrdersCount\":\"");
+                return true;
+            } catch (AssertionError notYet) {
+                return false;
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        Http.Response r = place(a, t, account, restingBuy());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        long pending = Http.get(a.api() + "v1.0/accounts/" + account + "/info", t.auth()).json()
+                .path("pendingOrdersCount").asLong();
+        assertThat(pending).isPositive();
+        s.await(Duration.ofSeconds(10), "\"AccountBalance\"", "\"PendingOrdersCount\":\"" + pending + "\"");
+        // The user's balance over accounts on both nodes' shards, from b.
+        s.send("UserBalance", "Subscribe.txt", t.user().id());
+        String user = s.await(Duration.ofSeconds(10), "\"UserBalance\"");
+        assertThat(user).contains("\"CashBalance\":\"" + (100000 * t.accounts().size()) + "\"");
+        s.ws().sendClose(1000, "").join();
+    }
+
+    @Test
+    void aConsolidatedBalanceSumsAccountsWhoseShardsRunOnEitherNode() {
+        eventually("the shards are split between the nodes", TAKEOVER.multipliedBy(2),
+                () -> running(a) == 4 && running(b) == 4);
+        Trader t = trader();
+        for (long account : t.accounts()) {
+            eventually("account " + account + " funded", TAKEOVER, () -> Http.get(a.api() + "v1.0/accounts/" + account
+                    + "/info", t.auth()).json().path("cash").decimalValue().signum() > 0);
+        }
+        for (TestServer node : List.of(a, b)) {
+            Http.Response r = Http.send("POST", node.api() + "v1.0/accounts/balance/consolidated",
+                    t.accounts().toString(), t.auth());
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().path("cash").decimalValue())
+                    .isEqualByComparingTo(new BigDecimal(100000L * t.accounts().size()));
+            JsonNode mine = Http.get(node.api() + "v1.0/users/@me/balance-info", t.auth()).json();
+            assertThat(mine.path("cash").decimalValue()).isEqualByComparingTo(new BigDecimal(100000L * t.accounts().size()));
+        }
+    }
+
+    @Test
+    void anEngineReadBetweenNodesNeedsTheNodesSignature() {
+        eventually("the shards are split between the nodes", TAKEOVER.multipliedBy(2),
+                () -> running(a) == 4 && running(b) == 4);
+        Trader t = trader();
+        long account = t.accounts().stream().filter(id -> b.services().trading.local(id)).findFirst().orElseThrow();
+        String path = NodeReads.BALANCES_PATH + "/" + account;
+        String url = "http://127.0.0.1:" + b.port() + path;
+        eventually("funded", TAKEOVER, () -> Http.get(url, signed(a, path, a.clock.millis())).status() == 200
+                && Http.get(url, signed(a, path, a.clock.millis())).json().path("cash").asLong() > 0);
+        assertThat(Http.get(url).status()).as("unsigned").isEqualTo(403);
+        assertThat(Http.get(url, t.auth()).status()).as("a user's token is not a node's signature").isEqualTo(403);
+        String[] forged = signed(a, path, a.clock.millis());
+        forged[5] = forged[5].substring(0, 63) + (forged[5].charAt(63) == '0' ? '1' : '0');
+        Http.Response f = Http.get(url, forged);
+        assertThat(f.status()).as("a forged MAC").isEqualTo(403);
+        assertThat(f.body()).doesNotContain("cash");
+        long stale = a.clock.millis() - NodeReads.SKEW_MS - 1_000;
+        assertThat(Http.get(url, signed(a, path, stale)).status()).as("an old signature").isEqualTo(403);
+        String other = NodeReads.BALANCES_PATH + "/" + (account + 1);
+        assertThat(Http.get(url, signed(a, other, a.clock.millis())).status()).as("signed for another path")
+                .isEqualTo(403);
+    }
+
+    static String[] signed(TestServer from, String path, long atMs) {
+        String node = from.services().trading.node().orElseThrow();
+        return new String[] {"X-Crater-Node", node, "X-Crater-Node-Time", Long.toString(atMs), "X-Crater-Node-Mac",
+                from.services().secretBox.nodeMac(NodeReads.signed("GET", path, node, atMs))};
+    }
+
+    @Test
+    void aNodeWithAnotherMasterKeyRefusesToStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.joiningWithAnotherKey(a))
+                .satisfies(e -> {
+                    Throwable root = e;
+                    while (root.getCause() != null) {
+                        root = root.getCause();
+                    }
+                    assertThat(root).isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("same CRATER_MASTER_KEY");
+                });
+    }
 }

@@ -40,11 +40,20 @@ public final class TestServer implements AutoCloseable {
 
     private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo,
             OpsConfig ops, String joinPgUrl) {
+        this(store, smtp, sms, tokenTtl, demo, ops, joinPgUrl, null);
+    }
+
+    /** @param keyFrom the data directory whose master key this node uses (nodes of one store share it) */
+    private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo,
+            OpsConfig ops, String joinPgUrl, Path keyFrom) {
         this.store = store;
         this.ownsSchema = joinPgUrl == null;
         try {
             this.dataDir = Files.createTempDirectory("crater-test-");
             SecretsLedger.registerDataDir(dataDir); // read by SecretsScanTest after the suite; kept on close
+            if (keyFrom != null) {
+                Files.copy(keyFrom.resolve("master.key"), dataDir.resolve("master.key"));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,7 +82,16 @@ public final class TestServer implements AutoCloseable {
             throw new IllegalArgumentException("only PostgreSQL stores are shared by nodes");
         }
         return new TestServer(StoreKind.POSTGRES, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT,
-                false, OpsConfig.DEFAULT, first.pgUrl);
+                false, OpsConfig.DEFAULT, first.pgUrl, first.dataDir);
+    }
+
+    /** A node joining {@code first}'s store with a master key of its own (a misconfigured deployment). */
+    public static TestServer joiningWithAnotherKey(TestServer first) {
+        if (first.pgUrl == null) {
+            throw new IllegalArgumentException("only PostgreSQL stores are shared by nodes");
+        }
+        return new TestServer(StoreKind.POSTGRES, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT,
+                false, OpsConfig.DEFAULT, first.pgUrl, null);
     }
 
     public static TestServer start(StoreKind store) {
