@@ -47,9 +47,13 @@ public final class NodeReads implements HttpService {
     static final HeaderName MAC = HeaderNames.create("X-Crater-Node-Mac");
     /** How far a signed request's time may be from the receiver's clock (the nodes' clocks are NTP-synced). */
     static final long SKEW_MS = 30_000;
-    /** How long a node may take to connect, and to answer (its shard's own deadline, and some). */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    static final Duration ANSWER_TIMEOUT = Duration.ofMillis(TradingService.DEADLINE_MS + 2_000);
+    /**
+     * How long a node may take to connect, and to answer. Short: a balance read is one shard query,
+     * and the asking thread may be the trade-data streamer's only one (a stalled owner must not hold
+     * every socket's messages for long); past it the caller gets 503 with {@code Retry-After}.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(3);
     /** Longest node id accepted in a signed request (ours are UUIDs). */
     static final int NODE_ID_CHARS_MAX = 64;
 
