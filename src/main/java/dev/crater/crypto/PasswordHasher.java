@@ -65,7 +65,12 @@ public final class PasswordHasher {
 
     private final ThreadPoolExecutor workers;
     private final SecureRandom random = new SecureRandom();
-    /** A hash of a random secret, verified in place of a missing user's so both take equal time. */
+    /**
+     * Verified in place of a missing user's hash so both take equal time: a stored hash's shape with
+     * these parameters, a random salt and a random 32-byte hash that no secret derives to (but with
+     * probability 2^-256). A real hash of a random secret would cost one Argon2 run and a hashing
+     * thread with its 19 MiB block pool at every start (issue 16), and verify the same way.
+     */
     private final String dummyHash;
     /** Verifications done (real or dummy). */
     private final java.util.concurrent.atomic.AtomicLong verifications = new java.util.concurrent.atomic.AtomicLong();
@@ -87,11 +92,11 @@ public final class PasswordHasher {
         this.parallelism = parallelism;
         this.hashesInFlightMax = hashesInFlightMax;
         this.workers = SHARED_WORKERS.computeIfAbsent(hashesInFlightMax, PasswordHasher::newWorkers);
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        this.dummyHash = hash(B64.encodeToString(secret));
-        hashes.set(0);
-        work.set(0);
+        byte[] salt = new byte[SALT_BYTES];
+        byte[] hash = new byte[HASH_BYTES];
+        random.nextBytes(salt);
+        random.nextBytes(hash);
+        this.dummyHash = encode(memoryKib, iterations, parallelism, salt, hash);
     }
 
     private static ThreadPoolExecutor newWorkers(int threads) {
@@ -152,8 +157,13 @@ public final class PasswordHasher {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
         byte[] out = derive(secret, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+        return encode(memoryKib, iterations, parallelism, salt, out);
+    }
+
+    /** The PHC string of a hash. */
+    private static String encode(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] hash) {
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
-                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
 
     /**

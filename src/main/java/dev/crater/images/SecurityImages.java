@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * The chosen picture and a personal phrase are shown at later logins so the trader can recognise
  * the genuine site. The pictures are drawn here with Java2D — nothing to ship, no fonts, no
  * display — one simple pictogram per documented name; a broker can replace any of them by putting
- * its own PNG of the same name in an override directory. Everything is produced once, in the
- * constructor, and kept in memory.
+ * its own PNG of the same name in an override directory. Overrides are read and checked in the
+ * constructor (so a bad file is reported at start); the pictures are produced once, at the first
+ * {@link #all()}, and kept in memory.
  */
 public final class SecurityImages {
     private static final Logger LOG = LoggerFactory.getLogger(SecurityImages.class);
@@ -90,13 +91,20 @@ public final class SecurityImages {
         }
     }
 
-    private final List<Image> images;
+    /** The override files' bytes by position in {@link #FILE_NAMES}; null where the built-in picture is used. */
+    private final byte[][] overridden;
+    /**
+     * Every picture, built at the first {@link #all()}: drawing and encoding the built-in ones takes
+     * a quarter to half a second of a cold JVM, which a server start need not wait for (issue 16).
+     */
+    private volatile List<Image> images;
 
     /**
-     * Draws every picture, then replaces each one for which {@code overrideDirectory} holds a
+     * Reads the override files: each picture for which {@code overrideDirectory} holds a
      * usable PNG of the same name (a regular file of at most {@link #OVERRIDE_BYTES_MAX} bytes
      * with the PNG signature, {@link #SIZE_PIXELS} square, that ImageIO decodes). Unusable
      * override files are ignored with a warning naming them, so a bad file never breaks startup.
+     * The others are drawn at the first {@link #all()}.
      *
      * @param overrideDirectory where a broker's own pictures are; may be null or not exist
      */
@@ -105,17 +113,30 @@ public final class SecurityImages {
         if (overrideDirectory != null && !overrides) {
             LOG.debug("Security image directory {} does not exist; using the built-in pictures", overrideDirectory);
         }
-        List<Image> list = new ArrayList<>(FILE_NAMES.size());
-        for (String name : FILE_NAMES) {
-            byte[] png = overrides ? override(overrideDirectory.resolve(name)) : null;
-            list.add(new Image(name, png != null ? png : encode(draw(name))));
+        overridden = new byte[FILE_NAMES.size()][];
+        for (int i = 0; i < FILE_NAMES.size(); i++) {
+            overridden[i] = overrides ? override(overrideDirectory.resolve(FILE_NAMES.get(i))) : null;
         }
-        images = List.copyOf(list);
     }
 
     /** All pictures, in the documented order. */
     public List<Image> all() {
-        return images;
+        List<Image> all = images;
+        if (all == null) {
+            synchronized (this) {
+                all = images;
+                if (all == null) {
+                    List<Image> list = new ArrayList<>(FILE_NAMES.size());
+                    for (int i = 0; i < FILE_NAMES.size(); i++) {
+                        String name = FILE_NAMES.get(i);
+                        list.add(new Image(name, overridden[i] != null ? overridden[i] : encode(draw(name))));
+                    }
+                    all = List.copyOf(list);
+                    images = all;
+                }
+            }
+        }
+        return all;
     }
 
     /** Whether {@code fileName} is exactly one of the documented names (case-sensitive). */
@@ -189,13 +210,20 @@ public final class SecurityImages {
 
     // ---- drawing -----------------------------------------------------------------------------
 
-    private static final Color TILE = new Color(0xF4F6FA);
-    private static final Color TILE_EDGE = new Color(0xD5DBE5);
+    /**
+     * The shared colours, in a class of their own: java.awt.Color loads the JDK's AWT library when
+     * first used, which only drawing needs (not the start of a server that has not drawn yet).
+     */
+    private static final class Palette {
+        static final Color TILE = new Color(0xF4F6FA);
+        static final Color TILE_EDGE = new Color(0xD5DBE5);
+        static final Color WHITE = Color.WHITE;
+        static final Color INK = new Color(0x2B2B2B);
+    }
+
     /** Corner radius of the light tile behind every picture, in pixels. */
     private static final double TILE_ARC_PIXELS = 18;
     private static final float OUTLINE_WIDTH_PIXELS = 1.6f;
-    private static final Color WHITE = Color.WHITE;
-    private static final Color INK = new Color(0x2B2B2B);
 
     static byte[] encode(BufferedImage image) {
         try {
@@ -217,9 +245,9 @@ public final class SecurityImages {
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
             RoundRectangle2D tile = new RoundRectangle2D.Double(0.5, 0.5, SIZE_PIXELS - 1, SIZE_PIXELS - 1,
                     TILE_ARC_PIXELS, TILE_ARC_PIXELS);
-            g.setColor(TILE);
+            g.setColor(Palette.TILE);
             g.fill(tile);
-            g.setColor(TILE_EDGE);
+            g.setColor(Palette.TILE_EDGE);
             g.setStroke(new BasicStroke(1f));
             g.draw(tile);
             switch (name) {
@@ -327,7 +355,7 @@ public final class SecurityImages {
     }
 
     private static void highlight(Graphics2D g, Shape s) {
-        fill(g, s, alpha(WHITE, 150));
+        fill(g, s, alpha(Palette.WHITE, 150));
     }
 
     // ---- the pictures ------------------------------------------------------------------------
@@ -384,7 +412,7 @@ public final class SecurityImages {
         water.quadTo(7, 66, 7, 64);
         water.closePath();
         line(g, seg(36, 10, 36, 46), rgb(0x5B3A1E), 2.5);
-        shape(g, poly(39, 12, 39, 43, 60, 43), WHITE, rgb(0x7F8C9A));
+        shape(g, poly(39, 12, 39, 43, 60, 43), Palette.WHITE, rgb(0x7F8C9A));
         shape(g, poly(33, 17, 33, 43, 15, 43), rgb(0xE5533C));
         shape(g, poly(36, 9, 36, 3.5, 43, 6.25), rgb(0xF2C230));
         shape(g, poly(10, 46, 62, 46, 54, 58, 18, 58), rgb(0x9A6232));
@@ -421,8 +449,8 @@ public final class SecurityImages {
         shape(g, rotated(oval(38, 36, 24, 18), -25, 50, 45), lower, edge);
         shape(g, rotated(oval(7, 13, 30, 25), -20, 22, 25), upper, edge);
         shape(g, rotated(oval(35, 13, 30, 25), 20, 50, 25), upper, edge);
-        fill(g, circle(17, 22, 3.5), WHITE);
-        fill(g, circle(55, 22, 3.5), WHITE);
+        fill(g, circle(17, 22, 3.5), Palette.WHITE);
+        fill(g, circle(55, 22, 3.5), Palette.WHITE);
         fill(g, circle(21, 47, 2.5), rgb(0xFFE08A));
         fill(g, circle(51, 47, 2.5), rgb(0xFFE08A));
         line(g, new QuadCurve2D.Double(35, 17, 31, 8, 25, 7), edge, 1.5);
@@ -585,13 +613,13 @@ public final class SecurityImages {
         shape(g, shell, body, edge);
         Area band = new Area(shell);
         band.intersect(new Area(new Rectangle2D.Double(26, 0, 6, 72)));
-        fill(g, band, WHITE);
+        fill(g, band, Palette.WHITE);
         Area band2 = new Area(shell);
         band2.intersect(new Area(new Rectangle2D.Double(41, 0, 5, 72)));
-        fill(g, band2, WHITE);
+        fill(g, band2, Palette.WHITE);
         line(g, shell, edge, OUTLINE_WIDTH_PIXELS);
-        fill(g, circle(18, 32, 4), WHITE);
-        fill(g, circle(17.5, 32, 2.3), INK);
+        fill(g, circle(18, 32, 4), Palette.WHITE);
+        fill(g, circle(17.5, 32, 2.3), Palette.INK);
         line(g, new QuadCurve2D.Double(10, 39, 13, 41, 16, 40), edge, 1.2);
         line(g, circle(12, 12, 2.5), rgb(0x6FB3E8), 1.3);
         line(g, circle(7, 19, 1.6), rgb(0x6FB3E8), 1.2);
@@ -622,8 +650,8 @@ public final class SecurityImages {
         shape(g, head, coat);
         shape(g, hair, mane);
         shape(g, poly(44, 12, 40, 20, 35, 15), mane);
-        fill(g, circle(32, 24, 2.6), INK);
-        fill(g, circle(32.8, 23.2, 0.9), WHITE);
+        fill(g, circle(32, 24, 2.6), Palette.INK);
+        fill(g, circle(32.8, 23.2, 0.9), Palette.WHITE);
         fill(g, rotated(oval(13, 42, 5, 3), -30, 15.5, 43.5), shade(coat, 0.55));
         line(g, new QuadCurve2D.Double(14, 49, 18, 50, 21, 48), shade(coat, 0.45), 1.2);
     }
@@ -654,11 +682,11 @@ public final class SecurityImages {
         Color black = rgb(0x222222);
         shape(g, circle(19, 18, 8), black);
         shape(g, circle(53, 18, 8), black);
-        shape(g, oval(10, 14, 52, 48), WHITE, rgb(0x9AA3AD));
+        shape(g, oval(10, 14, 52, 48), Palette.WHITE, rgb(0x9AA3AD));
         fill(g, rotated(oval(18, 28, 13, 17), 35, 24.5, 36.5), black);
         fill(g, rotated(oval(41, 28, 13, 17), -35, 47.5, 36.5), black);
-        fill(g, circle(26, 35, 3), WHITE);
-        fill(g, circle(46, 35, 3), WHITE);
+        fill(g, circle(26, 35, 3), Palette.WHITE);
+        fill(g, circle(46, 35, 3), Palette.WHITE);
         fill(g, circle(26.5, 35, 1.6), black);
         fill(g, circle(45.5, 35, 1.6), black);
         fill(g, oval(31, 44, 10, 6.5), black);
@@ -676,7 +704,7 @@ public final class SecurityImages {
         shape(g, new RoundRectangle2D.Double(40, 52, 10, 16, 3, 3), wood);
         line(g, seg(43, 44, 43, 53), rgb(0xE8922C), 2);
         line(g, seg(48, 44, 47, 53), rgb(0xE8922C), 2);
-        Color feathers = WHITE;
+        Color feathers = Palette.WHITE;
         Color edge = rgb(0x8D98A5);
         Path2D body = new Path2D.Double();
         body.moveTo(30, 32);
@@ -703,7 +731,7 @@ public final class SecurityImages {
         pouch.closePath();
         shape(g, pouch, rgb(0xF5A93A), rgb(0xB86A14));
         shape(g, poly(23, 12, 4, 25, 24, 17), rgb(0xF2C230), rgb(0xB86A14));
-        fill(g, circle(29, 11.5, 1.6), INK);
+        fill(g, circle(29, 11.5, 1.6), Palette.INK);
     }
 
     private static void pyramids(Graphics2D g) {
@@ -744,9 +772,9 @@ public final class SecurityImages {
         shape(g, new RoundRectangle2D.Double(56, 30, 7, 16, 3, 3), rgb(0x6D8196), edge);
         shape(g, new RoundRectangle2D.Double(14, 17, 44, 44, 10, 10), metal, edge);
         for (double x : new double[] {26, 46}) {
-            shape(g, circle(x, 32, 6.5), WHITE, edge);
+            shape(g, circle(x, 32, 6.5), Palette.WHITE, edge);
             fill(g, circle(x, 32, 3.5), rgb(0x23B5D3));
-            fill(g, circle(x + 1, 31, 1), WHITE);
+            fill(g, circle(x + 1, 31, 1), Palette.WHITE);
         }
         shape(g, new RoundRectangle2D.Double(22, 45, 28, 9, 3, 3), rgb(0xF2F5F8), edge);
         for (double x = 29; x < 50; x += 7) {
@@ -778,7 +806,7 @@ public final class SecurityImages {
                 .createStrokedShape(new CubicCurve2D.Double(20, 44, 9, 30, 33, 27, 25, 13))));
         swan.add(new Area(circle(25, 12, 5.5)));
         shape(g, poly(21, 9.5, 11, 15.5, 21.5, 15.5), rgb(0xF08A24), rgb(0xA8561A));
-        shape(g, swan, WHITE, edge);
+        shape(g, swan, Palette.WHITE, edge);
         Path2D wing = new Path2D.Double();
         wing.moveTo(26, 47);
         wing.curveTo(34, 38, 48, 36, 61, 37);
@@ -786,8 +814,8 @@ public final class SecurityImages {
         wing.closePath();
         shape(g, wing, rgb(0xE3E9EF), edge);
         line(g, new QuadCurve2D.Double(36, 46, 44, 43, 52, 42), edge, 1);
-        fill(g, circle(21.3, 12.2, 1.5), INK);
-        fill(g, circle(26.5, 10.8, 1.4), INK);
+        fill(g, circle(21.3, 12.2, 1.5), Palette.INK);
+        fill(g, circle(26.5, 10.8, 1.4), Palette.INK);
         shape(g, water, rgb(0x5AA7E6));
     }
 
@@ -864,15 +892,15 @@ public final class SecurityImages {
         }
         shape(g, new RoundRectangle2D.Double(57, 33, 5, 6, 2, 2), rgb(0xC9A43A));
         shape(g, circle(36, 36, 22), rgb(0xE1B84A), rgb(0x8A6A1C));
-        shape(g, circle(36, 36, 17.5), WHITE, rgb(0xA68A3A));
+        shape(g, circle(36, 36, 17.5), Palette.WHITE, rgb(0xA68A3A));
         for (int i = 0; i < 12; i++) {
             double a = i * Math.PI / 6;
             double inner = i % 3 == 0 ? 12.5 : 14.5;
             line(g, seg(36 + inner * Math.sin(a), 36 - inner * Math.cos(a), 36 + 16 * Math.sin(a),
-                    36 - 16 * Math.cos(a)), INK, i % 3 == 0 ? 1.8 : 1);
+                    36 - 16 * Math.cos(a)), Palette.INK, i % 3 == 0 ? 1.8 : 1);
         }
-        line(g, seg(36, 36, 36 + 8 * Math.sin(Math.toRadians(300)), 36 - 8 * Math.cos(Math.toRadians(300))), INK, 2.6);
-        line(g, seg(36, 36, 36 + 13 * Math.sin(Math.toRadians(60)), 36 - 13 * Math.cos(Math.toRadians(60))), INK, 1.8);
+        line(g, seg(36, 36, 36 + 8 * Math.sin(Math.toRadians(300)), 36 - 8 * Math.cos(Math.toRadians(300))), Palette.INK, 2.6);
+        line(g, seg(36, 36, 36 + 13 * Math.sin(Math.toRadians(60)), 36 - 13 * Math.cos(Math.toRadians(60))), Palette.INK, 1.8);
         fill(g, circle(36, 36, 2), rgb(0xD83A3A));
     }
 }

@@ -44,12 +44,30 @@ public final class OwnerForwarding implements Filter {
             Pattern.CASE_INSENSITIVE);
 
     private final TradingService trading;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-            .executor(Executors.newVirtualThreadPerTaskExecutor()).followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    /**
+     * Built at the first forward: only nodes sharing a store forward, and building one sets up TLS
+     * (the JDK's trust store, some 300 classes) at every start otherwise (issue 16).
+     */
+    private volatile HttpClient client;
 
     public OwnerForwarding(TradingService trading) {
         this.trading = trading;
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                            .executor(Executors.newVirtualThreadPerTaskExecutor())
+                            .followRedirects(HttpClient.Redirect.NEVER).build();
+                    client = c;
+                }
+            }
+        }
+        return c;
     }
 
     @Override
@@ -91,7 +109,7 @@ public final class OwnerForwarding implements Filter {
         out.header("X-Forwarded-For", req.remotePeer().host());
         HttpResponse<byte[]> answer;
         try {
-            answer = client.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
+            answer = client().send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             unavailable(res);
             return;
