@@ -5,6 +5,7 @@ import dev.crater.Services;
 import dev.crater.companies.Company;
 import dev.crater.config.CraterConfig;
 import dev.crater.config.MarketConfig;
+import dev.crater.config.NetworkConfig;
 import dev.crater.config.OpsConfig;
 import dev.crater.config.SmsConfig;
 import dev.crater.config.SmtpConfig;
@@ -35,11 +36,11 @@ public final class TestServer implements AutoCloseable {
     private final App app;
 
     private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo) {
-        this(store, smtp, sms, tokenTtl, demo, OpsConfig.DEFAULT, null);
+        this(store, smtp, sms, tokenTtl, demo, OpsConfig.DEFAULT, NetworkConfig.DEFAULT, null);
     }
 
     private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo,
-            OpsConfig ops, String joinPgUrl) {
+            OpsConfig ops, NetworkConfig network, String joinPgUrl) {
         this.store = store;
         this.ownsSchema = joinPgUrl == null;
         try {
@@ -61,7 +62,7 @@ public final class TestServer implements AutoCloseable {
         if (demo) {
             dev.crater.demo.DemoData.createIfEmpty(services);
         }
-        this.app = App.start(services, ops);
+        this.app = App.start(services, ops, network);
     }
 
     /**
@@ -69,11 +70,16 @@ public final class TestServer implements AutoCloseable {
      * close it before {@code first}, whose close drops the schema.
      */
     public static TestServer joining(TestServer first) {
+        return joining(first, NetworkConfig.DEFAULT);
+    }
+
+    /** As {@link #joining(TestServer)}, with the network settings {@code network} (node URL, trusted proxies). */
+    public static TestServer joining(TestServer first, NetworkConfig network) {
         if (first.pgUrl == null) {
             throw new IllegalArgumentException("only PostgreSQL stores are shared by nodes");
         }
         return new TestServer(StoreKind.POSTGRES, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT,
-                false, OpsConfig.DEFAULT, first.pgUrl);
+                false, OpsConfig.DEFAULT, network, first.pgUrl);
     }
 
     public static TestServer start(StoreKind store) {
@@ -82,7 +88,14 @@ public final class TestServer implements AutoCloseable {
 
     /** A server with the operator settings {@code ops} (the metrics token). */
     public static TestServer start(StoreKind store, OpsConfig ops) {
-        return new TestServer(store, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false, ops, null);
+        return new TestServer(store, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false, ops,
+                NetworkConfig.DEFAULT, null);
+    }
+
+    /** A server with the network settings {@code network} (node URL, trusted proxies). */
+    public static TestServer start(StoreKind store, NetworkConfig network) {
+        return new TestServer(store, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false,
+                OpsConfig.DEFAULT, network, null);
     }
 
     public static TestServer start(StoreKind store, Optional<SmtpConfig> smtp) {
