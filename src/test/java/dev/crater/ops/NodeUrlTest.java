@@ -157,13 +157,17 @@ class NodeUrlTest {
         String nodeA = a.services().trading.node().orElseThrow();
         String nodeB = b.services().trading.node().orElseThrow();
         Jdbi db = a.services().database.jdbi();
-        assertThat(db.withHandle(h -> h.createQuery("SELECT url FROM engine_nodes WHERE node = :n").bind("n", nodeA)
-                .mapTo(String.class).one())).isEqualTo(relayUrl);
-        assertThat(db.withHandle(h -> h.createQuery("SELECT DISTINCT owner_url FROM engine_shards WHERE owner_node = :n")
-                .bind("n", nodeA).mapTo(String.class).list())).containsExactly(relayUrl);
-        assertThat(db.withHandle(h -> h.createQuery("SELECT DISTINCT owner_url FROM engine_shards WHERE owner_node = :n")
-                .bind("n", nodeB).mapTo(String.class).list())).as("the other node: its bound address")
-                .containsExactly("http://127.0.0.1:" + b.port());
+        String recorded = db.withHandle(h -> h.createQuery("SELECT url FROM engine_nodes WHERE node = :n")
+                .bind("n", nodeA).mapTo(String.class).one());
+        assertThat(recorded).isEqualTo(relayUrl);
+        List<String> leasesA = db.withHandle(h -> h.createQuery(
+                "SELECT DISTINCT owner_url FROM engine_shards WHERE owner_node = :n").bind("n", nodeA)
+                .mapTo(String.class).list());
+        assertThat(leasesA).containsExactly(relayUrl);
+        List<String> leasesB = db.withHandle(h -> h.createQuery(
+                "SELECT DISTINCT owner_url FROM engine_shards WHERE owner_node = :n").bind("n", nodeB)
+                .mapTo(String.class).list());
+        assertThat(leasesB).as("the other node: its bound address").containsExactly("http://127.0.0.1:" + b.port());
 
         Company company = a.company();
         String name = TestServer.username("node-url");

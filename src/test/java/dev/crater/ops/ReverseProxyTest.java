@@ -353,7 +353,8 @@ class ReverseProxyTest {
         try {
             List<String> got = new ArrayList<>();
             String created = messages.poll(10, TimeUnit.SECONDS);
-            assertThat(created).as("CreateSession's answer").isNotNull();
+            assertThat(created).as("CreateSession's answer through the proxy (the node that issued the id)")
+                    .isNotNull().contains("\"StatusCode\":\"Ok\"");
             got.add(created);
             String sessionId = JSON.readTree(created).path("SessionId").asText();
             ws.sendText("{\"Cmd\":\"Subscribe.txt\",\"SessionId\":\"" + sessionId + "\",\"Keys\":\"" + securityId
