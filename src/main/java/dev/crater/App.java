@@ -11,6 +11,7 @@ import dev.crater.auth.PasswordResetRoutes;
 import dev.crater.auth.PasswordRoutes;
 import dev.crater.auth.PinRoutes;
 import dev.crater.auth.TwoFactorRoutes;
+import dev.crater.config.NetworkConfig;
 import dev.crater.config.OpsConfig;
 import dev.crater.config.PublicUrl;
 import dev.crater.history.HistoryRoutes;
@@ -94,6 +95,14 @@ public final class App implements AutoCloseable {
      * @throws IllegalStateException if the server cannot listen (nothing is left running)
      */
     public static App start(Services services, OpsConfig ops) {
+        return start(services, ops, NetworkConfig.DEFAULT);
+    }
+
+    /**
+     * As {@link #start(Services, OpsConfig)}, with the node's place in its network: the URL other
+     * nodes forward to, and the proxies whose {@code X-Forwarded-For} names the client.
+     */
+    public static App start(Services services, OpsConfig ops, NetworkConfig network) {
         // Links and URIs in answers are built from this, never from the request's Host header.
         PublicUrl publicUrl = new PublicUrl(services.config.publicBaseUrl(), services.config.host());
         ReadDeadlines deadlines = new ReadDeadlines();
@@ -102,6 +111,8 @@ public final class App implements AutoCloseable {
         HttpMetrics httpMetrics = new HttpMetrics(services.metrics, VERSION_PREFIXES);
         Context serverContext = Context.create();
         publicUrl.register(serverContext);
+        // Read by ClientInfo for every request and streamer socket (the audit log's and the limiters' address).
+        network.trustedProxies().register(serverContext);
         WebServer server = WebServer.builder()
                 .serverContext(serverContext)
                 .host(services.config.host())
@@ -144,7 +155,7 @@ public final class App implements AutoCloseable {
         publicUrl.bound(server.port());
         services.notifications.start();
         services.market.start();
-        services.trading.start(nodeUrl(services.config.host(), server.port()));
+        services.trading.start(network.nodeUrlOr(nodeUrl(services.config.host(), server.port())));
         services.alerts.monitor().start();
         services.streaming.start();
         health.started();
@@ -156,8 +167,9 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * Where other nodes sharing the store reach this one: its bound address (the loopback address
-     * when it listens on every interface).
+     * Where other nodes sharing the store reach this one when {@code CRATER_NODE_URL} is not set: its
+     * bound address (the loopback address when it listens on every interface, which only nodes on
+     * the same machine can reach).
      */
     static String nodeUrl(String host, int port) {
         String h = host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;

@@ -2,6 +2,7 @@ package dev.crater;
 
 import dev.crater.admin.AdminCommand;
 import dev.crater.config.CraterConfig;
+import dev.crater.config.NetworkConfig;
 import dev.crater.config.OpsConfig;
 import dev.crater.demo.DemoData;
 import dev.crater.market.Session;
@@ -88,6 +89,10 @@ public final class Main implements Runnable {
         @Option(names = "--host", description = "Address to bind (CRATER_HOST, default 0.0.0.0).")
         String host;
 
+        @Option(names = "--node-url", paramLabel = "URL", description = "Where the other nodes sharing the store reach"
+                + " this one, e.g. http://10.0.0.11:8080 (CRATER_NODE_URL, default the bound address).")
+        String nodeUrl;
+
         @Option(names = "--no-demo", description = "Do not create demo data on an empty store (CRATER_NO_DEMO=true).")
         boolean noDemo;
 
@@ -104,6 +109,16 @@ public final class Main implements Runnable {
                 c = c.withDemo(false);
             }
             java.io.PrintWriter err = spec.commandLine().getErr();
+            NetworkConfig network;
+            try {
+                network = NetworkConfig.fromEnvironment(System.getenv());
+                if (nodeUrl != null) {
+                    network = network.withNodeUrl(nodeUrl);
+                }
+            } catch (IllegalArgumentException e) {
+                err.println("error: Crater could not start: " + e.getMessage());
+                return 1;
+            }
             StoreLock lock;
             try {
                 lock = StoreLock.acquire(c, clock(spec).instant());
@@ -117,7 +132,7 @@ public final class Main implements Runnable {
             try {
                 services = Services.open(c, clock(spec));
                 created = c.demo() && DemoData.createIfEmpty(services);
-                app = App.start(services, OpsConfig.fromEnvironment(System.getenv()));
+                app = App.start(services, OpsConfig.fromEnvironment(System.getenv()), network);
             } catch (RuntimeException e) {
                 // Any start-up failure ends the process with its reason, before an engine thread runs.
                 err.println("error: Crater could not start: " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.crater.orders;
 
 import dev.crater.http.ApiError;
+import dev.crater.http.ClientInfo;
 import dev.crater.http.HttpSupport;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -10,11 +11,13 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +43,7 @@ public final class OwnerForwarding implements Filter {
             "transfer-encoding", "upgrade", "host", "content-length", "expect", "proxy-authorization",
             "proxy-authenticate", "http2-settings");
 
+    private static final String X_FORWARDED_FOR = ClientInfo.X_FORWARDED_FOR.lowerCase();
     private static final Pattern ACCOUNT_PATH = Pattern.compile("^/api/v1(?:\\.0)?/accounts/(\\d{1,18})(?:/.*)?$",
             Pattern.CASE_INSENSITIVE);
 
@@ -99,14 +103,15 @@ public final class OwnerForwarding implements Filter {
                 .method(req.prologue().method().text(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         for (var header : req.headers()) {
-            if (!HOP_HEADERS.contains(header.name().toLowerCase(Locale.ROOT))) {
+            String name = header.name().toLowerCase(Locale.ROOT);
+            if (!HOP_HEADERS.contains(name) && !name.equals(X_FORWARDED_FOR)) {
                 for (String value : header.allValues()) {
                     out.header(header.name(), value);
                 }
             }
         }
         out.header(FORWARDED.defaultCase(), trading.node().orElse(""));
-        out.header("X-Forwarded-For", req.remotePeer().host());
+        out.header(ClientInfo.X_FORWARDED_FOR.defaultCase(), forwardedFor(req));
         HttpResponse<byte[]> answer;
         try {
             answer = client().send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -126,6 +131,19 @@ public final class OwnerForwarding implements Filter {
             }
         });
         res.send(answer.body());
+    }
+
+    /**
+     * The {@code X-Forwarded-For} the owner gets: what came (one line, in order) with this node's TCP
+     * peer appended, as a proxy appends. The owner reads it only if it trusts this node
+     * ({@code CRATER_TRUSTED_PROXIES} lists the nodes), and then right to left: the peer appended here
+     * first, so what the client itself sent is never taken for the client's address.
+     */
+    static String forwardedFor(RoutingRequest req) {
+        String peer = req.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : req.remotePeer().host();
+        List<String> came = req.headers().all(ClientInfo.X_FORWARDED_FOR, List::of);
+        return came.isEmpty() ? peer : String.join(", ", came) + ", " + peer;
     }
 
     private static void unavailable(RoutingResponse res) {

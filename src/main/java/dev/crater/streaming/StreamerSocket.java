@@ -1,6 +1,7 @@
 package dev.crater.streaming;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crater.config.TrustedProxies;
 import dev.crater.http.ClientInfo;
 import dev.crater.http.Json;
 import dev.crater.http.RateLimiter;
@@ -91,6 +92,8 @@ final class StreamerSocket implements WsListener {
     private String passwordParam;
     private String appKey;
     private String userAgent;
+    /** The upgrade request's {@code X-Forwarded-For} values, judged at open by the trusted proxies. */
+    private List<String> forwardedFor = List.of();
     /** The command bucket, made at open with the limits of that moment. */
     private RateLimiter commands;
     private int rateLimitedInARow;
@@ -149,6 +152,7 @@ final class StreamerSocket implements WsListener {
         appKey = headers.first(APP_KEY).or(() -> prologue.query().first(APP_KEY_PARAM).asOptional()).map(String::trim)
                 .filter(k -> !k.isEmpty()).orElse(null);
         userAgent = headers.first(HeaderNames.USER_AGENT).orElse("");
+        forwardedFor = headers.all(ClientInfo.X_FORWARDED_FOR, List::of);
         return Optional.empty();
     }
 
@@ -159,8 +163,10 @@ final class StreamerSocket implements WsListener {
         StreamerLimits l = service.limits();
         commands = new RateLimiter(service.clock, l.commandBurst(), l.commandsPerSecond());
         Thread.ofVirtual().name("streamer-writer").start(this::write);
+        TrustedProxies proxies = session.socketContext() instanceof ConnectionContext c
+                ? TrustedProxies.of(c.listenerContext().context()) : TrustedProxies.NONE;
         StreamingService.Opening opening = createSession(ClientInfo.of(session.socketContext().remotePeer().address(),
-                userAgent));
+                forwardedFor, proxies, userAgent));
         passwordParam = null;
         StreamingService.Grant g = opening.grant();
         if (g == null) {

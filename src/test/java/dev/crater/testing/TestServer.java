@@ -5,6 +5,7 @@ import dev.crater.Services;
 import dev.crater.companies.Company;
 import dev.crater.config.CraterConfig;
 import dev.crater.config.MarketConfig;
+import dev.crater.config.NetworkConfig;
 import dev.crater.config.OpsConfig;
 import dev.crater.config.SmsConfig;
 import dev.crater.config.SmtpConfig;
@@ -35,17 +36,17 @@ public final class TestServer implements AutoCloseable {
     private final App app;
 
     private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo) {
-        this(store, smtp, sms, tokenTtl, demo, OpsConfig.DEFAULT, null);
+        this(store, smtp, sms, tokenTtl, demo, OpsConfig.DEFAULT, NetworkConfig.DEFAULT, null);
     }
 
     private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo,
-            OpsConfig ops, String joinPgUrl) {
-        this(store, smtp, sms, tokenTtl, demo, ops, joinPgUrl, null);
+            OpsConfig ops, NetworkConfig network, String joinPgUrl) {
+        this(store, smtp, sms, tokenTtl, demo, ops, network, joinPgUrl, null);
     }
 
     /** @param keyFrom the data directory whose master key this node uses (nodes of one store share it) */
     private TestServer(StoreKind store, Optional<SmtpConfig> smtp, Optional<SmsConfig> sms, Duration tokenTtl, boolean demo,
-            OpsConfig ops, String joinPgUrl, Path keyFrom) {
+            OpsConfig ops, NetworkConfig network, String joinPgUrl, Path keyFrom) {
         this.store = store;
         this.ownsSchema = joinPgUrl == null;
         try {
@@ -70,7 +71,7 @@ public final class TestServer implements AutoCloseable {
         if (demo) {
             dev.crater.demo.DemoData.createIfEmpty(services);
         }
-        this.app = App.start(services, ops);
+        this.app = App.start(services, ops, network);
     }
 
     /**
@@ -78,11 +79,16 @@ public final class TestServer implements AutoCloseable {
      * close it before {@code first}, whose close drops the schema.
      */
     public static TestServer joining(TestServer first) {
+        return joining(first, NetworkConfig.DEFAULT);
+    }
+
+    /** As {@link #joining(TestServer)}, with the network settings {@code network} (node URL, trusted proxies). */
+    public static TestServer joining(TestServer first, NetworkConfig network) {
         if (first.pgUrl == null) {
             throw new IllegalArgumentException("only PostgreSQL stores are shared by nodes");
         }
         return new TestServer(StoreKind.POSTGRES, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT,
-                false, OpsConfig.DEFAULT, first.pgUrl, first.dataDir);
+                false, OpsConfig.DEFAULT, network, first.pgUrl, first.dataDir);
     }
 
     /** A node joining {@code first}'s store with a master key of its own (a misconfigured deployment). */
@@ -91,7 +97,7 @@ public final class TestServer implements AutoCloseable {
             throw new IllegalArgumentException("only PostgreSQL stores are shared by nodes");
         }
         return new TestServer(StoreKind.POSTGRES, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT,
-                false, OpsConfig.DEFAULT, first.pgUrl, null);
+                false, OpsConfig.DEFAULT, NetworkConfig.DEFAULT, first.pgUrl, null);
     }
 
     public static TestServer start(StoreKind store) {
@@ -100,7 +106,14 @@ public final class TestServer implements AutoCloseable {
 
     /** A server with the operator settings {@code ops} (the metrics token). */
     public static TestServer start(StoreKind store, OpsConfig ops) {
-        return new TestServer(store, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false, ops, null);
+        return new TestServer(store, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false, ops,
+                NetworkConfig.DEFAULT, null);
+    }
+
+    /** A server with the network settings {@code network} (node URL, trusted proxies). */
+    public static TestServer start(StoreKind store, NetworkConfig network) {
+        return new TestServer(store, Optional.empty(), Optional.empty(), CraterConfig.TOKEN_TTL_DEFAULT, false,
+                OpsConfig.DEFAULT, network, null);
     }
 
     public static TestServer start(StoreKind store, Optional<SmtpConfig> smtp) {

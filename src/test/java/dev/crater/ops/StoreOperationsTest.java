@@ -1,0 +1,127 @@
+package dev.crater.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crater.App;
+import dev.crater.Services;
+import dev.crater.accounts.Account;
+import dev.crater.common.MarginType;
+import dev.crater.companies.Company;
+import dev.crater.config.CraterConfig;
+import dev.crater.config.MarketConfig;
+import dev.crater.testing.Http;
+import dev.crater.testing.MutableClock;
+import dev.crater.testing.StoreKind;
+import dev.crater.testing.TestServer;
+import dev.crater.users.User;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Goal (docs/deployment.md, "Backups" and "Upgrading"): the documented online backup of the
+ * embedded store — {@code sqlite3 data/crater.db ".backup '<file>'"} while the server runs — and the
+ * documented restore (the backup as {@code crater.db} beside the same {@code master.key}) give a
+ * server that starts and holds the data; and a node of an older release (one that does not know
+ * the newest migration) still starts on a store a newer node has migrated, as the upgrade section says.
+ *
+ * <p>Method: a real server on a SQLite file; the real {@code sqlite3} command (skipped, saying why,
+ * when it is not installed; {@code .ci/run} installs it); a second real server on the restored
+ * directory, asked over HTTP. The older release is the same build on a store whose Flyway history
+ * holds one migration more than the build knows.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StoreOperationsTest {
+    static final Instant WEDNESDAY_11_NY = Instant.parse("2026-11-18T16:00:00Z");
+
+    static Optional<Path> sqlite3() {
+        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/local/bin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "sqlite3"))) {
+                return Optional.of(Path.of(dir, "sqlite3"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static CraterConfig sqliteConfig(Path dataDir) {
+        return new CraterConfig("127.0.0.1", 0, dataDir, false, "", "", "", Optional.empty(),
+                CraterConfig.TOKEN_TTL_DEFAULT, CraterConfig.INTERIM_TTL_MAX, "", Optional.empty(), "",
+                new CraterConfig.Rate(1_000, 1_000), MarketConfig.DEFAULT);
+    }
+
+    @Test
+    void anOnlineBackupRestoresToAServerWithTheData(@TempDir Path tmp) throws Exception {
+        Optional<Path> sqlite3 = sqlite3();
+        Assumptions.assumeTrue(sqlite3.isPresent(), "sqlite3 is not installed (apt-get install sqlite3; .ci/run"
+                + " installs it): the documented backup command needs it");
+        Path backup = tmp.resolve("crater-backup.db");
+        String username;
+        long accountId;
+        String appKey;
+        long orderId;
+        try (TestServer server = TestServer.start(StoreKind.SQLITE)) {
+            server.clock.set(WEDNESDAY_11_NY);
+            Company company = server.company();
+            appKey = company.appKey();
+            username = TestServer.username("backup");
+            User u = server.user(company, username, null, User.TwoFactorMethod.NONE);
+            Account acc = server.services().accounts.open(u, MarginType.Margin, new BigDecimal("50000"), BigDecimal.ZERO,
+                    BigDecimal.ZERO, BigDecimal.ZERO);
+            accountId = acc.id();
+            String token = server.login(company, username);
+            Http.Response placed = Http.send("POST", server.api() + "v1.0/accounts/" + accountId + "/orders",
+                    "{\"Symbol\":\"AAPL\",\"Type\":\"Limit\",\"Side\":\"Buy\",\"Quantity\":3,\"Price\":1,"
+                            + "\"TimeInForce\":\"GoodTillCancel\"}", "Et-App-Key", appKey, "Authorization",
+                    "Bearer " + token, "Content-Type", "application/json");
+            assertThat(placed.status()).as(placed.body()).isEqualTo(200);
+            orderId = placed.json().path("Id").asLong();
+            // The documented command, while the server runs (its WAL and its open connections included).
+            Process p = new ProcessBuilder(sqlite3.get().toString(), server.dataDir().resolve("crater.db").toString(),
+                    ".backup '" + backup + "'").redirectErrorStream(true).start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(Http.get(server.api() + "v1.0/users/@me/info", "Et-App-Key", appKey, "Authorization",
+                    "Bearer " + token).status()).as("the server kept serving").isEqualTo(200);
+            // The restore: the backup as crater.db, beside the same master key, in a data directory of its own.
+            Path restored = tmp.resolve("restored");
+            Files.createDirectories(restored);
+            Files.copy(backup, restored.resolve("crater.db"));
+            Files.copy(server.dataDir().resolve("master.key"), restored.resolve("master.key"));
+        }
+        MutableClock clock = new MutableClock();
+        clock.set(WEDNESDAY_11_NY);
+        try (App app = App.start(Services.open(sqliteConfig(tmp.resolve("restored")), clock))) {
+            String api = "http://127.0.0.1:" + app.port() + "/api/";
+            Http.Response login = Http.post(api + "token", "Et-App-Key", appKey, "Username", username, "Password",
+                    TestServer.PASSWORD);
+            assertThat(login.status()).as(login.body()).isEqualTo(200);
+            Http.Response orders = Http.get(api + "v1.0/accounts/" + accountId + "/orders?pageNumber=0&pageSize=10",
+                    "Et-App-Key", appKey, "Authorization", "Bearer " + login.text("Token"));
+            assertThat(orders.status()).as(orders.body()).isEqualTo(200);
+            assertThat(orders.body()).contains("\"Id\":" + orderId).contains("\"Symbol\":\"AAPL\"");
+        }
+    }
+
+    @Test
+    void aNodeOfAnOlderReleaseStartsOnAStoreANewerOneMigrated(@TempDir Path tmp) {
+        Path dir = tmp.resolve("data");
+        try (App first = App.start(Services.open(sqliteConfig(dir)))) {
+            // What a newer release leaves behind: one more applied migration than this build has.
+            first.services().database.jdbi().useHandle(h -> h.execute("INSERT INTO flyway_schema_history"
+                    + " (installed_rank, version, description, type, script, checksum, installed_by, execution_time,"
+                    + " success) SELECT MAX(installed_rank) + 1, '999', 'from a newer release', 'SQL',"
+                    + " 'V999__from_a_newer_release.sql', 0, 'test', 0, 1 FROM flyway_schema_history"));
+        }
+        try (App older = App.start(Services.open(sqliteConfig(dir)))) {
+            assertThat(Http.get("http://127.0.0.1:" + older.port() + "/health/ready").status()).isEqualTo(200);
+        }
+    }
+}
