@@ -25,6 +25,7 @@ bench_setup() {
   fi
   tmp="$(mktemp -d "${TMPDIR:-/tmp}/crater-bench.XXXXXX")"
   pid=""
+  bench_pids=()
   trap 'bench_cleanup' EXIT
   cp "$root/target/crater.jar" "$tmp/crater.jar"
   cp -r "$root/target/test-classes" "$tmp/test-classes"
@@ -34,24 +35,34 @@ bench_setup() {
 }
 
 bench_cleanup() {
-  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
-  sleep 1
-  [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null
+  local p
+  for p in ${pid:-} "${bench_pids[@]}"; do bench_stop_crater "$p"; done
   rm -rf "$tmp"
 }
 
-# Starts Crater on a free port with a fresh SQLite store and demo data, then logs in as "demo".
-# Sets pid, base, key, token.
+# Stops the server with process id $1 (TERM, then KILL after 15 s); nothing when it is gone already.
+bench_stop_crater() {
+  kill -TERM "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 150); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
+# Starts Crater on a free port with a fresh SQLite store (in $1, default $tmp/data) and demo data,
+# then logs in as "demo". Sets pid, base, key, token; the EXIT trap stops every server started.
+# CRATER_* variables of the caller reach the server (e.g. CRATER_SQLITE_SYNCHRONOUS=normal
+# bench_start_crater "$tmp/data-normal"), except CRATER_DB_URL and CRATER_NO_DEMO.
 bench_start_crater() {
+  local dir="${1:-$tmp/data}"
   log "starting Crater ..."
   env -u CRATER_DB_URL -u CRATER_NO_DEMO "$java" "${opts[@]}" -jar "$tmp/crater.jar" \
-    serve --host 127.0.0.1 --port 0 --data-dir "$tmp/data" >"$tmp/out" 2>"$tmp/err" &
+    serve --host 127.0.0.1 --port 0 --data-dir "$dir" >"$dir.out" 2>"$dir.err" &
   pid="$!"
-  for _ in $(seq 1 600); do grep -q '^Log in:' "$tmp/out" 2>/dev/null && break; sleep 0.1; done
+  bench_pids+=("$pid")
+  for _ in $(seq 1 600); do grep -q '^Log in:' "$dir.out" 2>/dev/null && break; sleep 0.1; done
   local port
-  port="$(sed -n 's/^Crater is listening on [^ ]*:\([0-9][0-9]*\) .*/\1/p' "$tmp/out" | head -1)"
-  key="$(sed -n 's/^Demo company .*Et-App-Key: \([^ ]*\).*/\1/p' "$tmp/out" | head -1)"
-  [ -n "$port" ] && [ -n "$key" ] || { log "server did not start"; cat "$tmp/out" "$tmp/err" >&2; exit 1; }
+  port="$(sed -n 's/^Crater is listening on [^ ]*:\([0-9][0-9]*\) .*/\1/p' "$dir.out" | head -1)"
+  key="$(sed -n 's/^Demo company .*Et-App-Key: \([^ ]*\).*/\1/p' "$dir.out" | head -1)"
+  [ -n "$port" ] && [ -n "$key" ] || { log "server did not start"; cat "$dir.out" "$dir.err" >&2; exit 1; }
   base="http://127.0.0.1:$port"
   token="$(curl -s -X POST -H "Et-App-Key: $key" -H "Username: demo" -H "Password: crater-demo-pass" \
     -H "Content-Length: 0" "$base/api/token" | sed -n 's/.*"Token":"\([^"]*\)".*/\1/p')"

@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param tokenRate      per-client-address limit on {@code POST /token} ({@code CRATER_TOKEN_RATE_BURST},
  *                       {@code CRATER_TOKEN_RATE_PER_SECOND})
  * @param market         the simulated market ({@code CRATER_MARKET_*})
+ * @param sqliteSynchronous how the embedded SQLite store syncs commits ({@code CRATER_SQLITE_SYNCHRONOUS},
+ *                       default {@link SqliteSynchronous#FULL}: durable across power loss)
  */
 public record CraterConfig(
         String host,
@@ -46,7 +48,8 @@ public record CraterConfig(
         Optional<SmsConfig> sms,
         String masterKeyText,
         Rate tokenRate,
-        MarketConfig market) {
+        MarketConfig market,
+        SqliteSynchronous sqliteSynchronous) {
 
     /** The documented ceiling for interim tokens and verification codes. */
     public static final Duration INTERIM_TTL_MAX = Duration.ofMinutes(10);
@@ -74,6 +77,7 @@ public record CraterConfig(
         masterKeyText = masterKeyText == null ? "" : masterKeyText;
         Objects.requireNonNull(tokenRate, "tokenRate");
         market = market == null ? MarketConfig.DEFAULT : market;
+        sqliteSynchronous = sqliteSynchronous == null ? SqliteSynchronous.FULL : sqliteSynchronous;
         dbUrl = dbUrl == null ? "" : dbUrl.trim();
         publicBaseUrl = PublicUrl.normalize(publicBaseUrl);
         if (port < 0 || port > 65535) {
@@ -90,12 +94,21 @@ public record CraterConfig(
         }
     }
 
+    /** The settings with the durable SQLite default ({@link SqliteSynchronous#FULL}). */
+    public CraterConfig(String host, int port, Path dataDir, boolean demo, String dbUrl, String dbUser,
+                        String dbPassword, Optional<SmtpConfig> smtp, Duration tokenTtl, Duration interimTtl,
+                        String publicBaseUrl, Optional<SmsConfig> sms, String masterKeyText, Rate tokenRate,
+                        MarketConfig market) {
+        this(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms,
+                masterKeyText, tokenRate, market, SqliteSynchronous.FULL);
+    }
+
     /** The settings without SMS gateway or master key from the environment (both default). */
     public CraterConfig(String host, int port, Path dataDir, boolean demo, String dbUrl, String dbUser,
                         String dbPassword, Optional<SmtpConfig> smtp, Duration tokenTtl, Duration interimTtl,
                         String publicBaseUrl) {
         this(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl,
-                Optional.empty(), "", TOKEN_RATE_DEFAULT, MarketConfig.DEFAULT);
+                Optional.empty(), "", TOKEN_RATE_DEFAULT, MarketConfig.DEFAULT, SqliteSynchronous.FULL);
     }
 
     public boolean usesPostgres() {
@@ -107,47 +120,51 @@ public record CraterConfig(
     }
 
     public CraterConfig withPort(int newPort) {
-        return new CraterConfig(host, newPort, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
+        return new CraterConfig(host, newPort, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market, sqliteSynchronous);
     }
 
     public CraterConfig withDemo(boolean newDemo) {
-        return new CraterConfig(host, port, dataDir, newDemo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
+        return new CraterConfig(host, port, dataDir, newDemo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market, sqliteSynchronous);
     }
 
     public CraterConfig withSmtp(Optional<SmtpConfig> newSmtp) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, newSmtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, newSmtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market, sqliteSynchronous);
     }
 
     public CraterConfig withDatabase(String url, String user, String password) {
-        return new CraterConfig(host, port, dataDir, demo, url, user, password, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
+        return new CraterConfig(host, port, dataDir, demo, url, user, password, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market, sqliteSynchronous);
     }
 
     public CraterConfig withTokenRate(Rate rate) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, rate, market);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, rate, market, sqliteSynchronous);
     }
 
     public CraterConfig withSms(Optional<SmsConfig> newSms) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, newSms, masterKeyText, tokenRate, market);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, newSms, masterKeyText, tokenRate, market, sqliteSynchronous);
     }
 
     public CraterConfig withDataDir(Path newDataDir) {
-        return new CraterConfig(host, port, newDataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
+        return new CraterConfig(host, port, newDataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market, sqliteSynchronous);
     }
 
     public CraterConfig withHost(String newHost) {
-        return new CraterConfig(newHost, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
+        return new CraterConfig(newHost, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market, sqliteSynchronous);
     }
 
     public CraterConfig withTokenTtl(Duration ttl) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, ttl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, ttl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market, sqliteSynchronous);
     }
 
     public CraterConfig withInterimTtl(Duration ttl) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, ttl, publicBaseUrl, sms, masterKeyText, tokenRate, market);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, ttl, publicBaseUrl, sms, masterKeyText, tokenRate, market, sqliteSynchronous);
     }
 
     public CraterConfig withMarket(MarketConfig newMarket) {
-        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, newMarket);
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, newMarket, sqliteSynchronous);
+    }
+
+    public CraterConfig withSqliteSynchronous(SqliteSynchronous newSync) {
+        return new CraterConfig(host, port, dataDir, demo, dbUrl, dbUser, dbPassword, smtp, tokenTtl, interimTtl, publicBaseUrl, sms, masterKeyText, tokenRate, market, newSync);
     }
 
     /** Defaults for everything, overridden by whatever the environment sets. */
@@ -169,7 +186,8 @@ public record CraterConfig(
                 e.string("CRATER_MASTER_KEY", ""),
                 new Rate(e.integer("CRATER_TOKEN_RATE_BURST", TOKEN_RATE_DEFAULT.burst()),
                         e.decimal("CRATER_TOKEN_RATE_PER_SECOND", TOKEN_RATE_DEFAULT.perSecond())),
-                MarketConfig.fromEnvironment(e));
+                MarketConfig.fromEnvironment(e),
+                SqliteSynchronous.parse(e.string(SqliteSynchronous.VARIABLE, "full")));
     }
 
     /** Typed reads of environment variables with clear errors for malformed values. */

@@ -149,10 +149,12 @@ public final class Database implements AutoCloseable {
         hc.setJdbcUrl("jdbc:sqlite:" + config.sqliteFile().toAbsolutePath());
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(1);
-        // Each pooled connection gets the same pragmas: WAL lets readers run beside the writer,
-        // NORMAL sync is durable across process crashes (not power loss) at 0.03 ms per commit.
+        // Each pooled connection gets the same pragmas: WAL lets readers run beside the writer; both
+        // pools' commits acknowledge user-visible writes, so both sync as configured — FULL by default:
+        // each commit's log frames are fsynced before it returns (durable across power loss), where
+        // NORMAL only survives a crash of the process (docs/security.md, "Durability").
         hc.addDataSourceProperty("journal_mode", "WAL");
-        hc.addDataSourceProperty("synchronous", "NORMAL");
+        hc.addDataSourceProperty("synchronous", config.sqliteSynchronous().pragma());
         hc.addDataSourceProperty("foreign_keys", "true");
         hc.addDataSourceProperty("busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MS));
         hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
@@ -161,9 +163,24 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database openPostgres(CraterConfig config) {
-        return new Database(postgresPool(config, "crater-postgres", POSTGRES_POOL_SIZE_MAX),
+        Database db = new Database(postgresPool(config, "crater-postgres", POSTGRES_POOL_SIZE_MAX),
                 postgresPool(config, "crater-postgres-engine", POSTGRES_ENGINE_POOL_SIZE_MAX), Dialect.POSTGRES);
+        db.warnIfServerNotDurable();
+        return db;
     }
+
+    /**
+     * Run on every new PostgreSQL connection: a session whose commits would not wait for their WAL
+     * flush ({@code synchronous_commit = off}, set for the server, the database or the role) is
+     * switched to {@code on}. Every other value already waits for the local flush and is kept, so an
+     * operator's {@code remote_apply} for a synchronous standby is not weakened, nor {@code local}
+     * made to wait for a standby.
+     */
+    static final String POSTGRES_SYNCHRONOUS_COMMIT_SQL =
+            "SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = 'off'";
+
+    /** Server-wide settings without which even a flushed commit may not survive a power loss. */
+    static final List<String> POSTGRES_DURABILITY_SETTINGS = List.of("fsync", "full_page_writes");
 
     private static HikariDataSource postgresPool(CraterConfig config, String name, int size) {
         HikariConfig hc = new HikariConfig();
@@ -173,6 +190,7 @@ public final class Database implements AutoCloseable {
         hc.setPassword(config.dbPassword());
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(1);
+        hc.setConnectionInitSql(POSTGRES_SYNCHRONOUS_COMMIT_SQL);
         return new HikariDataSource(hc);
     }
 
@@ -185,6 +203,28 @@ public final class Database implements AutoCloseable {
 
     /** Whether this open ran Flyway (tests: a second open of a current store does not). */
     private boolean migrated;
+
+    /**
+     * Checks the server-wide settings a session cannot change ({@code fsync}, {@code full_page_writes}):
+     * with one off, commits Crater acknowledged can be lost or corrupted by a power loss or an
+     * operating-system crash. Logged as an error at every start rather than refused: such a server is
+     * an operator's deliberate choice (a throwaway test cluster) that Crater cannot correct.
+     */
+    private void warnIfServerNotDurable() {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            for (String setting : POSTGRES_DURABILITY_SETTINGS) {
+                try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
+                    if (rs.next() && "off".equalsIgnoreCase(rs.getString(1))) {
+                        LOG.error("PostgreSQL runs with {} = off: acknowledged orders, fills and money movements can be"
+                                + " lost or corrupted by a power loss or an operating-system crash; set {} = on in"
+                                + " postgresql.conf for real use (docs/security.md, \"Durability\")", setting, setting);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warn("could not read PostgreSQL's durability settings: {}", e.toString());
+        }
+    }
 
     private void migrate() {
         if (current()) {
