@@ -209,8 +209,8 @@ mkdir -p "$here/results"
   echo "Source: $source_rev. Machine: $cores cores ($cpu), $mem RAM. JDK: $jdk; server JVM options: \`${opts[*]}\`." \
        "Load generator (\`StreamLoad\`, java.net.http.WebSocket) on the same cores." \
        "\`BENCH_SESSIONS=$sessions BENCH_KEYS=$keys BENCH_TICK_MS=$tick_ms BENCH_SECONDS=$seconds BENCH_ROUNDS=$rounds bench/streaming.sh\`:" \
-       "$sessions sessions × $keys quote subscriptions ($((sessions * keys)) in all, $users users), market tick $tick_ms ms, every quote changing once per quote slot" \
-       "(the tick below one second, else one second: N × M messages per slot offered, counted per round from the ticks), alternating ${seconds}s windows after ${warmup}s (first) / ${later_warmup}s warm-ups." \
+       "$sessions sessions × $keys quote subscriptions ($((sessions * keys)) in all, $users users), market tick $tick_ms ms, every quote changing once a second" \
+       "(below a one-second tick each security at its own phase of the second, Market.phaseMs: N × M messages/s offered, spread over the ticks), alternating ${seconds}s windows after ${warmup}s (first) / ${later_warmup}s warm-ups." \
        "A real quote message: $(sed 's/^SAMPLE //' <<<"$sample")."
   echo
   echo "| Measurement | Result | Target | |"
@@ -235,9 +235,9 @@ mkdir -p "$here/results"
           v["change_p50_ms"], v["change_p99_ms"], v["server_cores"], v["server_cpu_us_per_msg"], v["client_cores"], o, $1 }' "$tmp/$kind.rounds"
   done
   echo
-  echo "Latency method: quotes change at the start of a quote slot (the tick below one second) and the first tick in it sends them; a message's" \
-       "slot is its Date's second and the slot of that second whose size draws match its sizes (ambiguous draws left out); tick → receipt is" \
-       "measured from that tick's start (the end of the ticker's sleep, from each server's own flight recording), change → receipt from the" \
-       "slot's start (so it includes the wait for the tick). See bench/README.md."
+  echo "Latency method: a security's quote changes once a second at its phase and the first tick after the change sends it; a message's" \
+       "change instant is its Date's second plus its security's phase; tick → receipt is measured from that tick's start (the end of the" \
+       "ticker's sleep, from each server's own flight recording), change → receipt from the change instant (so it includes the wait for the" \
+       "tick). See bench/README.md."
 } | tee "$here/results/streaming-latest.md"
 cp "$tmp/baseline.rounds" "$tmp/crater.rounds" "$tmp/load.out" "$here/results/" 2>/dev/null || true

@@ -70,6 +70,8 @@ public final class StreamingService implements AutoCloseable {
     final Securities securities;
     final InstantSource clock;
     final TradeData trade;
+    /** The shared writers of the quote sockets. */
+    final QuoteWriters writers = new QuoteWriters();
     private volatile StreamerLimits limits = StreamerLimits.DEFAULTS;
 
     /** Guards the maps below. */
@@ -431,6 +433,7 @@ public final class StreamingService implements AutoCloseable {
     public void close() {
         checker.shutdownNow();
         quotes.close();
+        writers.close();
         trade.close();
     }
 }

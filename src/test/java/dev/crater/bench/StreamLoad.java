@@ -41,31 +41,28 @@ import jdk.jfr.consumer.RecordingFile;
  * trade-data streamer. Not part of the product.
  *
  * <h2>Latency</h2>
- * Crater's quotes resolve market time to the quote resolution ({@code Market.quoteResolutionMs}: the
- * market tick below one second, else one second), in slots counted from each second's start: a
- * security's quote changes at most once per slot, at the slot's start, and the first market tick
- * in the slot computes it and sends it. A message's {@code Date} ({@code MM/dd/yyyy HH:mm:ss}) only
- * names the second; the slot within it is told by the bid and ask sizes, which Crater draws once
- * per security and slot from its seed ({@code Market.size}): of the slots of that second, the one
- * whose draws equal the message's sizes ({@link Slots}, from the file {@code BenchUsers} writes:
- * seed, resolution, each security's path key). When two slots of the second draw the same pair the
- * message is counted as ambiguous and left out of the latency figures (a collision of the draws,
- * about 2 % of messages at ten slots a second, independent of when the message was delivered, so
- * the rest is an unbiased sample); a message whose sizes match no slot is counted too (none
- * should). At the default resolution (one slot a second) every message matches its second. Two
+ * Crater's quotes change once a second ({@code Market.quoteAt}): at a tick below one second each
+ * security at its own phase of the second ({@code Market.phaseMs}, a pure function of the market seed
+ * and the security's path key), at the default tick at each whole second. A message's {@code Date}
+ * ({@code MM/dd/yyyy HH:mm:ss}) names the second its quote's instant falls in, so the instant of the
+ * change it carries is that second plus the security's phase ({@link Changes}, from the file
+ * {@code BenchUsers} writes: the seed, whether quotes are phased, each security's path key); the
+ * first market tick at or after that instant computes it and sends it. (A session boundary or a
+ * sandbox event starts a quote at once, off its phase: none happens during a benchmark.) Every
+ * message of the window is recorded (change instant, receipt), up to {@link #RECORDS_MAX}. Two
  * latencies follow, both exact to the clock (client and servers share the machine's clock):
  * <ul>
- * <li><b>change → receipt</b>: receipt time − the slot's start in wall time (market time − the
+ * <li><b>change → receipt</b>: receipt time − the change's instant in wall time (market time − the
  * sandbox clock offset, given as {@code offset=}, an ISO-8601 duration as {@code crater admin market clock} prints it). It includes the wait for the tick (0..tick).</li>
  * <li><b>tick → receipt</b>: receipt time − the start of the tick that sent it. The tick instants come
  * from the server's own flight recorder: both servers run their ticker as {@code tick(); Thread.sleep(tickMs)}
  * on a platform thread named {@code market-ticker}, and are started with a JFR recording named
  * {@code bench} holding only {@code jdk.ThreadSleep} events; the end of each sleep is the start of a
  * tick. After each window the recording is dumped ({@code jcmd PID JFR.dump}) and each slot's
- * messages are measured from the first tick that started at or after that slot's start (1 ms of
+ * message is measured from the first tick that started at or after its change's instant (1 ms of
  * slack: the ticker reads the clock a little after its sleep ends). Should a tick start in that
- * last millisecond before the slot and still read the clock before it, the slot's messages are
- * measured from it, one tick too early: an overstatement, never an understatement.</li>
+ * last millisecond before the change and still read the clock before it, the message is measured
+ * from it, one tick too early: an overstatement, never an understatement.</li>
  * </ul>
  * Receipt is taken when the client's WebSocket listener has the whole message, before it parses it.
  * Histograms have 100 µs buckets up to 20 s.
@@ -109,11 +106,14 @@ public final class StreamLoad {
     final LongAdder refusals = new LongAdder();
     final LongAdder early = new LongAdder();
     volatile String lastRefusal = "";
-    /** Latency histograms by quote slot index ({@link Slots}). */
-    final ConcurrentHashMap<Long, AtomicIntegerArray> bySlot = new ConcurrentHashMap<>();
-    final LongAdder ambiguous = new LongAdder();
+    /** Messages recorded per window at most (2 × 8 bytes each): 40 s at 200,000 messages/s. */
+    static final int RECORDS_MAX = 8_000_000;
+    /** The window's messages: the change's instant and the receipt, wall µs (the first {@link #recorded}). */
+    final long[] recChange = new long[RECORDS_MAX];
+    final long[] recAt = new long[RECORDS_MAX];
+    final java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger();
     final LongAdder unmatched = new LongAdder();
-    final Slots slots;
+    final Changes changes;
     final ConcurrentHashMap<String, Long> seconds = new ConcurrentHashMap<>();
     /** Receipt − the tick start the baseline writes into its messages (TradeCondition): the check of the method. */
     final AtomicIntegerArray exact = new AtomicIntegerArray(BUCKETS);
@@ -129,7 +129,7 @@ public final class StreamLoad {
         this.keysPerSession = Integer.parseInt(cfg.get("keys"));
         this.securities = Integer.parseInt(cfg.getOrDefault("securities", "500"));
         try {
-            this.slots = Slots.read(Path.of(cfg.get("slots")));
+            this.changes = Changes.read(Path.of(cfg.get("slots")));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -325,22 +325,16 @@ public final class StreamLoad {
         }
         messages.increment();
         bytes.add(text.length());
-        long slot = slots.match(intField(text, "Key"), second, intField(text, "BidSize"), intField(text, "AskSize"));
-        if (slot == Slots.AMBIGUOUS) {
-            ambiguous.increment();
-            return;
-        }
-        if (slot == Slots.NO_MATCH) {
+        long key = intField(text, "Key");
+        if (!changes.known(key)) {
             unmatched.increment();
             return;
         }
-        long d = at - (slots.startMs(slot) * 1000 - offsetUs);
-        if (d < 0) {
-            early.increment();
-            d = 0;
+        int r = recorded.getAndIncrement();
+        if (r < RECORDS_MAX) {
+            recChange[r] = changes.changeMs(key, second) * 1000 - offsetUs;
+            recAt[r] = at;
         }
-        int bucket = (int) Math.min(BUCKETS - 1, d / BUCKET_US);
-        bySlot.computeIfAbsent(slot, x -> new AtomicIntegerArray(BUCKETS)).incrementAndGet(bucket);
     }
 
     /** The whole number in string field {@code field} of a quote message, or -1. */
@@ -359,26 +353,23 @@ public final class StreamLoad {
     }
 
     /**
-     * Crater's quote slots ({@code Market.quoteAt}): the resolution, and the bid and ask size draws of
-     * each security per slot, from the file {@code BenchUsers} writes. Slot indexes are Crater's:
-     * epoch second × slots per second + the slot within the second.
+     * When Crater's quotes change ({@code Market.quoteAt}): once a second, at the security's phase
+     * ({@code Market.phaseMs}) when phased (a tick below one second), else at each whole second; from
+     * the file {@code BenchUsers} writes ({@code seed SEED phased true|false}, then
+     * {@code SECURITY_ID PATH_KEY} per security).
      */
-    static final class Slots {
-        static final long AMBIGUOUS = Long.MIN_VALUE;
-        static final long NO_MATCH = Long.MIN_VALUE + 1;
+    static final class Changes {
         final long seed;
-        final long resolutionMs;
-        final long perSecond;
+        final boolean phased;
         final Map<Long, Long> pathKeys;
 
-        Slots(long seed, long resolutionMs, Map<Long, Long> pathKeys) {
+        Changes(long seed, boolean phased, Map<Long, Long> pathKeys) {
             this.seed = seed;
-            this.resolutionMs = resolutionMs;
-            this.perSecond = (1000 + resolutionMs - 1) / resolutionMs;
+            this.phased = phased;
             this.pathKeys = pathKeys;
         }
 
-        static Slots read(Path file) throws java.io.IOException {
+        static Changes read(Path file) throws java.io.IOException {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             String[] head = lines.get(0).split(" ");
             Map<Long, Long> keys = new HashMap<>();
@@ -386,47 +377,30 @@ public final class StreamLoad {
                 String[] w = l.split(" ");
                 keys.put(Long.parseLong(w[0]), Long.parseLong(w[1]));
             }
-            return new Slots(Long.parseLong(head[1]), Long.parseLong(head[3]), keys);
-        }
-
-        long index(long ms) {
-            long second = Math.floorDiv(ms, 1000);
-            return second * perSecond + Math.floorDiv(ms - second * 1000, resolutionMs);
-        }
-
-        long second(long index) {
-            return Math.floorDiv(index, perSecond);
-        }
-
-        long startMs(long index) {
-            long second = second(index);
-            return second * 1000 + (index - second * perSecond) * resolutionMs;
+            return new Changes(Long.parseLong(head[1]), Boolean.parseBoolean(head[3]), keys);
         }
 
         boolean known(long securityId) {
             return pathKeys.containsKey(securityId);
         }
 
-        long size(long securityId, long index, boolean ask) {
-            return dev.crater.market.Market.size(seed, pathKeys.get(securityId), index, ask);
+        /** The security's phase within the second, ms (0 when not phased). */
+        long phaseMs(long securityId) {
+            return phased ? dev.crater.market.Market.phaseMs(seed, pathKeys.get(securityId)) : 0;
         }
 
-        /** The slot of {@code second} whose size draws for the security are these, or AMBIGUOUS / NO_MATCH. */
-        long match(long securityId, long second, long bidSize, long askSize) {
-            if (!known(securityId)) {
-                return NO_MATCH;
-            }
-            long found = NO_MATCH;
-            for (long j = 0; j < perSecond; j++) {
-                long index = second * perSecond + j;
-                if (size(securityId, index, false) == bidSize && size(securityId, index, true) == askSize) {
-                    if (found != NO_MATCH) {
-                        return AMBIGUOUS;
-                    }
-                    found = index;
-                }
-            }
-            return found;
+        /** The instant (market ms) of the change a quote message of the security dated {@code second} carries. */
+        long changeMs(long securityId, long second) {
+            return second * 1000 + phaseMs(securityId);
+        }
+
+        /** The number of the security's quote second at market time {@code ms} (its size draws' index). */
+        long index(long securityId, long ms) {
+            return Math.floorDiv(ms - phaseMs(securityId), 1000);
+        }
+
+        long size(long securityId, long index, boolean ask) {
+            return dev.crater.market.Market.size(seed, pathKeys.get(securityId), index, ask);
         }
     }
 
@@ -550,9 +524,8 @@ public final class StreamLoad {
         bytes.reset();
         refusals.reset();
         early.reset();
-        ambiguous.reset();
         unmatched.reset();
-        bySlot.clear();
+        recorded.set(0);
         for (int b = 0; b < BUCKETS; b++) {
             exact.set(b, 0);
         }
@@ -584,42 +557,31 @@ public final class StreamLoad {
         long[] tick = new long[BUCKETS];
         long inconsistent = 0;
         long missingTick = 0;
-        for (Map.Entry<Long, AtomicIntegerArray> e : bySlot.entrySet()) {
-            long changeUs = slots.startMs(e.getKey()) * 1000 - offsetUs;
+        int records = Math.min(recorded.get(), RECORDS_MAX);
+        for (int r = 0; r < records; r++) {
+            long changeUs = recChange[r];
+            long d = recAt[r] - changeUs;
+            if (d < 0) {
+                early.increment();
+                d = 0;
+            }
+            change[(int) Math.min(BUCKETS - 1, d / BUCKET_US)]++;
             int idx = Arrays.binarySearch(ticks, changeUs - 1000);
             idx = idx >= 0 ? idx : -idx - 1;
-            AtomicIntegerArray h = e.getValue();
             if (idx >= ticks.length) {
-                missingTick += sum(h);
+                missingTick++;
                 continue;
             }
-            int shift = (int) ((ticks[idx] - changeUs) / BUCKET_US);
-            for (int b = 0; b < BUCKETS; b++) {
-                int c = h.get(b);
-                if (c == 0) {
-                    continue;
-                }
-                change[b] += c;
-                int tb = b - shift;
-                if (tb < 0) {
-                    inconsistent += c;
-                    tb = 0;
-                }
-                tick[Math.min(BUCKETS - 1, tb)] += c;
+            long td = recAt[r] - ticks[idx];
+            if (td < 0) {
+                inconsistent++;
+                td = 0;
             }
+            tick[(int) Math.min(BUCKETS - 1, td / BUCKET_US)]++;
         }
-        // What was offered: every subscription gets each slot's change once, so N × M × the slots the
-        // window's ticks started (a tick in the same slot as the one before offers nothing new).
-        long changes = 0;
-        long prevSlot = Long.MIN_VALUE;
-        for (long t : ticks) {
-            long slot = slots.index(Math.floorDiv(t + offsetUs, 1000));
-            if (slot != prevSlot && t >= w0 && t < w1) {
-                changes++;
-            }
-            prevSlot = slot;
-        }
-        long offered = Math.round((double) sessions * keysPerSession * changes / secs);
+        long unrecorded = Math.max(0, recorded.get() - RECORDS_MAX);
+        // What was offered: every subscription changes once a second.
+        long offered = (long) sessions * keysPerSession;
         String order = probe == null || !isCrater ? "orders=none" : probe.report();
         long[] ex = new long[BUCKETS];
         for (int b = 0; b < BUCKETS; b++) {
@@ -628,11 +590,11 @@ public final class StreamLoad {
         System.out.printf(java.util.Locale.ROOT,
                 "ROUND target=%s sessions=%d keys=%d connect_s=%.1f window_s=%.2f messages=%d msgs_per_s=%.0f avg_bytes=%.0f"
                         + " expected_per_s=%d tick_p50_ms=%.1f tick_p99_ms=%.1f tick_max_ms=%.1f exact_p50_ms=%.1f exact_p99_ms=%.1f change_p50_ms=%.1f change_p99_ms=%.1f"
-                        + " ticks=%d inconsistent=%d no_tick=%d early=%d ambiguous=%d unmatched=%d refusals=%d server_cpu_us_per_msg=%.2f server_cores=%.2f"
+                        + " ticks=%d inconsistent=%d no_tick=%d early=%d unrecorded=%d unmatched=%d refusals=%d server_cpu_us_per_msg=%.2f server_cores=%.2f"
                         + " client_cores=%.2f %s%n",
                 kind, sessions, keysPerSession, connectS, secs, n, n / secs, n == 0 ? 0.0 : (double) bytes.sum() / n,
                 offered, pct(tick, 50), pct(tick, 99), pct(tick, 100), pct(ex, 50), pct(ex, 99), pct(change, 50), pct(change, 99),
-                ticks.length, inconsistent, missingTick, early.sum(), ambiguous.sum(), unmatched.sum(), refusals.sum(),
+                ticks.length, inconsistent, missingTick, early.sum(), unrecorded, unmatched.sum(), refusals.sum(),
                 n == 0 ? 0.0 : (cpu1 - cpu0) * 10_000.0 / n, (cpu1 - cpu0) / 100.0 / secs, (self1 - self0) / 100.0 / secs, order);
         if (refusals.sum() > 0) {
             System.out.println("REFUSAL " + lastRefusal);
