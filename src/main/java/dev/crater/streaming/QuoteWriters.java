@@ -38,8 +38,12 @@ final class QuoteWriters implements AutoCloseable {
     static final int WRITERS = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4);
     /** Shared writers at most, stalled ones included. */
     static final int WRITERS_MAX = 64;
-    /** A writer busy with one socket this long is taken to be blocked on a reader that does not read. */
-    static final long STALL_MS = 50;
+    /**
+     * A writer busy with one socket this long is taken to be blocked on a reader that does not read.
+     * Well above what one batch takes, even on a busy machine where a writer waits for a core (at 50 ms
+     * the benchmark saw busy, healthy sockets taken for stalled ones).
+     */
+    static final long STALL_MS = 200;
     /** How often the watch looks at the writers. */
     static final long WATCH_MS = 10;
     /**

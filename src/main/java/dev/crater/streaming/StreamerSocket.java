@@ -575,6 +575,28 @@ final class StreamerSocket implements WsListener {
         offer(List.of(f));
     }
 
+    /** This tick's quotes for this socket so far; guarded by the {@link QuoteFanout} that stages them. */
+    private List<QuoteFrame> tickStage;
+
+    /** Under the fanout's lock: stages a quote of this tick; true when it is the socket's first of the tick. */
+    boolean stage(QuoteFrame f) {
+        boolean first = tickStage == null;
+        if (first) {
+            tickStage = new ArrayList<>();
+        }
+        tickStage.add(f);
+        return first;
+    }
+
+    /** Under the fanout's lock, at the tick's end: offers the staged quotes at once. */
+    void offerStaged() {
+        List<QuoteFrame> tick = tickStage;
+        tickStage = null;
+        if (tick != null) {
+            offer(tick);
+        }
+    }
+
     /** One tick's quotes for this socket, on the ticker thread: each replaces its key's pending quote; never blocks. */
     void offer(List<QuoteFrame> tick) {
         synchronized (lock) {
@@ -747,7 +769,7 @@ final class StreamerSocket implements WsListener {
                 QuoteFrame q = it.next().getValue();
                 it.remove();
                 quotes.add(q);
-                snapshots.add(snapshotKeys.remove(q.quote.securityId()));
+                snapshots.add(!snapshotKeys.isEmpty() && snapshotKeys.remove(q.quote.securityId()));
                 sent++;
             }
             ping = pingWanted;
@@ -765,11 +787,11 @@ final class StreamerSocket implements WsListener {
         }
         for (int i = 0; i < quotes.size(); i++) {
             QuoteFrame q = quotes.get(i);
-            Quote previous = lastSent.get(q.quote.securityId());
+            // Kept even when not sent: a quote with the same market has the same ask and bid.
+            Quote previous = lastSent.put(q.quote.securityId(), q.quote);
             // A key's first tick after its snapshot can be the very same quote (the market delivers a
             // security's quote the first time it is watched): only changes follow a snapshot.
             if (snapshots.get(i) || previous == null || !previous.sameMarketAs(q.quote)) {
-                lastSent.put(q.quote.securityId(), q.quote);
                 out.add(q.wire(previous));
             }
         }

@@ -429,6 +429,11 @@ public final class StreamingService implements AutoCloseable {
                 all.stream().mapToLong(StreamerSocket.Stats::quotesConflated).sum());
     }
 
+    /** Quote sockets moved off the shared writers since start ({@link QuoteWriters}: a write of theirs blocked). */
+    public long quoteWriterStalls() {
+        return writers.stalls();
+    }
+
     @Override
     public void close() {
         checker.shutdownNow();

@@ -58,13 +58,15 @@ import jdk.jfr.consumer.RecordingFile;
  * from the server's own flight recorder: both servers run their ticker as {@code tick(); Thread.sleep(tickMs)}
  * on a platform thread named {@code market-ticker}, and are started with a JFR recording named
  * {@code bench} holding only {@code jdk.ThreadSleep} events; the end of each sleep is the start of a
- * tick. After each window the recording is dumped ({@code jcmd PID JFR.dump}) and each slot's
+ * tick. After each window the recording is dumped ({@code jcmd PID JFR.dump}) and each
  * message is measured from the first tick that started at or after its change's instant (1 ms of
  * slack: the ticker reads the clock a little after its sleep ends). Should a tick start in that
  * last millisecond before the change and still read the clock before it, the message is measured
  * from it, one tick too early: an overstatement, never an understatement.</li>
  * </ul>
- * Receipt is taken when the client's WebSocket listener has the whole message, before it parses it.
+ * Receipt is taken when the client has the whole message, before it parses it. The quote sessions
+ * use {@link LeanClient} (NIO, two selector threads, frames parsed in place), the same for both
+ * servers; the order probe and the sample use java.net.http's WebSocket.
  * Histograms have 100 µs buckets up to 20 s.
  *
  * <h2>Commands (one a line on standard input)</h2>
@@ -92,6 +94,8 @@ public final class StreamLoad {
     final int securities;
     final HttpClient rest = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     final List<HttpClient> wsClients = new ArrayList<>();
+    /** The quote sessions' client (the order probe and the sample use java.net.http's). */
+    final LeanClient lean;
     final List<String> tokens = new ArrayList<>();
 
     // Clock: wall microseconds from one Instant and System.nanoTime.
@@ -101,6 +105,8 @@ public final class StreamLoad {
     // Per-round measurement state.
     volatile boolean measuring;
     volatile long offsetUs;
+    /** Whether this round's messages carry their tick's start (the baseline's, in TradeCondition). */
+    volatile boolean embeddedTick;
     final LongAdder messages = new LongAdder();
     final LongAdder bytes = new LongAdder();
     final LongAdder refusals = new LongAdder();
@@ -136,7 +142,12 @@ public final class StreamLoad {
         java.time.Instant i = java.time.Instant.now();
         this.nano0 = System.nanoTime();
         this.wall0Us = i.getEpochSecond() * 1_000_000 + i.getNano() / 1000;
-        int clients = Integer.parseInt(cfg.getOrDefault("wsClients", "4"));
+        try {
+            this.lean = new LeanClient(this::nowUs);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        int clients = Integer.parseInt(cfg.getOrDefault("wsClients", "1"));
         for (int c = 0; c < clients; c++) {
             wsClients.add(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build());
         }
@@ -247,7 +258,8 @@ public final class StreamLoad {
         @Override
         public void onOpen(WebSocket webSocket) {
             ws = webSocket;
-            webSocket.request(1);
+            // Demand for ever: the client reads as fast as it can, with no demand signal per message.
+            webSocket.request(Long.MAX_VALUE);
         }
 
         @Override
@@ -257,7 +269,6 @@ public final class StreamLoad {
                     partial = new StringBuilder();
                 }
                 partial.append(data);
-                webSocket.request(1);
                 return null;
             }
             long at = nowUs();
@@ -270,7 +281,6 @@ public final class StreamLoad {
                 text = data.toString();
             }
             received(text, at);
-            webSocket.request(1);
             return null;
         }
 
@@ -308,24 +318,38 @@ public final class StreamLoad {
     }
 
     void quote(String text, long at) {
-        int i = text.indexOf("\"Date\":\"");
-        if (i < 0) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        quote(b, 0, b.length, at);
+    }
+
+    static final byte[] QUOTE_START = "{\"EntityType\":\"Quote\"".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] KEY = "\"Key\":\"".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] DATE = "\"Date\":\"".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] TRADE_CONDITION = "\"TradeCondition\":\"".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] ERROR = "\"StatusCode\":\"Error\"".getBytes(StandardCharsets.US_ASCII);
+
+    /** A quote message's bytes {@code b[from..to)}, received at {@code at} (wall µs), during a window. */
+    void quote(byte[] b, int from, int to, long at) {
+        int d = LeanClient.indexOf(b, from, to, DATE);
+        if (d < 0 || d + DATE.length + 19 > to) {
             return;
         }
-        String date = text.substring(i + 8, i + 8 + 19);
-        Long second = seconds.get(date);
-        if (second == null) {
-            second = LocalDateTime.parse(date, TIME).toEpochSecond(ZoneOffset.UTC);
-            seconds.put(date, second);
-        }
-        int tc = text.indexOf("\"TradeCondition\":\"");
-        if (tc >= 0 && tc + 18 < text.length() && Character.isDigit(text.charAt(tc + 18))) {
-            long tickUs = Long.parseLong(text, tc + 18, text.indexOf('"', tc + 18), 10);
-            exact.incrementAndGet((int) Math.min(BUCKETS - 1, Math.max(0, at - tickUs) / BUCKET_US));
+        d += DATE.length;
+        // MM/dd/yyyy HH:mm:ss
+        long second = java.time.LocalDate.of(digits(b, d + 6, 4), digits(b, d, 2), digits(b, d + 3, 2)).toEpochDay() * 86_400
+                + digits(b, d + 11, 2) * 3600L + digits(b, d + 14, 2) * 60L + digits(b, d + 17, 2);
+        int tc = embeddedTick ? LeanClient.indexOf(b, from, to, TRADE_CONDITION) : -1;
+        if (tc >= 0) {
+            tc += TRADE_CONDITION.length;
+            if (tc < to && Character.isDigit(b[tc])) {
+                long tickUs = number(b, tc, to);
+                exact.incrementAndGet((int) Math.min(BUCKETS - 1, Math.max(0, at - tickUs) / BUCKET_US));
+            }
         }
         messages.increment();
-        bytes.add(text.length());
-        long key = intField(text, "Key");
+        bytes.add(to - from);
+        int k = LeanClient.indexOf(b, from, to, KEY);
+        long key = k < 0 ? -1 : number(b, k + KEY.length, to);
         if (!changes.known(key)) {
             unmatched.increment();
             return;
@@ -334,6 +358,36 @@ public final class StreamLoad {
         if (r < RECORDS_MAX) {
             recChange[r] = changes.changeMs(key, second) * 1000 - offsetUs;
             recAt[r] = at;
+        }
+    }
+
+    private static int digits(byte[] b, int at, int n) {
+        int v = 0;
+        for (int i = 0; i < n; i++) {
+            v = v * 10 + (b[at + i] - '0');
+        }
+        return v;
+    }
+
+    /** The whole number starting at {@code at} (up to the first non-digit), or -1. */
+    private static long number(byte[] b, int at, int to) {
+        long v = 0;
+        int i = at;
+        for (; i < to && b[i] >= '0' && b[i] <= '9'; i++) {
+            v = v * 10 + (b[i] - '0');
+        }
+        return i == at ? -1 : v;
+    }
+
+    /** A message of a lean session ({@link LeanClient}). */
+    void leanMessage(LeanClient.Conn c, byte[] b, int from, int to, long at) {
+        if (to - from >= QUOTE_START.length && LeanClient.indexOf(b, from, from + QUOTE_START.length, QUOTE_START) == from) {
+            if (measuring) {
+                quote(b, from, to, at);
+            }
+        } else if (LeanClient.indexOf(b, from, to, ERROR) >= 0) {
+            refusals.increment();
+            lastRefusal = new String(b, from, to - from, StandardCharsets.UTF_8);
         }
     }
 
@@ -422,25 +476,30 @@ public final class StreamLoad {
     }
 
     /** Opens session number {@code n} at {@code target}, retrying while the server still counts the last round's sockets. */
-    Session open(int n, Target target) throws Exception {
+    LeanClient.Conn open(int n, Target target) throws Exception {
         Exception last = null;
         for (int attempt = 0; attempt < 100; attempt++) {
-            Session s = new Session();
+            LeanClient.Conn c = null;
             try {
-                wsClients.get(n % wsClients.size()).newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
-                        .buildAsync(URI.create(createUrl(target)), s).get(60, TimeUnit.SECONDS);
-                String id = s.created.get(60, TimeUnit.SECONDS);
+                c = lean.connect(createUrl(target), this::leanMessage);
+                String first = c.first();
+                int i = first.indexOf("\"SessionId\":\"");
+                if (!first.contains("\"StatusCode\":\"Ok\"") || i < 0) {
+                    throw new IllegalStateException("CreateSession: " + first);
+                }
+                String id = first.substring(i + 13, first.indexOf('"', i + 13));
                 StringBuilder keys = new StringBuilder();
                 for (int j = 0; j < keysPerSession; j++) {
                     keys.append(j == 0 ? "" : ";").append(((long) n * keysPerSession + j) % securities + 1);
                 }
-                s.ws.sendText("{\"Cmd\":\"Subscribe.txt\",\"SessionId\":\"" + id + "\",\"Keys\":\"" + keys
-                        + "\",\"EntityType\":\"Quote\",\"HttpClientType\":\"WebSocket\"}", true).get(60, TimeUnit.SECONDS);
-                return s;
+                c.send("{\"Cmd\":\"Subscribe.txt\",\"SessionId\":\"" + id + "\",\"Keys\":\"" + keys
+                        + "\",\"EntityType\":\"Quote\",\"HttpClientType\":\"WebSocket\"}");
+                c.start();
+                return c;
             } catch (Exception e) {
                 last = e;
-                if (s.ws != null) {
-                    s.ws.abort();
+                if (c != null) {
+                    c.close();
                 }
                 Thread.sleep(200);
             }
@@ -448,7 +507,7 @@ public final class StreamLoad {
         throw new IllegalStateException("session " + n + " did not open: " + last, last);
     }
 
-    List<Session> openAll(String kind) throws Exception {
+    List<LeanClient.Conn> openAll(String kind) throws Exception {
         List<Target> targets = new ArrayList<>();
         if (kind.equals("crater")) {
             List<Target> perUser = craterTargets();
@@ -460,7 +519,7 @@ public final class StreamLoad {
                 targets.add(new Target(cfg.get("baseline"), n / PER_USER + 1, "bench"));
             }
         }
-        List<CompletableFuture<Session>> all = new ArrayList<>();
+        List<CompletableFuture<LeanClient.Conn>> all = new ArrayList<>();
         Semaphore gate = new Semaphore(64);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         for (int n = 0; n < sessions; n++) {
@@ -478,20 +537,16 @@ public final class StreamLoad {
                 }
             }, pool));
         }
-        List<Session> open = new ArrayList<>();
-        for (CompletableFuture<Session> f : all) {
+        List<LeanClient.Conn> open = new ArrayList<>();
+        for (CompletableFuture<LeanClient.Conn> f : all) {
             open.add(f.get(600, TimeUnit.SECONDS));
         }
         pool.shutdown();
         return open;
     }
 
-    void closeAll(List<Session> open) {
-        for (Session s : open) {
-            if (s.ws != null) {
-                s.ws.abort();
-            }
-        }
+    void closeAll(List<LeanClient.Conn> open) {
+        open.forEach(LeanClient.Conn::close);
     }
 
     // ---- commands ---------------------------------------------------------------------------------
@@ -512,12 +567,13 @@ public final class StreamLoad {
         boolean isCrater = kind.equals("crater");
         long pid = Long.parseLong(cfg.get(isCrater ? "craterPid" : "baselinePid"));
         offsetUs = isCrater ? Duration.parse(cfg.getOrDefault("offset", "PT0S")).toMillis() * 1000 : 0;
+        embeddedTick = !isCrater;
         if (isCrater && probe == null && cfg.containsKey("demoToken")) {
             probe = new OrderProbe();
             probe.start();
         }
         long t0 = System.nanoTime();
-        List<Session> open = openAll(kind);
+        List<LeanClient.Conn> open = openAll(kind);
         double connectS = (System.nanoTime() - t0) / 1e9;
         Thread.sleep(warmupSeconds * 1000L);   // a timed warm-up: messages flow, nothing is counted
         messages.reset();
@@ -582,6 +638,7 @@ public final class StreamLoad {
         long unrecorded = Math.max(0, recorded.get() - RECORDS_MAX);
         // What was offered: every subscription changes once a second.
         long offered = (long) sessions * keysPerSession;
+        String stalls = isCrater ? "writer_stalls=" + writerStalls() : "writer_stalls=-";
         String order = probe == null || !isCrater ? "orders=none" : probe.report();
         long[] ex = new long[BUCKETS];
         for (int b = 0; b < BUCKETS; b++) {
@@ -591,11 +648,11 @@ public final class StreamLoad {
                 "ROUND target=%s sessions=%d keys=%d connect_s=%.1f window_s=%.2f messages=%d msgs_per_s=%.0f avg_bytes=%.0f"
                         + " expected_per_s=%d tick_p50_ms=%.1f tick_p99_ms=%.1f tick_max_ms=%.1f exact_p50_ms=%.1f exact_p99_ms=%.1f change_p50_ms=%.1f change_p99_ms=%.1f"
                         + " ticks=%d inconsistent=%d no_tick=%d early=%d unrecorded=%d unmatched=%d refusals=%d server_cpu_us_per_msg=%.2f server_cores=%.2f"
-                        + " client_cores=%.2f %s%n",
+                        + " client_cores=%.2f %s %s%n",
                 kind, sessions, keysPerSession, connectS, secs, n, n / secs, n == 0 ? 0.0 : (double) bytes.sum() / n,
                 offered, pct(tick, 50), pct(tick, 99), pct(tick, 100), pct(ex, 50), pct(ex, 99), pct(change, 50), pct(change, 99),
                 ticks.length, inconsistent, missingTick, early.sum(), unrecorded, unmatched.sum(), refusals.sum(),
-                n == 0 ? 0.0 : (cpu1 - cpu0) * 10_000.0 / n, (cpu1 - cpu0) / 100.0 / secs, (self1 - self0) / 100.0 / secs, order);
+                n == 0 ? 0.0 : (cpu1 - cpu0) * 10_000.0 / n, (cpu1 - cpu0) / 100.0 / secs, (self1 - self0) / 100.0 / secs, order, stalls);
         if (refusals.sum() > 0) {
             System.out.println("REFUSAL " + lastRefusal);
         }
@@ -669,6 +726,27 @@ public final class StreamLoad {
         }
     }
 
+    /** Crater's count of quote sockets moved off its shared writers ({@code /metrics}), or -1 without a metrics token. */
+    long writerStalls() {
+        String token = cfg.get("metricsToken");
+        if (token == null || token.isEmpty()) {
+            return -1;
+        }
+        try {
+            HttpResponse<String> r = rest.send(HttpRequest.newBuilder(URI.create(crater + "/metrics"))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith("crater_streaming_quote_writer_stalls ")) {
+                    return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
+    }
+
     // ---- the order probe ----------------------------------------------------------------------------
 
     /**
@@ -681,6 +759,8 @@ public final class StreamLoad {
         volatile String status = "starting";
         final ConcurrentHashMap<String, Long> firstSeen = new ConcurrentHashMap<>();
         final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Request sent → the POST's answer, for the same orders: the engine's part of the path. */
+        final List<Long> answers = java.util.Collections.synchronizedList(new ArrayList<>());
         final AtomicLong missing = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         final CompletableFuture<String> created = new CompletableFuture<>();
@@ -777,6 +857,7 @@ public final class StreamLoad {
                     }
                     long sent = nowUs();
                     JsonNode r = call("POST", "/api/v1.0/accounts/" + account + "/orders", token, body, Map.of());
+                    answers.add(nowUs() - sent);
                     String id = r.get("Id").asText();
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
                     Long seen;
@@ -807,14 +888,22 @@ public final class StreamLoad {
                 l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
                 latencies.clear();
             }
+            long[] a;
+            synchronized (answers) {
+                a = answers.stream().mapToLong(Long::longValue).sorted().toArray();
+                answers.clear();
+            }
+            String answered = a.length == 0 ? " answer_n=0" : String.format(java.util.Locale.ROOT,
+                    " answer_p50_ms=%.2f answer_p99_ms=%.2f answer_max_ms=%.2f", a[(a.length - 1) / 2] / 1000.0,
+                    a[(int) Math.ceil(a.length * 0.99) - 1] / 1000.0, a[a.length - 1] / 1000.0);
             long miss = missing.getAndSet(0);
             long fail = failed.getAndSet(0);
             if (l.length == 0) {
-                return "orders=measured order_n=0 order_missing=" + miss + " order_failed=" + fail;
+                return "orders=measured order_n=0 order_missing=" + miss + " order_failed=" + fail + answered;
             }
             return String.format(java.util.Locale.ROOT, "orders=measured order_n=%d order_p50_ms=%.2f order_p99_ms=%.2f"
-                    + " order_max_ms=%.2f order_missing=%d order_failed=%d", l.length, l[(l.length - 1) / 2] / 1000.0,
-                    l[(int) Math.ceil(l.length * 0.99) - 1] / 1000.0, l[l.length - 1] / 1000.0, miss, fail);
+                    + " order_max_ms=%.2f order_missing=%d order_failed=%d%s", l.length, l[(l.length - 1) / 2] / 1000.0,
+                    l[(int) Math.ceil(l.length * 0.99) - 1] / 1000.0, l[l.length - 1] / 1000.0, miss, fail, answered);
         }
     }
 }
