@@ -215,7 +215,7 @@ mkdir -p "$here/results"
   echo "### Streaming — $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Source: $source_rev. Machine: $cores cores ($cpu), $mem RAM. JDK: $jdk; server JVM options: \`${opts[*]}\`." \
-       "Load generator (\`StreamLoad\`, java.net.http.WebSocket) on the same cores." \
+       "Load generator (\`StreamLoad\`: quote sessions on its NIO \`LeanClient\`, the order probe on java.net.http) on the same cores." \
        "\`BENCH_SESSIONS=$sessions BENCH_KEYS=$keys BENCH_TICK_MS=$tick_ms BENCH_SECONDS=$seconds BENCH_ROUNDS=$rounds bench/streaming.sh\`:" \
        "$sessions sessions × $keys quote subscriptions ($((sessions * keys)) in all, $users users), market tick $tick_ms ms, every quote changing once a second" \
        "(below a one-second tick each security at its own phase of the second, Market.phaseMs: N × M messages/s offered, spread over the ticks), alternating ${seconds}s windows after ${warmup}s (first) / ${later_warmup}s warm-ups." \
