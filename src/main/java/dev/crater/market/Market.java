@@ -51,10 +51,8 @@ public final class Market implements QuoteSource, AutoCloseable {
     private final MarketClock clock;
     private final TradingCalendar calendar;
     private final long tickMs;
-    /** How finely quotes resolve market time: the tick below one second, else one second ({@link #quoteAt}). */
-    private final long resolutionMs;
-    /** Quote slots in one second: 1 at the default resolution, ceil(1000 / resolution) below it. */
-    private final long slotsPerSecond;
+    /** Whether each security's quote changes at its own phase of the second ({@link #phased}, a tick below one second). */
+    private final boolean phased;
 
     private record ControlState(long version, long offsetMs, Map<Integer, List<MarketEvent>> events) {
     }
@@ -90,8 +88,7 @@ public final class Market implements QuoteSource, AutoCloseable {
         this.replay = replay;
         this.calendar = model.calendar();
         this.tickMs = tickMs;
-        this.resolutionMs = quoteResolutionMs(tickMs);
-        this.slotsPerSecond = (1000 + resolutionMs - 1) / resolutionMs;
+        this.phased = phased(tickMs);
         this.clock = new MarketClock(serverClock, () -> state().offsetMs());
     }
 
@@ -255,31 +252,51 @@ public final class Market implements QuoteSource, AutoCloseable {
     }
 
     /**
-     * How finely quotes resolve market time at a ticker period of {@code tickMs}: the tick when it is
-     * below one second (so a fast tick gets a fresh quote every tick), else one second.
+     * Whether quotes at a ticker period of {@code tickMs} change at per-security phases: below one
+     * second. At the default tick (one second and more) every quote changes at each whole second, as
+     * it always did.
      */
-    public static long quoteResolutionMs(long tickMs) {
-        return Math.max(1, Math.min(tickMs, 1000));
+    public static boolean phased(long tickMs) {
+        return tickMs < 1000;
     }
 
-    /** How finely this market's quotes resolve market time ({@link #quoteResolutionMs}). */
-    public long quoteResolutionMs() {
-        return resolutionMs;
+    /** Whether this market's quotes change at per-security phases ({@link #phased(long)}). */
+    public boolean phased() {
+        return phased;
     }
 
     /**
-     * The quote of {@code s} at market time {@code ms}, to the quote resolution: at the default tick
-     * (one second and more) to the second; at a faster tick to the tick, in slots counted from the
-     * start of each second (so every whole second, and with it every session boundary and every
-     * sandbox event at a whole second, starts a slot; a last slot of a second may be shorter when the
-     * tick does not divide 1000). Bid and ask sizes are drawn once per slot.
+     * The phase of the security with path key {@code key} (see {@link PathParameters#key}) within the
+     * second, 0..999 ms: at a fast tick its quote changes once a second at this offset from each whole
+     * second. A pure function of its arguments, spread evenly over the second across securities.
+     */
+    public static long phaseMs(long seed, long key) {
+        return Math.floorMod(Noise.hash(seed, key, Noise.PHASE, 0), 1000);
+    }
+
+    /**
+     * The quote of {@code s} at market time {@code ms}, changing once a second. At the default tick (one
+     * second and more) it is the quote of the whole second, exactly as before. At a faster tick
+     * ({@link #phased}) each security changes at its own phase of the second ({@link #phaseMs}) — as
+     * real securities' quotes change at their own instants, not all at once — so a tick carries the
+     * changes of about tick/1000 of the securities instead of all of them at each second's start;
+     * but a session boundary or a sandbox event of the security (a price set, a path point, a halt
+     * or its end) since the phase's instant starts the quote at once (its time is that instant), so
+     * operators' changes show without waiting for the phase. Bid and ask sizes are drawn once per
+     * (phase) second.
      */
     public Quote quoteAt(Security s, long ms) {
-        long second = Math.floorDiv(ms, 1000);
-        long slot = Math.floorDiv(ms - second * 1000, resolutionMs);
-        long t = second * 1000 + slot * resolutionMs;
-        long index = second * slotsPerSecond + slot;
         PathParameters in = instrument(s);
+        long index;
+        long t;
+        if (phased) {
+            long phase = phaseMs(model.seed(), in.key());
+            index = Math.floorDiv(ms - phase, 1000);
+            t = latestChange(s, index * 1000 + phase, ms);
+        } else {
+            index = Math.floorDiv(ms, 1000);
+            t = index * 1000;
+        }
         double mid = Math.exp(level(s, t));
         BigDecimal tick = tick(s, mid);
         Session session = session(t);
@@ -319,9 +336,31 @@ public final class Market implements QuoteSource, AutoCloseable {
     }
 
     /**
+     * The latest instant in [{@code from}, {@code ms}] at which the quote of {@code s} must start
+     * anew: {@code from} (its phase's instant), or a later session boundary of the day, or a later
+     * breakpoint of the security's sandbox events.
+     */
+    private long latestChange(Security s, long from, long ms) {
+        long[] t = {from};
+        PathModel.Day day = model.day(model.dateAt(ms));
+        if (day != null) {
+            for (long b : new long[] {day.preOpenMs(), day.regularOpenMs(), day.regularCloseMs(), day.postCloseMs()}) {
+                if (b > t[0] && b <= ms) {
+                    t[0] = b;
+                }
+            }
+        }
+        Overrides ov = overrides(s);
+        if (!ov.isEmpty()) {
+            ov.breakpoints(from + 1, ms, b -> t[0] = Math.max(t[0], b));
+        }
+        return t[0];
+    }
+
+    /**
      * The bid ({@code ask} false) or ask size of the instrument with path key {@code key} (see
-     * {@link PathParameters#key}) in quote slot {@code index} (at the default resolution the epoch
-     * second; below it second × slots per second + the slot in the second): 100 to 2,000, a pure
+     * {@link PathParameters#key}) in quote second {@code index} (the epoch second; at a fast tick the
+     * number of the security's phase second, {@code floor((ms - phase) / 1000)}): 100 to 2,000, a pure
      * function of its arguments.
      */
     public static long size(long seed, long key, long index, boolean ask) {

@@ -14,6 +14,7 @@ final class Noise {
     static final int BRIDGE = 2;
     static final int VOLUME = 3;
     static final int SIZE = 4;
+    static final int PHASE = 5;
 
     private Noise() {
     }

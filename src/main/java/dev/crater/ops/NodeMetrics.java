@@ -67,6 +67,9 @@ public final class NodeMetrics {
         m.gauge("crater_streaming_quotes_conflated_open_sockets",
                 "Quotes the open streamer sockets replaced by a newer one of the same key before sending.",
                 () -> streaming.totals().quotesConflated());
+        m.gauge("crater_streaming_quote_writer_stalls",
+                "Quote sockets given a writer of their own because a write of theirs blocked a shared writer.",
+                streaming::quoteWriterStalls);
     }
 
     private static void store(Metrics m, Database database) {

@@ -5,7 +5,6 @@ import dev.crater.market.QuoteSource;
 import dev.crater.reference.Securities;
 import dev.crater.reference.Security;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +23,13 @@ final class QuoteFanout implements AutoCloseable {
     private final Securities securities;
     private final QuoteSource.Subscription subscription;
     private final Map<Integer, Set<StreamerSocket>> watchers = new ConcurrentHashMap<>();
-    /** This tick's quotes per socket, offered at the tick's end; guarded by itself (the ticker is its only user). */
-    private Map<StreamerSocket, List<QuoteFrame>> batch = new HashMap<>();
+    /**
+     * The sockets that got quotes this tick, offered at the tick's end; each socket's quotes are staged
+     * on it ({@link StreamerSocket#stage}), so there is no map lookup per quote and socket. Guarded by
+     * this fanout (the ticker is its only user but for tests that tick themselves); bounded by the
+     * open quote sockets.
+     */
+    private final List<StreamerSocket> staged = new ArrayList<>();
 
     QuoteFanout(QuoteSource market, Securities securities) {
         this.market = market;
@@ -80,24 +84,20 @@ final class QuoteFanout implements AutoCloseable {
             QuoteFrame f = frame(q);
             synchronized (this) {
                 for (StreamerSocket s : sockets) {
-                    batch.computeIfAbsent(s, x -> new ArrayList<>()).add(f);
+                    if (s.stage(f)) {
+                        staged.add(s);
+                    }
                 }
             }
         }
     }
 
-    private void onTickEnd() {
-        Map<StreamerSocket, List<QuoteFrame>> b;
-        synchronized (this) {
-            if (batch.isEmpty()) {
-                return;
-            }
-            b = batch;
-            batch = new HashMap<>();
+    /** Offers each socket its staged quotes (under this fanout's lock: a test may tick beside the ticker). */
+    private synchronized void onTickEnd() {
+        for (StreamerSocket s : staged) {
+            s.offerStaged();
         }
-        for (Map.Entry<StreamerSocket, List<QuoteFrame>> e : b.entrySet()) {
-            e.getKey().offer(e.getValue());
-        }
+        staged.clear();
     }
 
     @Override

@@ -30,16 +30,25 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One streamer socket: {@code CreateSession.txt} on upgrade, then {@code Subscribe.txt} /
- * {@code Unsubscribe.txt} commands. Everything it writes goes through one writer (a virtual thread)
- * from a bounded outbound queue: replies (at most {@link StreamerLimits#controlFramesQueued}, else
- * the socket is closed with {@link #CLOSE_SLOW}) and quotes, which conflate to the latest per key, so
- * the queue never holds more quotes than the socket has subscriptions and a slow reader only delays
- * itself.
+ * {@code Unsubscribe.txt} commands. Everything it writes goes through one writer at a time from a
+ * bounded outbound queue: replies (at most {@link StreamerLimits#controlFramesQueued}, else the
+ * socket is closed with {@link #CLOSE_SLOW}), trade-data messages (never dropped, bounded, else
+ * closed) and quotes, which conflate to the latest per key, so the queue never holds more quotes
+ * than the socket has subscriptions and a slow reader only delays itself.
+ *
+ * <p>Writers: a quote socket is written by the shared {@link QuoteWriters} (platform threads) until a
+ * write of its own blocks one of them, then by a virtual thread of its own; a trade-data socket always
+ * by a virtual thread of its own. A writer takes everything queued (up to {@link #QUOTES_PER_BATCH}
+ * quotes and {@link #TRADE_PER_BATCH} trade messages) and sends it as whole WebSocket frames in one
+ * write to the connection ({@link WsFrames}: no write and flush per message). Pings and pongs go the
+ * same way, so nothing else writes on the connection while a writer does; when Helidon answers a
+ * client's close itself, {@link #onClose} first waits for a write under way ({@link #wire}).
  *
  * <p>CreateSession takes either documented option: {@code User=<UserID>[:<SessionID>]} with a streamer
  * session id as {@code Password} (option 2: a numeric user and a UUID-shaped password), or a login
@@ -77,6 +86,10 @@ final class StreamerSocket implements WsListener {
     static final String APP_KEY_PARAM = "Et-App-Key";
     /** Longest client value echoed in a refusal (EntityType); keys are echoed as the client sent them. */
     static final int ECHO_CHARS_MAX = 64;
+    /** Quotes one write takes at most (about 200 KB); the rest follow in the next. */
+    static final int QUOTES_PER_BATCH = 256;
+    /** Trade-data messages one write takes at most; the rest follow in the next. */
+    static final int TRADE_PER_BATCH = 64;
 
     /** Counters of one socket. */
     public record Stats(long userId, int subscriptions, int pendingQuotes, long quotesSent, long quotesConflated) {
@@ -100,7 +113,6 @@ final class StreamerSocket implements WsListener {
     /** When the client last sent anything, and when it was last pinged (monotonic ms). */
     private volatile long lastHeardMs = Monotonic.millis();
     private volatile long lastPingMs = Monotonic.millis();
-    private final AtomicBoolean pinging = new AtomicBoolean();
     private volatile StreamingService.Grant grant;
     private volatile WsSession session;
     private StringBuilder partial = new StringBuilder();
@@ -115,8 +127,21 @@ final class StreamerSocket implements WsListener {
     private final LinkedHashMap<Integer, QuoteFrame> pendingQuotes = new LinkedHashMap<>();
     /** Keys whose next quote is a subscription's snapshot (never skipped as unchanged); under {@link #lock}. */
     private final Set<Integer> snapshotKeys = new HashSet<>();
-    /** Whether the writer is waiting on {@link #lock} for work: a quote offer notifies only then. */
+    /** Whether the own writer is waiting on {@link #lock} for work: an offer notifies only then. */
     private boolean writerWaiting;
+    /** Whether the socket is written by a writer of its own (else by the shared {@link QuoteWriters}). */
+    private boolean ownWriter;
+    /** Whether the socket is queued at, or being written by, a shared writer. */
+    private boolean scheduled;
+    /** A write of this socket blocked a shared writer: it gets its own writer when that write returns. */
+    private boolean stalled;
+    /** A ping to send, and the payload of the latest ping to answer (null: none). */
+    private boolean pingWanted;
+    private byte[] pongPayload;
+    /** Held by the writer for each write to the connection, and by {@link #onClose} to wait for one under way. */
+    private final ReentrantLock wire = new ReentrantLock();
+    /** What this socket last sent of each key; only its writer uses it (one writer at a time). */
+    private final Map<Integer, Quote> lastSent = new HashMap<>();
     private boolean closing;
     private int closeCode;
     private String closeReason;
@@ -162,9 +187,21 @@ final class StreamerSocket implements WsListener {
         lastHeardMs = Monotonic.millis();
         StreamerLimits l = service.limits();
         commands = new RateLimiter(service.clock, l.commandBurst(), l.commandsPerSecond());
-        Thread.ofVirtual().name("streamer-writer").start(this::write);
-        TrustedProxies proxies = session.socketContext() instanceof ConnectionContext c
-                ? TrustedProxies.of(c.listenerContext().context()) : TrustedProxies.NONE;
+        synchronized (lock) {
+            ownWriter = kind == StreamerKind.DATA || service.writers == null;
+        }
+        if (!(session.socketContext() instanceof ConnectionContext)) {
+            // Frames are written through the connection's writer: a socket without one cannot be served.
+            LOG.warn("streamer socket without a server connection context: closed");
+            session.close(1011, "unsupported connection");
+            end();
+            return;
+        }
+        if (ownWriter) {
+            startOwnWriter();
+        }
+        TrustedProxies proxies = TrustedProxies.of(((ConnectionContext) session.socketContext()).listenerContext()
+                .context());
         StreamingService.Opening opening = createSession(ClientInfo.of(session.socketContext().remotePeer().address(),
                 forwardedFor, proxies, userAgent));
         passwordParam = null;
@@ -255,19 +292,16 @@ final class StreamerSocket implements WsListener {
         long silent = nowMs - lastHeardMs;
         if (silent >= l.silentCloseMs()) {
             closeWith(CLOSE_SILENT, "silent for " + silent + " ms");
-        } else if (silent >= l.pingAfterMs() && nowMs - lastPingMs >= l.pingAfterMs() && pinging.compareAndSet(false, true)) {
+        } else if (silent >= l.pingAfterMs() && nowMs - lastPingMs >= l.pingAfterMs()) {
             lastPingMs = nowMs;
-            // On its own thread: a ping waits for the socket's send lock, which a writer blocked on a
-            // client that does not read may hold; the idle check of every other socket must not wait.
-            Thread.ofVirtual().name("streamer-ping").start(() -> {
-                try {
-                    s.ping(BufferData.empty());
-                } catch (RuntimeException e) {
-                    LOG.debug("streamer ping failed: {}", e.toString());
-                } finally {
-                    pinging.set(false);
+            // Queued for the writer (which may be blocked on a client that does not read): the idle
+            // check of every other socket never waits.
+            synchronized (lock) {
+                if (!closing) {
+                    pingWanted = true;
+                    wakeWriter();
                 }
-            });
+            }
         }
     }
 
@@ -279,7 +313,15 @@ final class StreamerSocket implements WsListener {
     @Override
     public void onPing(WsSession session, BufferData buffer) {
         lastHeardMs = Monotonic.millis();
-        session.pong(buffer);
+        byte[] payload = new byte[Math.min(buffer.available(), WsFrames.CONTROL_PAYLOAD_MAX)];
+        buffer.read(payload);
+        // Answered by the writer; only the latest ping needs its pong (RFC 6455 §5.5.3).
+        synchronized (lock) {
+            if (!closing) {
+                pongPayload = payload;
+                wakeWriter();
+            }
+        }
     }
 
     /**
@@ -511,7 +553,7 @@ final class StreamerSocket implements WsListener {
                 return;
             }
             frames.addLast(frame);
-            lock.notifyAll();
+            wakeWriter();
         }
     }
 
@@ -530,13 +572,35 @@ final class StreamerSocket implements WsListener {
                 return;
             }
             tradeFrames.addLast(frame);
-            lock.notifyAll();
+            wakeWriter();
         }
     }
 
     /** A market quote on the ticker thread: replaces this key's pending quote, never blocks. */
     void offer(QuoteFrame f) {
         offer(List.of(f));
+    }
+
+    /** This tick's quotes for this socket so far; guarded by the {@link QuoteFanout} that stages them. */
+    private List<QuoteFrame> tickStage;
+
+    /** Under the fanout's lock: stages a quote of this tick; true when it is the socket's first of the tick. */
+    boolean stage(QuoteFrame f) {
+        boolean first = tickStage == null;
+        if (first) {
+            tickStage = new ArrayList<>();
+        }
+        tickStage.add(f);
+        return first;
+    }
+
+    /** Under the fanout's lock, at the tick's end: offers the staged quotes at once. */
+    void offerStaged() {
+        List<QuoteFrame> tick = tickStage;
+        tickStage = null;
+        if (tick != null) {
+            offer(tick);
+        }
     }
 
     /** One tick's quotes for this socket, on the ticker thread: each replaces its key's pending quote; never blocks. */
@@ -575,11 +639,45 @@ final class StreamerSocket implements WsListener {
         }
     }
 
-    /** Under {@link #lock}: wakes the writer if it is waiting (one wake-up is enough for whatever is queued). */
-    private void wakeWriter() {
-        if (writerWaiting && !pendingQuotes.isEmpty()) {
-            writerWaiting = false;
-            lock.notifyAll();
+    /**
+     * Under {@link #lock}: gets the writer going — the own writer is woken if it waits (one wake-up is
+     * enough for whatever is queued); else the socket is queued for a shared writer unless it is
+     * queued or being written already (that writer looks again before it lets go).
+     */
+    void wakeWriter() {
+        if (!hasWork()) {
+            return;
+        }
+        if (ownWriter) {
+            if (writerWaiting) {
+                writerWaiting = false;
+                lock.notifyAll();
+            }
+        } else if (!scheduled) {
+            scheduled = true;
+            if (!service.writers.submit(this)) {
+                scheduled = false;
+                ownWriter = true;
+                startOwnWriter();
+            }
+        }
+    }
+
+    /** Under {@link #lock}: whether the writer has anything to do. */
+    private boolean hasWork() {
+        return !frames.isEmpty() || !tradeFrames.isEmpty() || !pendingQuotes.isEmpty() || pingWanted
+                || pongPayload != null || closing;
+    }
+
+    private void startOwnWriter() {
+        Thread.ofVirtual().name(kind == StreamerKind.DATA ? "streamer-data-writer" : "streamer-writer")
+                .start(this::ownWriteLoop);
+    }
+
+    /** Called by the shared writers' watch: a write of this socket has blocked a shared writer. */
+    void stalledOnSharedWriter() {
+        synchronized (lock) {
+            stalled = true;
         }
     }
 
@@ -599,66 +697,139 @@ final class StreamerSocket implements WsListener {
             pendingQuotes.clear();
             tradeFrames.clear();
             lock.notifyAll();
+            wakeWriter();
         }
     }
 
-    /** The writer: the only thread that sends on the socket. */
-    private void write() {
-        Map<Integer, Quote> lastSent = new HashMap<>();
+    /** The own writer (a virtual thread): waits for work, writes it, until the socket is done. */
+    private void ownWriteLoop() {
+        WsFrames out = new WsFrames();
         try {
-            while (!ended.get()) {
-                String frame = null;
-                QuoteFrame quote = null;
-                boolean snapshot = false;
-                int code = 0;
-                String reason = null;
+            while (true) {
                 synchronized (lock) {
-                    while (frames.isEmpty() && tradeFrames.isEmpty() && pendingQuotes.isEmpty() && !closing
-                            && !ended.get()) {
+                    while (!hasWork() && !ended.get()) {
                         writerWaiting = true;
                         lock.wait();
                         writerWaiting = false;
                     }
-                    if (!frames.isEmpty()) {
-                        frame = frames.pollFirst();
-                    } else if (!tradeFrames.isEmpty()) {
-                        frame = tradeFrames.pollFirst();
-                    } else if (!pendingQuotes.isEmpty()) {
-                        Iterator<Map.Entry<Integer, QuoteFrame>> it = pendingQuotes.entrySet().iterator();
-                        quote = it.next().getValue();
-                        it.remove();
-                        snapshot = snapshotKeys.remove(quote.quote.securityId());
-                        sent++;
-                    } else if (closing) {
-                        code = closeCode;
-                        reason = closeReason;
-                    }
                 }
-                if (ended.get()) {
-                    return;
-                }
-                if (frame != null) {
-                    session.send(frame, true);
-                } else if (quote != null) {
-                    Quote previous = lastSent.get(quote.quote.securityId());
-                    // A key's first tick after its snapshot can be the very same quote (the market delivers a
-                    // security's quote the first time it is watched): only changes follow a snapshot.
-                    if (snapshot || previous == null || !previous.sameMarketAs(quote.quote)) {
-                        lastSent.put(quote.quote.securityId(), quote.quote);
-                        session.send(quote.text(previous), true);
-                    }
-                } else if (code != 0) {
-                    session.close(code, reason);
-                    end();
+                if (!writeBatch(out)) {
                     return;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            end();
+        }
+    }
+
+    /**
+     * One turn of a shared writer ({@link QuoteWriters}): writes one batch, then queues the socket
+     * again if more is waiting, or hands it to a writer of its own if this write blocked too long.
+     */
+    void writePooled(WsFrames out) {
+        boolean open = writeBatch(out);
+        synchronized (lock) {
+            if (!open) {
+                scheduled = false;
+                return;
+            }
+            if (stalled) {
+                scheduled = false;
+                ownWriter = true;
+                startOwnWriter();
+            } else if (!hasWork()) {
+                scheduled = false;
+            } else if (!service.writers.submit(this)) {
+                scheduled = false;
+                ownWriter = true;
+                startOwnWriter();
+            }
+        }
+    }
+
+    /**
+     * Takes what is queued (replies, then trade data, then quotes, each up to its batch size; a ping
+     * and a pong), sends it in one write, then the close frame if the socket is closing and nothing
+     * else is left. False once the socket is done.
+     */
+    private boolean writeBatch(WsFrames out) {
+        List<String> texts = new ArrayList<>();
+        List<QuoteFrame> quotes = new ArrayList<>();
+        List<Boolean> snapshots = new ArrayList<>();
+        boolean ping;
+        byte[] pong;
+        int code = 0;
+        String reason = null;
+        synchronized (lock) {
+            if (ended.get()) {
+                return false;
+            }
+            texts.addAll(frames);
+            frames.clear();
+            for (int i = 0; i < TRADE_PER_BATCH && !tradeFrames.isEmpty(); i++) {
+                texts.add(tradeFrames.pollFirst());
+            }
+            Iterator<Map.Entry<Integer, QuoteFrame>> it = pendingQuotes.entrySet().iterator();
+            for (int i = 0; i < QUOTES_PER_BATCH && it.hasNext(); i++) {
+                QuoteFrame q = it.next().getValue();
+                it.remove();
+                quotes.add(q);
+                snapshots.add(!snapshotKeys.isEmpty() && snapshotKeys.remove(q.quote.securityId()));
+                sent++;
+            }
+            ping = pingWanted;
+            pingWanted = false;
+            pong = pongPayload;
+            pongPayload = null;
+            if (closing && tradeFrames.isEmpty() && pendingQuotes.isEmpty()) {
+                code = closeCode;
+                reason = closeReason;
+            }
+        }
+        out.clear();
+        for (String t : texts) {
+            out.add(WsFrames.text(t));
+        }
+        for (int i = 0; i < quotes.size(); i++) {
+            QuoteFrame q = quotes.get(i);
+            // Kept even when not sent: a quote with the same market has the same ask and bid.
+            Quote previous = lastSent.put(q.quote.securityId(), q.quote);
+            // A key's first tick after its snapshot can be the very same quote (the market delivers a
+            // security's quote the first time it is watched): only changes follow a snapshot.
+            if (snapshots.get(i) || previous == null || !previous.sameMarketAs(q.quote)) {
+                out.add(q.wire(previous));
+            }
+        }
+        if (pong != null) {
+            out.control(WsFrames.OP_PONG, pong);
+        }
+        if (ping) {
+            out.control(WsFrames.OP_PING, new byte[0]);
+        }
+        wire.lock();
+        try {
+            if (ended.get()) {
+                return false;
+            }
+            if (!out.isEmpty()) {
+                ConnectionContext c = (ConnectionContext) session.socketContext();
+                c.dataWriter().writeNow(BufferData.create(out.array(), 0, out.size()));
+            }
+            if (code != 0) {
+                session.close(code, reason);
+            }
         } catch (RuntimeException e) {
             LOG.debug("streamer socket write failed: {}", e.toString());
+            code = -1;
+        } finally {
+            wire.unlock();
         }
-        end();
+        if (code != 0) {
+            end();
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -670,6 +841,12 @@ final class StreamerSocket implements WsListener {
         if (ended.get()) {
             return;
         }
+        cut();
+        end();
+    }
+
+    /** Closes the connection under the socket: a write blocked on it fails. */
+    private void cut() {
         WsSession s = session;
         if (s != null && s.socketContext() instanceof ConnectionContext c) {
             try {
@@ -678,18 +855,36 @@ final class StreamerSocket implements WsListener {
                 LOG.debug("streamer socket abort failed: {}", e.toString());
             }
         }
-        end();
     }
 
     @Override
     public void onClose(WsSession session, int status, String reason) {
         end();
+        awaitWire();
     }
 
     @Override
     public void onError(WsSession session, Throwable t) {
         LOG.debug("streamer socket error: {}", t.toString());
         end();
+        awaitWire();
+    }
+
+    /**
+     * Helidon writes its own close frame after {@link #onClose} and {@link #onError}: the socket has
+     * ended (no write starts any more), so this waits for a write under way to finish, so the two
+     * never interleave on the connection; a write still blocked after {@link #CLOSE_GRACE_MS} is cut.
+     */
+    private void awaitWire() {
+        try {
+            if (wire.tryLock(CLOSE_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                wire.unlock();
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        cut();
     }
 
     /** Once: unsubscribes everything, gives back the user's socket slot and stops the writer. */

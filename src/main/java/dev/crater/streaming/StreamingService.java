@@ -69,6 +69,8 @@ public final class StreamingService implements AutoCloseable {
     final Securities securities;
     final InstantSource clock;
     final TradeData trade;
+    /** The shared writers of the quote sockets. */
+    final QuoteWriters writers = new QuoteWriters();
     private volatile StreamerLimits limits = StreamerLimits.DEFAULTS;
 
     private final StreamerGrantStore grants;
@@ -414,10 +416,16 @@ public final class StreamingService implements AutoCloseable {
                 all.stream().mapToLong(StreamerSocket.Stats::quotesConflated).sum());
     }
 
+    /** Quote sockets moved off the shared writers since start ({@link QuoteWriters}: a write of theirs blocked). */
+    public long quoteWriterStalls() {
+        return writers.stalls();
+    }
+
     @Override
     public void close() {
         checker.shutdownNow();
         quotes.close();
+        writers.close();
         trade.close();
     }
 }

@@ -17,7 +17,7 @@ import java.nio.file.Path;
  *
  * <p>With a fourth argument it also writes what the load generator needs to tell which quote slot a
  * quote message belongs to ({@code StreamLoad}'s latency method): a first line
- * {@code seed SEED resolution MS} (the market seed and {@code Market.quoteResolutionMs} of
+ * {@code seed SEED phased true|false} (the market seed and {@code Market.phased} of
  * {@code CRATER_MARKET_TICK_MS}, from the same environment as the server's), then one line
  * {@code SECURITY_ID PATH_KEY} per security ({@code PathParameters.key}, the size draws' key).
  *
@@ -48,8 +48,8 @@ public final class BenchUsers {
             }
             System.out.println("BENCHUSERS created=" + made + " total=" + count);
             if (args.length > 3) {
-                StringBuilder b = new StringBuilder("seed " + config.market().seed() + " resolution "
-                        + dev.crater.market.Market.quoteResolutionMs(config.market().tickMs()) + "\n");
+                StringBuilder b = new StringBuilder("seed " + config.market().seed() + " phased "
+                        + dev.crater.market.Market.phased(config.market().tickMs()) + "\n");
                 for (dev.crater.reference.Security x : s.securities.snapshot().all()) {
                     b.append(x.id()).append(' ').append(dev.crater.market.PathParameters.of(x).key()).append('\n');
                 }

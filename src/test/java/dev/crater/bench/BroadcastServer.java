@@ -28,16 +28,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code {"Cmd":"CreateSession.txt","StatusCode":"Ok","SessionId":"…"}} whatever the query says;
  * {@code Subscribe.txt} commands register their {@code Keys} (nothing else of the command is read).</li>
  * <li>A platform thread named {@code market-ticker} runs the same loop as Crater's market ticker:
- * work, then {@code Thread.sleep(tickMs)}. Like Crater's quotes, which resolve market time to the
- * quote resolution ({@code Market.quoteResolutionMs}: the tick below one second, else one second),
- * every key's value changes once per slot of that resolution (wall-clock slots counted from each
- * second's start, as Crater's): the first tick of a new slot builds one message per key (a copy of a
- * real Crater quote message with {@code Key}, the three times and the bid and ask sizes replaced, so
- * the same size and shape; the sizes are Crater's own draws for that security and slot,
- * {@code Market.size}, so the load generator tells the slot of a message the same way for both
- * servers; {@code TradeCondition} carries the tick's start in epoch µs, for its cross-check) and
- * offers it to every connection subscribed to the key. At a tick below one second that is every
- * key at every tick.</li>
+ * work, then {@code Thread.sleep(tickMs)}. Like Crater's quotes ({@code Market.quoteAt}), every key's
+ * value changes once a second, at the key's own phase of the second when Crater's are phased (a tick
+ * below one second, {@code Market.phaseMs}), else at each whole second: each tick builds one message
+ * per key whose quote second changed since the last tick (a copy of a real Crater quote message with
+ * {@code Key}, the three times and the bid and ask sizes replaced, so the same size and shape; the
+ * sizes are Crater's own draws for that security and second, {@code Market.size};
+ * {@code TradeCondition} carries the tick's start in epoch µs, for the load generator's cross-check)
+ * and offers it to every connection subscribed to the key.</li>
  * <li>Each connection has Crater's writer model: one virtual thread sends from a pending map under a
  * lock, latest value per key (conflated), notified on each offer.</li>
  * </ul>
@@ -47,7 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * </pre>
  *
  * {@code TEMPLATE_FILE} holds one quote message as Crater sent it; {@code KEYS_FILE} is what
- * {@code BenchUsers} writes (the seed, the resolution, each security's path key). Prints {@code listening on 127.0.0.1:PORT}.
+ * {@code BenchUsers} writes (the seed, whether quotes are phased, each security's path key). Prints {@code listening on 127.0.0.1:PORT}.
  */
 public final class BroadcastServer {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM/dd/yyyy HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -55,19 +53,21 @@ public final class BroadcastServer {
     private final Map<Integer, Set<Conn>> watchers = new ConcurrentHashMap<>();
     private final String template;
     private final long tickMs;
-    private final StreamLoad.Slots slots;
+    private final StreamLoad.Changes changes;
+    /** Each key's quote second last broadcast (the ticker's own). */
+    private final Map<Integer, Long> lastIndex = new java.util.HashMap<>();
 
-    private BroadcastServer(String template, long tickMs, StreamLoad.Slots slots) {
+    private BroadcastServer(String template, long tickMs, StreamLoad.Changes changes) {
         this.template = template;
         this.tickMs = tickMs;
-        this.slots = slots;
+        this.changes = changes;
     }
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         long tickMs = Long.parseLong(args[1]);
         String template = Files.readString(Path.of(args[2]), StandardCharsets.UTF_8).trim();
-        BroadcastServer b = new BroadcastServer(template, tickMs, StreamLoad.Slots.read(Path.of(args[3])));
+        BroadcastServer b = new BroadcastServer(template, tickMs, StreamLoad.Changes.read(Path.of(args[3])));
         WebServer server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(port)
@@ -81,14 +81,9 @@ public final class BroadcastServer {
     }
 
     private void tickLoop() {
-        long lastSlot = Long.MIN_VALUE;
         while (true) {
             Instant start = Instant.now();
-            long slot = slots.index(start.toEpochMilli());
-            if (slot != lastSlot) {
-                lastSlot = slot;
-                broadcast(slot, start.getEpochSecond() * 1_000_000 + start.getNano() / 1000);
-            }
+            broadcast(start.toEpochMilli(), start.getEpochSecond() * 1_000_000 + start.getNano() / 1000);
             try {
                 Thread.sleep(tickMs);
             } catch (InterruptedException e) {
@@ -97,26 +92,31 @@ public final class BroadcastServer {
         }
     }
 
-    private void broadcast(long slot, long tickUs) {
-        String time = TIME.format(Instant.ofEpochSecond(slots.second(slot)));
+    private void broadcast(long nowMs, long tickUs) {
         for (Map.Entry<Integer, Set<Conn>> e : watchers.entrySet()) {
-            String msg = message(e.getKey(), slot, time, tickUs);
+            int key = e.getKey();
+            long index = changes.known(key) ? changes.index(key, nowMs) : Math.floorDiv(nowMs, 1000);
+            Long last = lastIndex.put(key, index);
+            if (last != null && last == index) {
+                continue;
+            }
+            String msg = message(key, index, TIME.format(Instant.ofEpochSecond(index)), tickUs);
             for (Conn c : e.getValue()) {
-                c.offer(e.getKey(), msg);
+                c.offer(key, msg);
             }
         }
     }
 
     /**
-     * The template with this key, slot and time: string replacements of the values Crater varies per
+     * The template with this key, quote second and time: string replacements of the values Crater varies per
      * key and slot (times, sizes); and the tick's start (epoch µs) in {@code TradeCondition}, empty in Crater's messages, so
      * the load generator can check its tick-to-receipt method against the exact figure (16 characters more).
      */
-    String message(int key, long slot, String time, long tickUs) {
+    String message(int key, long index, String time, long tickUs) {
         String m = replaceValue(template, "Key", Integer.toString(key));
-        if (slots.known(key)) {
-            m = replaceValue(m, "BidSize", Long.toString(slots.size(key, slot, false)));
-            m = replaceValue(m, "AskSize", Long.toString(slots.size(key, slot, true)));
+        if (changes.known(key)) {
+            m = replaceValue(m, "BidSize", Long.toString(changes.size(key, index, false)));
+            m = replaceValue(m, "AskSize", Long.toString(changes.size(key, index, true)));
         }
         m = replaceValue(m, "TradeCondition", Long.toString(tickUs));
         for (String f : new String[] {"AskTime", "BidTime", "Date"}) {

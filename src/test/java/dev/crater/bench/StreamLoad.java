@@ -41,33 +41,32 @@ import jdk.jfr.consumer.RecordingFile;
  * trade-data streamer. Not part of the product.
  *
  * <h2>Latency</h2>
- * Crater's quotes resolve market time to the quote resolution ({@code Market.quoteResolutionMs}: the
- * market tick below one second, else one second), in slots counted from each second's start: a
- * security's quote changes at most once per slot, at the slot's start, and the first market tick
- * in the slot computes it and sends it. A message's {@code Date} ({@code MM/dd/yyyy HH:mm:ss}) only
- * names the second; the slot within it is told by the bid and ask sizes, which Crater draws once
- * per security and slot from its seed ({@code Market.size}): of the slots of that second, the one
- * whose draws equal the message's sizes ({@link Slots}, from the file {@code BenchUsers} writes:
- * seed, resolution, each security's path key). When two slots of the second draw the same pair the
- * message is counted as ambiguous and left out of the latency figures (a collision of the draws,
- * about 2 % of messages at ten slots a second, independent of when the message was delivered, so
- * the rest is an unbiased sample); a message whose sizes match no slot is counted too (none
- * should). At the default resolution (one slot a second) every message matches its second. Two
+ * Crater's quotes change once a second ({@code Market.quoteAt}): at a tick below one second each
+ * security at its own phase of the second ({@code Market.phaseMs}, a pure function of the market seed
+ * and the security's path key), at the default tick at each whole second. A message's {@code Date}
+ * ({@code MM/dd/yyyy HH:mm:ss}) names the second its quote's instant falls in, so the instant of the
+ * change it carries is that second plus the security's phase ({@link Changes}, from the file
+ * {@code BenchUsers} writes: the seed, whether quotes are phased, each security's path key); the
+ * first market tick at or after that instant computes it and sends it. (A session boundary or a
+ * sandbox event starts a quote at once, off its phase: none happens during a benchmark.) Every
+ * message of the window is recorded (change instant, receipt), up to {@link #RECORDS_MAX}. Two
  * latencies follow, both exact to the clock (client and servers share the machine's clock):
  * <ul>
- * <li><b>change → receipt</b>: receipt time − the slot's start in wall time (market time − the
+ * <li><b>change → receipt</b>: receipt time − the change's instant in wall time (market time − the
  * sandbox clock offset, given as {@code offset=}, an ISO-8601 duration as {@code crater admin market clock} prints it). It includes the wait for the tick (0..tick).</li>
  * <li><b>tick → receipt</b>: receipt time − the start of the tick that sent it. The tick instants come
  * from the server's own flight recorder: both servers run their ticker as {@code tick(); Thread.sleep(tickMs)}
  * on a platform thread named {@code market-ticker}, and are started with a JFR recording named
  * {@code bench} holding only {@code jdk.ThreadSleep} events; the end of each sleep is the start of a
- * tick. After each window the recording is dumped ({@code jcmd PID JFR.dump}) and each slot's
- * messages are measured from the first tick that started at or after that slot's start (1 ms of
+ * tick. After each window the recording is dumped ({@code jcmd PID JFR.dump}) and each
+ * message is measured from the first tick that started at or after its change's instant (1 ms of
  * slack: the ticker reads the clock a little after its sleep ends). Should a tick start in that
- * last millisecond before the slot and still read the clock before it, the slot's messages are
- * measured from it, one tick too early: an overstatement, never an understatement.</li>
+ * last millisecond before the change and still read the clock before it, the message is measured
+ * from it, one tick too early: an overstatement, never an understatement.</li>
  * </ul>
- * Receipt is taken when the client's WebSocket listener has the whole message, before it parses it.
+ * Receipt is taken when the client has the whole message, before it parses it. The quote sessions
+ * use {@link LeanClient} (NIO, two selector threads, frames parsed in place), the same for both
+ * servers; the order probe and the sample use java.net.http's WebSocket.
  * Histograms have 100 µs buckets up to 20 s.
  *
  * <h2>Commands (one a line on standard input)</h2>
@@ -95,6 +94,8 @@ public final class StreamLoad {
     final int securities;
     final HttpClient rest = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     final List<HttpClient> wsClients = new ArrayList<>();
+    /** The quote sessions' client (the order probe and the sample use java.net.http's). */
+    final LeanClient lean;
     final List<String> tokens = new ArrayList<>();
 
     // Clock: wall microseconds from one Instant and System.nanoTime.
@@ -104,16 +105,21 @@ public final class StreamLoad {
     // Per-round measurement state.
     volatile boolean measuring;
     volatile long offsetUs;
+    /** Whether this round's messages carry their tick's start (the baseline's, in TradeCondition). */
+    volatile boolean embeddedTick;
     final LongAdder messages = new LongAdder();
     final LongAdder bytes = new LongAdder();
     final LongAdder refusals = new LongAdder();
     final LongAdder early = new LongAdder();
     volatile String lastRefusal = "";
-    /** Latency histograms by quote slot index ({@link Slots}). */
-    final ConcurrentHashMap<Long, AtomicIntegerArray> bySlot = new ConcurrentHashMap<>();
-    final LongAdder ambiguous = new LongAdder();
+    /** Messages recorded per window at most (2 × 8 bytes each): 40 s at 200,000 messages/s. */
+    static final int RECORDS_MAX = 8_000_000;
+    /** The window's messages: the change's instant and the receipt, wall µs (the first {@link #recorded}). */
+    final long[] recChange = new long[RECORDS_MAX];
+    final long[] recAt = new long[RECORDS_MAX];
+    final java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger();
     final LongAdder unmatched = new LongAdder();
-    final Slots slots;
+    final Changes changes;
     final ConcurrentHashMap<String, Long> seconds = new ConcurrentHashMap<>();
     /** Receipt − the tick start the baseline writes into its messages (TradeCondition): the check of the method. */
     final AtomicIntegerArray exact = new AtomicIntegerArray(BUCKETS);
@@ -129,14 +135,19 @@ public final class StreamLoad {
         this.keysPerSession = Integer.parseInt(cfg.get("keys"));
         this.securities = Integer.parseInt(cfg.getOrDefault("securities", "500"));
         try {
-            this.slots = Slots.read(Path.of(cfg.get("slots")));
+            this.changes = Changes.read(Path.of(cfg.get("slots")));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         java.time.Instant i = java.time.Instant.now();
         this.nano0 = System.nanoTime();
         this.wall0Us = i.getEpochSecond() * 1_000_000 + i.getNano() / 1000;
-        int clients = Integer.parseInt(cfg.getOrDefault("wsClients", "4"));
+        try {
+            this.lean = new LeanClient(this::nowUs);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        int clients = Integer.parseInt(cfg.getOrDefault("wsClients", "1"));
         for (int c = 0; c < clients; c++) {
             wsClients.add(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build());
         }
@@ -247,7 +258,8 @@ public final class StreamLoad {
         @Override
         public void onOpen(WebSocket webSocket) {
             ws = webSocket;
-            webSocket.request(1);
+            // Demand for ever: the client reads as fast as it can, with no demand signal per message.
+            webSocket.request(Long.MAX_VALUE);
         }
 
         @Override
@@ -257,7 +269,6 @@ public final class StreamLoad {
                     partial = new StringBuilder();
                 }
                 partial.append(data);
-                webSocket.request(1);
                 return null;
             }
             long at = nowUs();
@@ -270,7 +281,6 @@ public final class StreamLoad {
                 text = data.toString();
             }
             received(text, at);
-            webSocket.request(1);
             return null;
         }
 
@@ -308,39 +318,77 @@ public final class StreamLoad {
     }
 
     void quote(String text, long at) {
-        int i = text.indexOf("\"Date\":\"");
-        if (i < 0) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        quote(b, 0, b.length, at);
+    }
+
+    static final byte[] QUOTE_START = "{\"EntityType\":\"Quote\"".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] KEY = "\"Key\":\"".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] DATE = "\"Date\":\"".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] TRADE_CONDITION = "\"TradeCondition\":\"".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] ERROR = "\"StatusCode\":\"Error\"".getBytes(StandardCharsets.US_ASCII);
+
+    /** A quote message's bytes {@code b[from..to)}, received at {@code at} (wall µs), during a window. */
+    void quote(byte[] b, int from, int to, long at) {
+        int d = LeanClient.indexOf(b, from, to, DATE);
+        if (d < 0 || d + DATE.length + 19 > to) {
             return;
         }
-        String date = text.substring(i + 8, i + 8 + 19);
-        Long second = seconds.get(date);
-        if (second == null) {
-            second = LocalDateTime.parse(date, TIME).toEpochSecond(ZoneOffset.UTC);
-            seconds.put(date, second);
-        }
-        int tc = text.indexOf("\"TradeCondition\":\"");
-        if (tc >= 0 && tc + 18 < text.length() && Character.isDigit(text.charAt(tc + 18))) {
-            long tickUs = Long.parseLong(text, tc + 18, text.indexOf('"', tc + 18), 10);
-            exact.incrementAndGet((int) Math.min(BUCKETS - 1, Math.max(0, at - tickUs) / BUCKET_US));
+        d += DATE.length;
+        // MM/dd/yyyy HH:mm:ss
+        long second = java.time.LocalDate.of(digits(b, d + 6, 4), digits(b, d, 2), digits(b, d + 3, 2)).toEpochDay() * 86_400
+                + digits(b, d + 11, 2) * 3600L + digits(b, d + 14, 2) * 60L + digits(b, d + 17, 2);
+        int tc = embeddedTick ? LeanClient.indexOf(b, from, to, TRADE_CONDITION) : -1;
+        if (tc >= 0) {
+            tc += TRADE_CONDITION.length;
+            if (tc < to && Character.isDigit(b[tc])) {
+                long tickUs = number(b, tc, to);
+                exact.incrementAndGet((int) Math.min(BUCKETS - 1, Math.max(0, at - tickUs) / BUCKET_US));
+            }
         }
         messages.increment();
-        bytes.add(text.length());
-        long slot = slots.match(intField(text, "Key"), second, intField(text, "BidSize"), intField(text, "AskSize"));
-        if (slot == Slots.AMBIGUOUS) {
-            ambiguous.increment();
-            return;
-        }
-        if (slot == Slots.NO_MATCH) {
+        bytes.add(to - from);
+        int k = LeanClient.indexOf(b, from, to, KEY);
+        long key = k < 0 ? -1 : number(b, k + KEY.length, to);
+        if (!changes.known(key)) {
             unmatched.increment();
             return;
         }
-        long d = at - (slots.startMs(slot) * 1000 - offsetUs);
-        if (d < 0) {
-            early.increment();
-            d = 0;
+        int r = recorded.getAndIncrement();
+        if (r < RECORDS_MAX) {
+            recChange[r] = changes.changeMs(key, second) * 1000 - offsetUs;
+            recAt[r] = at;
         }
-        int bucket = (int) Math.min(BUCKETS - 1, d / BUCKET_US);
-        bySlot.computeIfAbsent(slot, x -> new AtomicIntegerArray(BUCKETS)).incrementAndGet(bucket);
+    }
+
+    private static int digits(byte[] b, int at, int n) {
+        int v = 0;
+        for (int i = 0; i < n; i++) {
+            v = v * 10 + (b[at + i] - '0');
+        }
+        return v;
+    }
+
+    /** The whole number starting at {@code at} (up to the first non-digit), or -1. */
+    private static long number(byte[] b, int at, int to) {
+        long v = 0;
+        int i = at;
+        for (; i < to && b[i] >= '0' && b[i] <= '9'; i++) {
+            v = v * 10 + (b[i] - '0');
+        }
+        return i == at ? -1 : v;
+    }
+
+    /** A message of a lean session ({@link LeanClient}). */
+    void leanMessage(LeanClient.Conn c, byte[] b, int from, int to, long at) {
+        if (to - from >= QUOTE_START.length && LeanClient.indexOf(b, from, from + QUOTE_START.length, QUOTE_START) == from) {
+            if (measuring) {
+                quote(b, from, to, at);
+            }
+        } else if (LeanClient.indexOf(b, from, to, ERROR) >= 0) {
+            refusals.increment();
+            lastRefusal = new String(b, from, to - from, StandardCharsets.UTF_8);
+        }
     }
 
     /** The whole number in string field {@code field} of a quote message, or -1. */
@@ -359,26 +407,23 @@ public final class StreamLoad {
     }
 
     /**
-     * Crater's quote slots ({@code Market.quoteAt}): the resolution, and the bid and ask size draws of
-     * each security per slot, from the file {@code BenchUsers} writes. Slot indexes are Crater's:
-     * epoch second × slots per second + the slot within the second.
+     * When Crater's quotes change ({@code Market.quoteAt}): once a second, at the security's phase
+     * ({@code Market.phaseMs}) when phased (a tick below one second), else at each whole second; from
+     * the file {@code BenchUsers} writes ({@code seed SEED phased true|false}, then
+     * {@code SECURITY_ID PATH_KEY} per security).
      */
-    static final class Slots {
-        static final long AMBIGUOUS = Long.MIN_VALUE;
-        static final long NO_MATCH = Long.MIN_VALUE + 1;
+    static final class Changes {
         final long seed;
-        final long resolutionMs;
-        final long perSecond;
+        final boolean phased;
         final Map<Long, Long> pathKeys;
 
-        Slots(long seed, long resolutionMs, Map<Long, Long> pathKeys) {
+        Changes(long seed, boolean phased, Map<Long, Long> pathKeys) {
             this.seed = seed;
-            this.resolutionMs = resolutionMs;
-            this.perSecond = (1000 + resolutionMs - 1) / resolutionMs;
+            this.phased = phased;
             this.pathKeys = pathKeys;
         }
 
-        static Slots read(Path file) throws java.io.IOException {
+        static Changes read(Path file) throws java.io.IOException {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             String[] head = lines.get(0).split(" ");
             Map<Long, Long> keys = new HashMap<>();
@@ -386,47 +431,30 @@ public final class StreamLoad {
                 String[] w = l.split(" ");
                 keys.put(Long.parseLong(w[0]), Long.parseLong(w[1]));
             }
-            return new Slots(Long.parseLong(head[1]), Long.parseLong(head[3]), keys);
-        }
-
-        long index(long ms) {
-            long second = Math.floorDiv(ms, 1000);
-            return second * perSecond + Math.floorDiv(ms - second * 1000, resolutionMs);
-        }
-
-        long second(long index) {
-            return Math.floorDiv(index, perSecond);
-        }
-
-        long startMs(long index) {
-            long second = second(index);
-            return second * 1000 + (index - second * perSecond) * resolutionMs;
+            return new Changes(Long.parseLong(head[1]), Boolean.parseBoolean(head[3]), keys);
         }
 
         boolean known(long securityId) {
             return pathKeys.containsKey(securityId);
         }
 
-        long size(long securityId, long index, boolean ask) {
-            return dev.crater.market.Market.size(seed, pathKeys.get(securityId), index, ask);
+        /** The security's phase within the second, ms (0 when not phased). */
+        long phaseMs(long securityId) {
+            return phased ? dev.crater.market.Market.phaseMs(seed, pathKeys.get(securityId)) : 0;
         }
 
-        /** The slot of {@code second} whose size draws for the security are these, or AMBIGUOUS / NO_MATCH. */
-        long match(long securityId, long second, long bidSize, long askSize) {
-            if (!known(securityId)) {
-                return NO_MATCH;
-            }
-            long found = NO_MATCH;
-            for (long j = 0; j < perSecond; j++) {
-                long index = second * perSecond + j;
-                if (size(securityId, index, false) == bidSize && size(securityId, index, true) == askSize) {
-                    if (found != NO_MATCH) {
-                        return AMBIGUOUS;
-                    }
-                    found = index;
-                }
-            }
-            return found;
+        /** The instant (market ms) of the change a quote message of the security dated {@code second} carries. */
+        long changeMs(long securityId, long second) {
+            return second * 1000 + phaseMs(securityId);
+        }
+
+        /** The number of the security's quote second at market time {@code ms} (its size draws' index). */
+        long index(long securityId, long ms) {
+            return Math.floorDiv(ms - phaseMs(securityId), 1000);
+        }
+
+        long size(long securityId, long index, boolean ask) {
+            return dev.crater.market.Market.size(seed, pathKeys.get(securityId), index, ask);
         }
     }
 
@@ -448,25 +476,30 @@ public final class StreamLoad {
     }
 
     /** Opens session number {@code n} at {@code target}, retrying while the server still counts the last round's sockets. */
-    Session open(int n, Target target) throws Exception {
+    LeanClient.Conn open(int n, Target target) throws Exception {
         Exception last = null;
         for (int attempt = 0; attempt < 100; attempt++) {
-            Session s = new Session();
+            LeanClient.Conn c = null;
             try {
-                wsClients.get(n % wsClients.size()).newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
-                        .buildAsync(URI.create(createUrl(target)), s).get(60, TimeUnit.SECONDS);
-                String id = s.created.get(60, TimeUnit.SECONDS);
+                c = lean.connect(createUrl(target), this::leanMessage);
+                String first = c.first();
+                int i = first.indexOf("\"SessionId\":\"");
+                if (!first.contains("\"StatusCode\":\"Ok\"") || i < 0) {
+                    throw new IllegalStateException("CreateSession: " + first);
+                }
+                String id = first.substring(i + 13, first.indexOf('"', i + 13));
                 StringBuilder keys = new StringBuilder();
                 for (int j = 0; j < keysPerSession; j++) {
                     keys.append(j == 0 ? "" : ";").append(((long) n * keysPerSession + j) % securities + 1);
                 }
-                s.ws.sendText("{\"Cmd\":\"Subscribe.txt\",\"SessionId\":\"" + id + "\",\"Keys\":\"" + keys
-                        + "\",\"EntityType\":\"Quote\",\"HttpClientType\":\"WebSocket\"}", true).get(60, TimeUnit.SECONDS);
-                return s;
+                c.send("{\"Cmd\":\"Subscribe.txt\",\"SessionId\":\"" + id + "\",\"Keys\":\"" + keys
+                        + "\",\"EntityType\":\"Quote\",\"HttpClientType\":\"WebSocket\"}");
+                c.start();
+                return c;
             } catch (Exception e) {
                 last = e;
-                if (s.ws != null) {
-                    s.ws.abort();
+                if (c != null) {
+                    c.close();
                 }
                 Thread.sleep(200);
             }
@@ -474,7 +507,7 @@ public final class StreamLoad {
         throw new IllegalStateException("session " + n + " did not open: " + last, last);
     }
 
-    List<Session> openAll(String kind) throws Exception {
+    List<LeanClient.Conn> openAll(String kind) throws Exception {
         List<Target> targets = new ArrayList<>();
         if (kind.equals("crater")) {
             List<Target> perUser = craterTargets();
@@ -486,7 +519,7 @@ public final class StreamLoad {
                 targets.add(new Target(cfg.get("baseline"), n / PER_USER + 1, "bench"));
             }
         }
-        List<CompletableFuture<Session>> all = new ArrayList<>();
+        List<CompletableFuture<LeanClient.Conn>> all = new ArrayList<>();
         Semaphore gate = new Semaphore(64);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         for (int n = 0; n < sessions; n++) {
@@ -504,20 +537,16 @@ public final class StreamLoad {
                 }
             }, pool));
         }
-        List<Session> open = new ArrayList<>();
-        for (CompletableFuture<Session> f : all) {
+        List<LeanClient.Conn> open = new ArrayList<>();
+        for (CompletableFuture<LeanClient.Conn> f : all) {
             open.add(f.get(600, TimeUnit.SECONDS));
         }
         pool.shutdown();
         return open;
     }
 
-    void closeAll(List<Session> open) {
-        for (Session s : open) {
-            if (s.ws != null) {
-                s.ws.abort();
-            }
-        }
+    void closeAll(List<LeanClient.Conn> open) {
+        open.forEach(LeanClient.Conn::close);
     }
 
     // ---- commands ---------------------------------------------------------------------------------
@@ -538,21 +567,21 @@ public final class StreamLoad {
         boolean isCrater = kind.equals("crater");
         long pid = Long.parseLong(cfg.get(isCrater ? "craterPid" : "baselinePid"));
         offsetUs = isCrater ? Duration.parse(cfg.getOrDefault("offset", "PT0S")).toMillis() * 1000 : 0;
+        embeddedTick = !isCrater;
         if (isCrater && probe == null && cfg.containsKey("demoToken")) {
             probe = new OrderProbe();
             probe.start();
         }
         long t0 = System.nanoTime();
-        List<Session> open = openAll(kind);
+        List<LeanClient.Conn> open = openAll(kind);
         double connectS = (System.nanoTime() - t0) / 1e9;
         Thread.sleep(warmupSeconds * 1000L);   // a timed warm-up: messages flow, nothing is counted
         messages.reset();
         bytes.reset();
         refusals.reset();
         early.reset();
-        ambiguous.reset();
         unmatched.reset();
-        bySlot.clear();
+        recorded.set(0);
         for (int b = 0; b < BUCKETS; b++) {
             exact.set(b, 0);
         }
@@ -584,42 +613,32 @@ public final class StreamLoad {
         long[] tick = new long[BUCKETS];
         long inconsistent = 0;
         long missingTick = 0;
-        for (Map.Entry<Long, AtomicIntegerArray> e : bySlot.entrySet()) {
-            long changeUs = slots.startMs(e.getKey()) * 1000 - offsetUs;
+        int records = Math.min(recorded.get(), RECORDS_MAX);
+        for (int r = 0; r < records; r++) {
+            long changeUs = recChange[r];
+            long d = recAt[r] - changeUs;
+            if (d < 0) {
+                early.increment();
+                d = 0;
+            }
+            change[(int) Math.min(BUCKETS - 1, d / BUCKET_US)]++;
             int idx = Arrays.binarySearch(ticks, changeUs - 1000);
             idx = idx >= 0 ? idx : -idx - 1;
-            AtomicIntegerArray h = e.getValue();
             if (idx >= ticks.length) {
-                missingTick += sum(h);
+                missingTick++;
                 continue;
             }
-            int shift = (int) ((ticks[idx] - changeUs) / BUCKET_US);
-            for (int b = 0; b < BUCKETS; b++) {
-                int c = h.get(b);
-                if (c == 0) {
-                    continue;
-                }
-                change[b] += c;
-                int tb = b - shift;
-                if (tb < 0) {
-                    inconsistent += c;
-                    tb = 0;
-                }
-                tick[Math.min(BUCKETS - 1, tb)] += c;
+            long td = recAt[r] - ticks[idx];
+            if (td < 0) {
+                inconsistent++;
+                td = 0;
             }
+            tick[(int) Math.min(BUCKETS - 1, td / BUCKET_US)]++;
         }
-        // What was offered: every subscription gets each slot's change once, so N × M × the slots the
-        // window's ticks started (a tick in the same slot as the one before offers nothing new).
-        long changes = 0;
-        long prevSlot = Long.MIN_VALUE;
-        for (long t : ticks) {
-            long slot = slots.index(Math.floorDiv(t + offsetUs, 1000));
-            if (slot != prevSlot && t >= w0 && t < w1) {
-                changes++;
-            }
-            prevSlot = slot;
-        }
-        long offered = Math.round((double) sessions * keysPerSession * changes / secs);
+        long unrecorded = Math.max(0, recorded.get() - RECORDS_MAX);
+        // What was offered: every subscription changes once a second.
+        long offered = (long) sessions * keysPerSession;
+        String stalls = isCrater ? "writer_stalls=" + writerStalls() : "writer_stalls=-";
         String order = probe == null || !isCrater ? "orders=none" : probe.report();
         long[] ex = new long[BUCKETS];
         for (int b = 0; b < BUCKETS; b++) {
@@ -628,12 +647,12 @@ public final class StreamLoad {
         System.out.printf(java.util.Locale.ROOT,
                 "ROUND target=%s sessions=%d keys=%d connect_s=%.1f window_s=%.2f messages=%d msgs_per_s=%.0f avg_bytes=%.0f"
                         + " expected_per_s=%d tick_p50_ms=%.1f tick_p99_ms=%.1f tick_max_ms=%.1f exact_p50_ms=%.1f exact_p99_ms=%.1f change_p50_ms=%.1f change_p99_ms=%.1f"
-                        + " ticks=%d inconsistent=%d no_tick=%d early=%d ambiguous=%d unmatched=%d refusals=%d server_cpu_us_per_msg=%.2f server_cores=%.2f"
-                        + " client_cores=%.2f %s%n",
+                        + " ticks=%d inconsistent=%d no_tick=%d early=%d unrecorded=%d unmatched=%d refusals=%d server_cpu_us_per_msg=%.2f server_cores=%.2f"
+                        + " client_cores=%.2f %s %s%n",
                 kind, sessions, keysPerSession, connectS, secs, n, n / secs, n == 0 ? 0.0 : (double) bytes.sum() / n,
                 offered, pct(tick, 50), pct(tick, 99), pct(tick, 100), pct(ex, 50), pct(ex, 99), pct(change, 50), pct(change, 99),
-                ticks.length, inconsistent, missingTick, early.sum(), ambiguous.sum(), unmatched.sum(), refusals.sum(),
-                n == 0 ? 0.0 : (cpu1 - cpu0) * 10_000.0 / n, (cpu1 - cpu0) / 100.0 / secs, (self1 - self0) / 100.0 / secs, order);
+                ticks.length, inconsistent, missingTick, early.sum(), unrecorded, unmatched.sum(), refusals.sum(),
+                n == 0 ? 0.0 : (cpu1 - cpu0) * 10_000.0 / n, (cpu1 - cpu0) / 100.0 / secs, (self1 - self0) / 100.0 / secs, order, stalls);
         if (refusals.sum() > 0) {
             System.out.println("REFUSAL " + lastRefusal);
         }
@@ -707,6 +726,27 @@ public final class StreamLoad {
         }
     }
 
+    /** Crater's count of quote sockets moved off its shared writers ({@code /metrics}), or -1 without a metrics token. */
+    long writerStalls() {
+        String token = cfg.get("metricsToken");
+        if (token == null || token.isEmpty()) {
+            return -1;
+        }
+        try {
+            HttpResponse<String> r = rest.send(HttpRequest.newBuilder(URI.create(crater + "/metrics"))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith("crater_streaming_quote_writer_stalls ")) {
+                    return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
+    }
+
     // ---- the order probe ----------------------------------------------------------------------------
 
     /**
@@ -719,6 +759,8 @@ public final class StreamLoad {
         volatile String status = "starting";
         final ConcurrentHashMap<String, Long> firstSeen = new ConcurrentHashMap<>();
         final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Request sent → the POST's answer, for the same orders: the engine's part of the path. */
+        final List<Long> answers = java.util.Collections.synchronizedList(new ArrayList<>());
         final AtomicLong missing = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         final CompletableFuture<String> created = new CompletableFuture<>();
@@ -815,6 +857,7 @@ public final class StreamLoad {
                     }
                     long sent = nowUs();
                     JsonNode r = call("POST", "/api/v1.0/accounts/" + account + "/orders", token, body, Map.of());
+                    answers.add(nowUs() - sent);
                     String id = r.get("Id").asText();
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
                     Long seen;
@@ -845,14 +888,22 @@ public final class StreamLoad {
                 l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
                 latencies.clear();
             }
+            long[] a;
+            synchronized (answers) {
+                a = answers.stream().mapToLong(Long::longValue).sorted().toArray();
+                answers.clear();
+            }
+            String answered = a.length == 0 ? " answer_n=0" : String.format(java.util.Locale.ROOT,
+                    " answer_p50_ms=%.2f answer_p99_ms=%.2f answer_max_ms=%.2f", a[(a.length - 1) / 2] / 1000.0,
+                    a[(int) Math.ceil(a.length * 0.99) - 1] / 1000.0, a[a.length - 1] / 1000.0);
             long miss = missing.getAndSet(0);
             long fail = failed.getAndSet(0);
             if (l.length == 0) {
-                return "orders=measured order_n=0 order_missing=" + miss + " order_failed=" + fail;
+                return "orders=measured order_n=0 order_missing=" + miss + " order_failed=" + fail + answered;
             }
             return String.format(java.util.Locale.ROOT, "orders=measured order_n=%d order_p50_ms=%.2f order_p99_ms=%.2f"
-                    + " order_max_ms=%.2f order_missing=%d order_failed=%d", l.length, l[(l.length - 1) / 2] / 1000.0,
-                    l[(int) Math.ceil(l.length * 0.99) - 1] / 1000.0, l[l.length - 1] / 1000.0, miss, fail);
+                    + " order_max_ms=%.2f order_missing=%d order_failed=%d%s", l.length, l[(l.length - 1) / 2] / 1000.0,
+                    l[(int) Math.ceil(l.length * 0.99) - 1] / 1000.0, l[l.length - 1] / 1000.0, miss, fail, answered);
         }
     }
 }
