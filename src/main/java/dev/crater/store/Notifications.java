@@ -39,6 +39,12 @@ public final class Notifications implements AutoCloseable {
     private final Database db;
     private final String node = UUID.randomUUID().toString();
     private final Map<String, List<Channel>> channels = new ConcurrentHashMap<>();
+    /**
+     * Appended to every channel's name on the wire: PostgreSQL's channels are per database, and two
+     * stores may be schemas of one database (tests do that; so may a broker's staging and production).
+     * A hash of the store's schema, so nodes of one store hear each other and no one else.
+     */
+    private volatile String scope;
     private volatile boolean running = true;
     private Thread thread;
 
@@ -83,7 +89,7 @@ public final class Notifications implements AutoCloseable {
             return;
         }
         try {
-            db.jdbi().useHandle(h -> h.createQuery("SELECT pg_notify(:c, :p)").bind("c", channel)
+            db.jdbi().useHandle(h -> h.createQuery("SELECT pg_notify(:c, :p)").bind("c", channel + scope())
                     .bind("p", message(payload)).mapTo(String.class).findOne());
         } catch (RuntimeException e) {
             LOG.warn("notification on {} not sent: {}", channel, e.toString());
@@ -96,7 +102,7 @@ public final class Notifications implements AutoCloseable {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            ps.setString(1, channel);
+            ps.setString(1, channel + scope());
             ps.setString(2, message(payload));
             ps.execute();
         }
@@ -116,7 +122,7 @@ public final class Notifications implements AutoCloseable {
             try (Connection c = db.unpooledConnection()) {
                 try (Statement st = c.createStatement()) {
                     for (String channel : channels.keySet()) {
-                        st.execute("LISTEN " + channel);
+                        st.execute("LISTEN " + channel + scope());
                     }
                 }
                 if (!first) {
@@ -130,7 +136,10 @@ public final class Notifications implements AutoCloseable {
                         continue;
                     }
                     for (PGNotification n : got) {
-                        deliver(n.getName(), n.getParameter());
+                        String name = n.getName();
+                        if (name.endsWith(scope())) {
+                            deliver(name.substring(0, name.length() - scope().length()), n.getParameter());
+                        }
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -146,6 +155,24 @@ public final class Notifications implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** {@link #scope}: {@code _} and 12 hex digits of the SHA-256 of the store's schema name. */
+    private String scope() {
+        String s = scope;
+        if (s == null) {
+            String schema = db.jdbi().withHandle(h -> h.createQuery("SELECT current_schema()").mapTo(String.class)
+                    .one());
+            try {
+                byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(schema.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                s = "_" + java.util.HexFormat.of().formatHex(d, 0, 6);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+            }
+            scope = s;
+        }
+        return s;
     }
 
     private void deliver(String channel, String message) {
