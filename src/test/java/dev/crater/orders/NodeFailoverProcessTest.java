@@ -99,6 +99,8 @@ class NodeFailoverProcessTest {
      */
     static final Duration TAKEOVER = Duration.ofMillis(ShardOwnership.LEASE_MS + 2 * ShardOwnership.RENEW_MS
             + TAKEOVER_MARGIN_MS);
+    /** A load thread's pause after a 503 (shorter than its Retry-After: the load keeps pressing). */
+    static final long BACKOFF_AFTER_503_MS = 50;
     /** Resting limit orders an account keeps at most: more are cancelled instead (rebuilds stay quick). */
     static final int RESTING_PER_ACCOUNT_MAX = 40;
     static final List<String> CHEAP = List.of("F", "T", "KO", "INTC", "BAC");
@@ -395,6 +397,7 @@ class NodeFailoverProcessTest {
                 Http.Response c = send(node, "DELETE", account, "orders/" + id, null);
                 if (c == null || c.status() == 503) {
                     rest.add(id); // cancelled later, or still resting
+                    sleep(BACKOFF_AFTER_503_MS);
                 }
                 return;
             }
@@ -412,6 +415,9 @@ class NodeFailoverProcessTest {
                     "ClientId", clientId);
         }
         Http.Response resp = send(node, "POST", account, "orders", body);
+        if (resp != null && resp.status() == 503) {
+            sleep(BACKOFF_AFTER_503_MS);
+        }
         long id = 0;
         if (resp != null && resp.status() == 200) {
             JsonNode j = resp.json();
@@ -544,9 +550,9 @@ class NodeFailoverProcessTest {
     }
 
     /**
-     * Waits until every shard of {@code shards} has a live lease of a node other than {@code gone}
-     * (under an epoch above {@code epochs}' when given) and answers an engine call for one of its
-     * accounts through a listening node; the time it took from {@code sinceNanos}.
+     * Waits until every shard of {@code shards} has a live lease of a node other than {@code gone},
+     * under a newer epoch than in {@code before}, and that node answers an engine call for one of
+     * the shard's accounts; the time it took from {@code sinceNanos}.
      */
     long awaitTakeover(CraterProcess gone, Set<Integer> shards, Map<Integer, Lease> before, long sinceNanos) {
         Set<Integer> served = new HashSet<>();
@@ -560,8 +566,12 @@ class NodeFailoverProcessTest {
                                 || l.epoch() <= before.get(shard).epoch()) {
                             continue;
                         }
-                        List<CraterProcess> up = listening().stream().filter(n -> n != gone).toList();
-                        CraterProcess via = up.get(ThreadLocalRandom.current().nextInt(up.size()));
+                        // Asked of the new owner itself (forwarding is the load's and checkThroughTheApi's part).
+                        CraterProcess via = listening().stream().filter(n -> n.url().equals(l.url())).findFirst()
+                                .orElse(null);
+                        if (via == null) {
+                            continue; // a node still starting took it: asked once it listens
+                        }
                         long asked = System.nanoTime();
                         Http.Response r = send(via, "GET", accountsOn(shard).get(0), "info", null);
                         probes.add("shard " + shard + " via " + via + ": " + (r == null ? "no answer" : r.status())
@@ -590,6 +600,11 @@ class NodeFailoverProcessTest {
                 if (starting != null && listening().size() < 2) {
                     starting.awaitListening(); // someone must survive the next kill
                 }
+                // The kill falls on one of several owners (the last node started has its share).
+                eventually("every listening node owns a shard", TAKEOVER, () -> {
+                    Map<Integer, Lease> l = leases();
+                    return listening().stream().allMatch(n -> !shardsOf(n, l).isEmpty());
+                });
                 Map<Integer, Lease> before = leases();
                 CraterProcess victim = listening().stream()
                         .max(java.util.Comparator.comparingInt(n -> shardsOf(n, before).size())).orElseThrow();
