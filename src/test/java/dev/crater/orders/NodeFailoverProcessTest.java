@@ -258,8 +258,12 @@ class NodeFailoverProcessTest {
 
     /** An API call for an account through {@code node}; null when the node could not be reached. */
     Http.Response send(CraterProcess node, String method, long account, String path, String body) {
+        return send(node, method, account, path, body, auth);
+    }
+
+    Http.Response send(CraterProcess node, String method, long account, String path, String body, String[] headers) {
         try {
-            Http.Response r = Http.send(method, node.api() + "v1.0/accounts/" + account + "/" + path, body, auth);
+            Http.Response r = Http.send(method, node.api() + "v1.0/accounts/" + account + "/" + path, body, headers);
             statuses.computeIfAbsent(r.status(), k -> new AtomicInteger()).incrementAndGet();
             if (r.status() == 503 && r.header("Retry-After") == null) {
                 unexpected.add("503 without Retry-After from " + node + " for " + method + " " + path + ": " + r.body());
@@ -354,6 +358,11 @@ class NodeFailoverProcessTest {
 
         Load(String name, int count, Supplier<List<Long>> accountsToUse, Supplier<List<CraterProcess>> targets,
                 Consumer<Sent> sent) {
+            this(name, count, accountsToUse, targets, sent, auth);
+        }
+
+        Load(String name, int count, Supplier<List<Long>> accountsToUse, Supplier<List<CraterProcess>> targets,
+                Consumer<Sent> sent, String[] headers) {
             for (int t = 0; t < count; t++) {
                 int thread = t;
                 threads.add(Thread.ofPlatform().daemon().name(name + "-" + t).start(() -> {
@@ -367,7 +376,7 @@ class NodeFailoverProcessTest {
                         ThreadLocalRandom r = ThreadLocalRandom.current();
                         long account = as.get(r.nextInt(as.size()));
                         CraterProcess node = ns.get(r.nextInt(ns.size()));
-                        one(node, account, name + "-" + run + "-" + thread + "-" + seq, r, sent);
+                        one(node, account, name + "-" + run + "-" + thread + "-" + seq, r, sent, headers);
                     }
                 }));
             }
@@ -388,13 +397,14 @@ class NodeFailoverProcessTest {
     }
 
     /** One order placed (market buy or sell, resting limit buy) or cancelled, through {@code node}. */
-    void one(CraterProcess node, long account, String clientId, ThreadLocalRandom r, Consumer<Sent> sent) {
+    void one(CraterProcess node, long account, String clientId, ThreadLocalRandom r, Consumer<Sent> sent,
+            String[] headers) {
         int dice = r.nextInt(100);
         ConcurrentLinkedQueue<Long> rest = resting.get(account);
         if (dice < 12 || (dice >= 55 && dice < 80 && rest.size() >= RESTING_PER_ACCOUNT_MAX)) {
             Long id = rest.poll();
             if (id != null) {
-                Http.Response c = send(node, "DELETE", account, "orders/" + id, null);
+                Http.Response c = send(node, "DELETE", account, "orders/" + id, null, headers);
                 if (c == null || c.status() == 503) {
                     rest.add(id); // cancelled later, or still resting
                     sleep(BACKOFF_AFTER_503_MS);
@@ -414,7 +424,7 @@ class NodeFailoverProcessTest {
             body = OrdersHarness.json("Symbol", symbol, "Type", "Market", "Side", "Sell", "Quantity", 1,
                     "ClientId", clientId);
         }
-        Http.Response resp = send(node, "POST", account, "orders", body);
+        Http.Response resp = send(node, "POST", account, "orders", body, headers);
         if (resp != null && resp.status() == 503) {
             sleep(BACKOFF_AFTER_503_MS);
         }
@@ -727,8 +737,14 @@ class NodeFailoverProcessTest {
         AtomicLong pausedAt = new AtomicLong(Long.MAX_VALUE);
         int acksBefore = acked.size();
         Load general = new Load("others", LOAD_THREADS - PAUSED_SHARD_THREADS, () -> others, () -> rest, null);
+        // Marked as forwarded already (OwnerForwarding forwards a request at most once): the paused node
+        // answers them itself and never passes them to the new owner, so no one else is asked to write
+        // for the shard, and any row of it written after the takeover would be the paused node's.
+        String[] unforwarded = java.util.stream.Stream.concat(java.util.Arrays.stream(auth),
+                java.util.stream.Stream.of(OwnerForwarding.FORWARDED.defaultCase(), "failover-test"))
+                .toArray(String[]::new);
         Load owner = new Load("paused", PAUSED_SHARD_THREADS, () -> pausing.get() ? List.of() : mine,
-                () -> List.of(paused), toPaused::add);
+                () -> List.of(paused), toPaused::add, unforwarded);
         try {
             eventually("orders acknowledged by the owner of shard " + shard, TAKEOVER,
                     () -> toPaused.stream().filter(s -> s.status() == 200).count() > 20);
@@ -736,6 +752,13 @@ class NodeFailoverProcessTest {
             paused.pause();
             pausedAt.set(stopped);
             pausing.set(true); // no new requests for the shard (those under way stay under way)
+            // One more, sent to the paused owner while its lease still runs: it waits in its socket.
+            String lateClientId = "paused-late-" + System.nanoTime();
+            String lateBody = OrdersHarness.json("Symbol", "KO", "Type", "Limit", "Side", "Buy", "Quantity", 1,
+                    "Price", new BigDecimal("1.00"), "TimeInForce", "GoodTillCancel", "ClientId", lateClientId);
+            java.util.concurrent.atomic.AtomicReference<Http.Response> late = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread lateSender = Thread.ofPlatform().daemon().name("paused-late").start(
+                    () -> late.set(send(paused, "POST", mine.get(0), "orders", lateBody, unforwarded)));
             long ms = awaitTakeover(paused, pausedShards, before, stopped);
             Set<String> atTakeover = rowsOf(shard);
             Lease taken = leases().get(shard);
@@ -744,19 +767,26 @@ class NodeFailoverProcessTest {
             long resumed = System.nanoTime();
             paused.resume();
             owner.close(); // every request to the paused node has its answer (or its transport error)
+            lateSender.join(Duration.ofSeconds(45));
+            assertThat(late.get()).as("the request that waited for the paused node").isNotNull();
+            assertThat(late.get().status()).as("the request that waited for the paused node: %s", late.get().body())
+                    .isEqualTo(503);
+            assertThat(late.get().header("Retry-After")).isNotNull();
 
             // The resumed node stops the shard: no longer among the shards its metrics report.
             eventually(paused + " no longer runs shard " + shard, TAKEOVER, () -> !runsShard(paused, shard)
                     || leases().get(shard).url().equals(paused.url()));
-            assertThat(String.join("\n", paused.lines())).as("%s logged losing shard %d", paused, shard)
-                    .containsPattern("trading shard " + shard + "(: lease lost| is no longer this node's)");
+            // Its next transaction for the shard (a round, or storing its trailing orders as it stops) was refused.
+            assertThat(String.join("\n", paused.lines())).as("%s: the fence refused shard %d", paused, shard)
+                    .contains("trading shard " + shard + ": trading shard " + shard + " is no longer this node's (epoch "
+                            + before.get(shard).epoch() + ")");
             Set<String> afterResume = rowsOf(shard);
             Set<String> added = new TreeSet<>(afterResume);
             added.removeAll(atTakeover);
             Set<String> gone = new TreeSet<>(atTakeover);
             gone.removeAll(afterResume);
-            assertThat(added).as("rows of shard %d written after the takeover (none were asked of the new owner)",
-                    shard).isEmpty();
+            assertThat(added).as("rows of shard %d written after the takeover (none were asked of the new owner;"
+                    + " leases now %s)", shard, leases()).isEmpty();
             assertThat(gone).as("rows of shard %d changed after the takeover", shard).isEmpty();
 
             // What the paused node answered once resumed: orders stored before the takeover, or refusals.
@@ -773,6 +803,7 @@ class NodeFailoverProcessTest {
                     storedClientIds.add(rs.getString(1));
                 }
             }
+            assertThat(storedClientIds).as("the refused request that waited").doesNotContain(lateClientId);
             int answeredLate = 0;
             int refused = 0;
             for (Sent s : toPaused) {
