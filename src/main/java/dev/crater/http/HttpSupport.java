@@ -220,6 +220,9 @@ public final class HttpSupport {
         routing.error(ApiException.class, (req, res, e) -> json(res, e.status(), e.body()));
         routing.error(Refusal.class, (req, res, e) -> {
             ApiException answer = answer(e);
+            if (e instanceof Refusal.Unavailable) {
+                res.header(HeaderNames.RETRY_AFTER, String.valueOf(Busy.RETRY_AFTER_SECONDS));
+            }
             json(res, answer.status(), answer.body());
         });
         routing.error(Busy.class, (req, res, e) -> {

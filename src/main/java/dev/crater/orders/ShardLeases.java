@@ -19,6 +19,16 @@ import java.util.OptionalLong;
 public final class ShardLeases {
     /** The database's clock in epoch milliseconds. */
     static final String DB_NOW = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
+    /**
+     * The longest an owner's transaction may sit idle holding its shard's row lock (the fence)
+     * before PostgreSQL ends its session ({@code idle_in_transaction_session_timeout} on the shard
+     * writer's connection): a paused or cut-off owner (SIGSTOP, a long GC pause, a partition that
+     * keeps the TCP connection open) would otherwise keep every other node from taking the shard
+     * for as long as it stands still. Renewed every {@code RENEW_MS}, a lease runs at least
+     * {@code LEASE_MS - RENEW_MS} past the moment its owner stood still, so this never delays a
+     * takeover past the lease.
+     */
+    static final long OWNER_IDLE_IN_TRANSACTION_MS = ShardOwnership.LEASE_MS - ShardOwnership.RENEW_MS;
 
     private final Database db;
 
@@ -70,13 +80,28 @@ public final class ShardLeases {
         db.engineJdbi().useHandle(h -> h.execute("DELETE FROM engine_nodes WHERE node = ?", node));
     }
 
-    /** Takes the shard if its lease has run out; its new epoch, or empty when another node holds it. */
+    /**
+     * Takes the shard if its lease has run out; its new epoch, or empty when another node holds it.
+     * The row is locked first without waiting ({@code SKIP LOCKED}): an owner's transaction in
+     * flight holds it (the fence), and a take that waited for it would compute its lease from the
+     * clock of before the wait — already run out when written, so a second node could take the
+     * shard at once — and would hold up this node's whole ownership pass. A locked shard is simply
+     * not free yet; the next pass tries again (an owner cannot hold it longer than
+     * {@link #OWNER_IDLE_IN_TRANSACTION_MS} idle).
+     */
     OptionalLong tryTake(int shard, String node, String url, long leaseMs) {
-        return db.engineJdbi().withHandle(h -> h.createQuery("UPDATE engine_shards SET owner_node = :n,"
-                        + " owner_url = :u, epoch = epoch + 1, lease_until_ms = " + DB_NOW + " + :lease"
-                        + " WHERE shard = :s AND lease_until_ms < " + DB_NOW + " RETURNING epoch")
-                .bind("n", node).bind("u", url).bind("lease", leaseMs).bind("s", shard)
-                .mapTo(Long.class).findOne().map(OptionalLong::of).orElse(OptionalLong.empty()));
+        return db.engineJdbi().inTransaction(h -> {
+            boolean free = h.createQuery("SELECT lease_until_ms < " + DB_NOW + " FROM engine_shards WHERE shard = :s"
+                            + " FOR UPDATE SKIP LOCKED")
+                    .bind("s", shard).mapTo(Boolean.class).findOne().orElse(false);
+            if (!free) {
+                return OptionalLong.empty();
+            }
+            return h.createQuery("UPDATE engine_shards SET owner_node = :n, owner_url = :u, epoch = epoch + 1,"
+                            + " lease_until_ms = " + DB_NOW + " + :lease WHERE shard = :s RETURNING epoch")
+                    .bind("n", node).bind("u", url).bind("lease", leaseMs).bind("s", shard)
+                    .mapTo(Long.class).findOne().map(OptionalLong::of).orElse(OptionalLong.empty());
+        });
     }
 
     /** Extends a lease this node holds under {@code epoch}; false when it is no longer this node's. */

@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -342,6 +343,9 @@ public final class TradingWriter implements AutoCloseable {
         try {
             if (connection == null) {
                 connection = db.engineDataSource().getConnection();
+                if (fence != null) {
+                    idleInTransactionTimeout(ShardLeases.OWNER_IDLE_IN_TRANSACTION_MS);
+                }
             }
             // Auto-commit is back on between rounds: SQLite's driver begins the next (IMMEDIATE)
             // transaction right after a commit, which would hold the write lock while the shard idles.
@@ -365,8 +369,53 @@ public final class TradingWriter implements AutoCloseable {
             if (e instanceof ShardLeases.LeaseLost lost) {
                 throw new LeaseLostException(lost);
             }
+            ShardLeases.LeaseLost lost = lostLease();
+            if (lost != null) {
+                // E.g. PostgreSQL ended the session of a transaction this process left idle (paused)
+                // while the lease ran out: another node owns the shard now, so it stops, not rebuilds.
+                LeaseLostException stop = new LeaseLostException(lost);
+                stop.addSuppressed(e);
+                throw stop;
+            }
             // Fails the whole round; the shard then rebuilds its engine from the store.
             throw e instanceof RuntimeException r ? r : new IllegalStateException("storing a trading round failed", e);
+        }
+    }
+
+    /**
+     * After a fenced transaction failed otherwise: whether the lease is lost (checked with the fence
+     * on a connection of its own), or null when it is still this node's, the store cannot tell, or
+     * the shard is not fenced.
+     */
+    private ShardLeases.LeaseLost lostLease() {
+        ShardLeases.Fence f = fence;
+        if (f == null) {
+            return null;
+        }
+        try (Connection c = db.engineDataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ShardLeases.fence(c, f);
+                return null;
+            } catch (ShardLeases.LeaseLost lost) {
+                return lost;
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            return null; // the store does not answer: the round fails as any other
+        }
+    }
+
+    /**
+     * A fenced round's transaction holds its shard's row lock: PostgreSQL ends the session should
+     * the transaction sit idle longer than {@code ms} (this process paused or cut off), so other
+     * nodes can take the shard once its lease runs out ({@link ShardLeases#OWNER_IDLE_IN_TRANSACTION_MS});
+     * 0 turns it off again before the connection goes back to the pool.
+     */
+    private void idleInTransactionTimeout(long ms) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET idle_in_transaction_session_timeout = " + ms);
         }
     }
 
@@ -392,6 +441,14 @@ public final class TradingWriter implements AutoCloseable {
         }
         statements.clear();
         if (connection != null) {
+            if (fence != null) {
+                try {
+                    connection.setAutoCommit(true); // a SET in a transaction rolled back would not last
+                    idleInTransactionTimeout(0);
+                } catch (SQLException ignored) {
+                    // A broken connection: the pool discards it.
+                }
+            }
             try {
                 connection.close();
             } catch (SQLException ignored) {
