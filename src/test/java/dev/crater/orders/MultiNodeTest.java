@@ -431,4 +431,20 @@ class MultiNodeTest {
                             .hasMessageContaining("same CRATER_MASTER_KEY");
                 });
     }
+
+    @Test
+    void sandboxPricesAndTheSimulatedClockAgreeOnEveryNode() {
+        var sandboxA = a.services().sandbox;
+        var aapl = sandboxA.security("AAPL");
+        BigDecimal price = new BigDecimal("123.45");
+        sandboxA.setPrice(dev.crater.audit.AuditLog.Actor.CLI, aapl, price);
+        eventually("b quotes the price set on a", Duration.ofSeconds(10), () -> b.services().market.quote(aapl.id())
+                .map(q -> q.last().compareTo(price) == 0).orElse(false));
+        Instant friday = Instant.parse("2026-11-20T15:30:00Z");
+        sandboxA.clock(dev.crater.audit.AuditLog.Actor.CLI, new dev.crater.market.MarketSandbox.ClockChange.SetTo(friday));
+        eventually("b's market time follows a's sandbox clock", Duration.ofSeconds(10),
+                () -> Math.abs(b.services().sandbox.clock().marketMs() - friday.toEpochMilli()) < 1_000);
+        assertThat(b.services().market.session(b.services().market.nowMs()))
+                .isEqualTo(a.services().market.session(a.services().market.nowMs()));
+    }
 }
