@@ -269,6 +269,12 @@ public final class TradingService implements AutoCloseable {
             if (e.getCause() instanceof TradingWriter.LeaseLostException) {
                 throw new Refusal.Unavailable("This account's trading is moving between nodes; try again shortly.");
             }
+            if (e.getCause() instanceof TradingWriter.RoundNotStoredException notStored) {
+                // The round could not be stored (the store locked or unreachable past its timeout): nothing of
+                // it took effect and the shard rebuilds from the store; the caller may retry (503, Retry-After).
+                LOG.warn("a trading round was not stored; its callers are answered busy: {}", notStored.getMessage());
+                throw busy();
+            }
             throw new IllegalStateException("the trading engine failed this command", e.getCause());
         }
     }

@@ -326,6 +326,13 @@ public final class TradingWriter implements AutoCloseable {
     }
 
     /** A round refused by the fence: the shard must stop, not rebuild (another node owns it now). */
+    /** A round whose transaction failed: nothing of it was stored (its callers may retry). */
+    static final class RoundNotStoredException extends IllegalStateException {
+        RoundNotStoredException(Throwable cause) {
+            super("storing a trading round failed", cause);
+        }
+    }
+
     static final class LeaseLostException extends IllegalStateException {
         LeaseLostException(ShardLeases.LeaseLost cause) {
             super(cause == null ? "the trading shard stopped" : cause.getMessage(), cause);
@@ -378,7 +385,7 @@ public final class TradingWriter implements AutoCloseable {
                 throw stop;
             }
             // Fails the whole round; the shard then rebuilds its engine from the store.
-            throw e instanceof RuntimeException r ? r : new IllegalStateException("storing a trading round failed", e);
+            throw new RoundNotStoredException(e);
         }
     }
 
