@@ -228,30 +228,9 @@ class MultiNodeTest {
         eventually("funded", TAKEOVER, () -> Http.get(a.api() + "v1.0/accounts/" + account + "/info", t.auth()).json()
                 .path("cash").decimalValue().signum() > 0);
         JsonNode d = Http.get(b.api() + "v1.0/streamers", t.auth()).json().path("DataAddresses").get(0);
-        var messages = new java.util.concurrent.LinkedBlockingQueue<String>();
-        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(java.net.URI.create(
-                d.path("Url").asText() + "/CreateSession.txt?User=" + t.user().id() + "&Password="
-                        + d.path("SessionId").asText() + "&HttpClientType=WebSocket"),
-                new java.net.http.WebSocket.Listener() {
-                    StringBuilder part = new StringBuilder();
-
-                    @Override
-                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
-                            boolean last) {
-                        part.append(data);
-                        if (last) {
-                            messages.add(part.toString());
-                            part = new StringBuilder();
-                        }
-                        w.request(1);
-                        return null;
-                    }
-                }).join();
-        JsonNode created = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                messages.poll(10, java.util.concurrent.TimeUnit.SECONDS));
-        assertThat(created.path("StatusCode").asText()).isEqualTo("Ok");
-        ws.sendText("{\"Cmd\":\"Subscribe.txt\",\"SessionId\":\"" + created.path("SessionId").asText()
-                + "\",\"Keys\":\"" + account + "\",\"EntityType\":\"Order\"}", true).join();
+        Socket socket = open(d.path("Url").asText(), t.user().id(), d.path("SessionId").asText());
+        var messages = socket.messages();
+        socket.send("Order", "Subscribe.txt", account);
         // b tells a that it watches the account; then a's fills reach b's socket.
         eventually("a knows b watches the account", TAKEOVER, () -> {
             Http.Response r = place(a, t, account, "{\"Symbol\":\"AAPL\",\"Type\":\"Market\",\"Side\":\"Buy\","
@@ -272,7 +251,7 @@ class MultiNodeTest {
             }
             return false;
         });
-        ws.sendClose(1000, "").join();
+        socket.ws().sendClose(1000, "").join();
     }
 
     /** A trade-data socket of the user on {@code url} (a streamer's Url), its messages queued as they come. */
