@@ -198,7 +198,7 @@ public final class Services implements AutoCloseable {
         this.trading = new TradingService(new TradingStore(database), accounts, market,
                 database.dialect() == Database.Dialect.POSTGRES ? SHARED_TRADING_SHARDS : TRADING_SHARDS,
                 database.dialect() == Database.Dialect.POSTGRES, notifications.node());
-        Parties parties = new Parties(accounts::byId, users::byId);
+        Parties parties = new Parties(accounts::cachedById, users::byId);
         this.orders = new OrderService(trading, new OrderReads(database, market, heavyQueries, options, parties),
                 securities, options, market, metrics);
         this.positions = new PositionService(new PositionStore(database, heavyQueries), trading, securities, options,
