@@ -324,6 +324,22 @@ class TradingCalendarTest {
                 .isEqualTo(5 * 3600 + 30 * 60);
     }
 
+    @Test
+    void everySessionLastsItsWallClockLengthInTheZonesRealTime() {
+        // The calendar sums wall-clock session lengths (no ZonedDateTime per day at start): right
+        // only while New York never changes its clocks between 04:00 and 20:00 of a trading day.
+        for (LocalDate day = LocalDate.of(TradingCalendar.FIRST_YEAR, 1, 1);
+             day.getYear() <= TradingCalendar.LAST_YEAR; day = day.plusDays(1)) {
+            if (!CAL.isTradingDay(day)) {
+                continue;
+            }
+            long real = java.time.Duration.between(CAL.preMarketOpen(day), CAL.postMarketClose(day)).getSeconds();
+            long counted = CAL.sessionSeconds(CAL.postMarketClose(day).toInstant())
+                    - CAL.sessionSeconds(CAL.preMarketOpen(day).toInstant());
+            assertThat(counted).as("session seconds of %s", day).isEqualTo(real);
+        }
+    }
+
     static long daySeconds(String day) {
         LocalDate date = d(day);
         return CAL.sessionSeconds(date.plusDays(1).atStartOfDay(TradingCalendar.ZONE).toInstant())
