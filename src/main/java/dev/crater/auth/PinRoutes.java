@@ -46,7 +46,8 @@ public final class PinRoutes implements HttpService {
     private final PasswordHasher hasher;
     private final SessionService sessions;
     private final AuditLog audit;
-    private final List<Map<String, String>> imageModels;
+    /** Built once, at the first request (a benign race: both builders make equal lists). */
+    private volatile List<Map<String, String>> imageModels;
 
     public PinRoutes(ApiGuard guard, SecurityImages images, UserService users, PasswordHasher hasher,
                      SessionService sessions, AuditLog audit) {
@@ -56,9 +57,21 @@ public final class PinRoutes implements HttpService {
         this.hasher = hasher;
         this.sessions = sessions;
         this.audit = audit;
-        this.imageModels = images.all().stream()
-                .map(i -> Map.of("FileName", i.fileName(), "Content", Base64.getEncoder().encodeToString(i.png())))
-                .toList();
+    }
+
+    /**
+     * The answer's models, built at the first request: the pictures are drawn then, not while the
+     * server starts (SecurityImages#all: a tenth to a quarter of a second of a cold start).
+     */
+    private List<Map<String, String>> imageModels() {
+        List<Map<String, String>> models = imageModels;
+        if (models == null) {
+            models = images.all().stream()
+                    .map(i -> Map.of("FileName", i.fileName(), "Content", Base64.getEncoder().encodeToString(i.png())))
+                    .toList();
+            imageModels = models;
+        }
+        return models;
     }
 
     private static final String CHANGE = "/users/pincode/change[/]";
@@ -76,7 +89,7 @@ public final class PinRoutes implements HttpService {
     }
 
     private void images(ServerRequest req, ServerResponse res) {
-        HttpSupport.json(res, 200, Envelope.okNoStatus(imageModels));
+        HttpSupport.json(res, 200, Envelope.okNoStatus(imageModels()));
     }
 
     private void setPin(ServerRequest req, ServerResponse res) {
