@@ -62,15 +62,33 @@ public final class NodeReads implements HttpService {
     private final TradingService trading;
     private final SecretBox box;
     private final InstantSource clock;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-            .executor(Executors.newVirtualThreadPerTaskExecutor()).followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    /**
+     * Built at the first remote read, as OwnerForwarding's: only nodes sharing a store read from
+     * each other, and building a client sets up TLS (the JDK's trust store) at every start otherwise.
+     */
+    private volatile HttpClient client;
 
     public NodeReads(TradingService trading, SecretBox box, InstantSource clock) {
         this.trading = trading;
         this.box = box;
         this.clock = clock;
         trading.remoteReads(this);
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                            .executor(Executors.newVirtualThreadPerTaskExecutor())
+                            .followRedirects(HttpClient.Redirect.NEVER).build();
+                    client = c;
+                }
+            }
+        }
+        return c;
     }
 
     // ---- the serving side --------------------------------------------------------------------------
@@ -166,7 +184,7 @@ public final class NodeReads implements HttpService {
                 .build();
         HttpResponse<byte[]> answer;
         try {
-            answer = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            answer = client().send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw moving();
         } catch (InterruptedException e) {
