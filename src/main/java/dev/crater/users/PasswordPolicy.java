@@ -17,7 +17,7 @@ import java.util.Set;
  * rules.
  *
  * <p>The common-password list is the 30,000 most frequent passwords that ship with zxcvbn4j
- * ({@code com.nulab-inc:zxcvbn}, MIT licence), read from its jar at start-up.
+ * ({@code com.nulab-inc:zxcvbn}, MIT licence), read from its jar at the first check.
  */
 public final class PasswordPolicy {
     static final String COMMON_PASSWORDS_RESOURCE = "/com/nulabinc/zxcvbn/matchers/dictionaries/passwords.txt";
@@ -25,14 +25,39 @@ public final class PasswordPolicy {
     public static final int COMMON_PASSWORDS_MIN = 10_000;
     public static final int PASSWORD_CHARS_MAX = UserService.PASSWORD_CHARS_MAX;
 
-    private final Set<String> common;
+    /** Read at the first check (a node that sets no password never holds the 30,000 strings). */
+    private volatile Set<String> common;
 
-    private PasswordPolicy(Set<String> common) {
-        this.common = common;
+    private PasswordPolicy() {
     }
 
-    /** Loads the common-password list from the classpath. */
+    /**
+     * The policy, its common-password list read at the first check. The list's resource must be on
+     * the classpath, or the server refuses to start; reading it (about 5 MB of garbage and 50 ms of
+     * a cold start) waits for the first password set or changed (issue 16, a lean node).
+     */
     public static PasswordPolicy load() {
+        if (PasswordPolicy.class.getResource(COMMON_PASSWORDS_RESOURCE) == null) {
+            throw new IllegalStateException("common-password list " + COMMON_PASSWORDS_RESOURCE + " is missing");
+        }
+        return new PasswordPolicy();
+    }
+
+    private Set<String> common() {
+        Set<String> c = common;
+        if (c == null) {
+            synchronized (this) {
+                c = common;
+                if (c == null) {
+                    c = readCommon();
+                    common = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    private static Set<String> readCommon() {
         Set<String> words = new HashSet<>(40_000);
         try (InputStream in = PasswordPolicy.class.getResourceAsStream(COMMON_PASSWORDS_RESOURCE)) {
             if (in == null) {
@@ -51,11 +76,11 @@ public final class PasswordPolicy {
         if (words.size() < COMMON_PASSWORDS_MIN) {
             throw new IllegalStateException("common-password list has only " + words.size() + " entries");
         }
-        return new PasswordPolicy(Set.copyOf(words));
+        return Set.copyOf(words);
     }
 
     public int commonPasswordCount() {
-        return common.size();
+        return common().size();
     }
 
     /**
@@ -73,7 +98,7 @@ public final class PasswordPolicy {
             return "Password must be at most " + PASSWORD_CHARS_MAX + " characters";
         }
         String lower = password.toLowerCase(Locale.ROOT);
-        if (common.contains(lower)) {
+        if (common().contains(lower)) {
             return "Password is too common; choose a longer or less predictable one";
         }
         if (username != null && lower.equals(username.toLowerCase(Locale.ROOT))) {
