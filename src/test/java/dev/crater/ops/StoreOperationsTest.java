@@ -56,6 +56,29 @@ class StoreOperationsTest {
                 new CraterConfig.Rate(1_000, 1_000), MarketConfig.DEFAULT);
     }
 
+    /**
+     * Places a resting AAPL buy and returns its Id. Until the account's opening deposit is applied (by the
+     * engine, within a second or two) an order gets the documented 200 refusal; a stored one has an Id.
+     */
+    static long placeStoredOrder(String api, String appKey, String token, long accountId) throws InterruptedException {
+        long placedId = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Http.Response placed = null;
+        while (placedId == 0 && System.nanoTime() < deadline) {
+            placed = Http.send("POST", api + "v1.0/accounts/" + accountId + "/orders",
+                    "{\"Symbol\":\"AAPL\",\"Type\":\"Limit\",\"Side\":\"Buy\",\"Quantity\":3,\"Price\":1,"
+                            + "\"TimeInForce\":\"GoodTillCancel\"}", "Et-App-Key", appKey, "Authorization",
+                    "Bearer " + token, "Content-Type", "application/json");
+            assertThat(placed.status()).as(placed.body()).isEqualTo(200);
+            placedId = placed.json().path("Id").asLong();
+            if (placedId == 0) {
+                Thread.sleep(50);
+            }
+        }
+        assertThat(placedId).as(placed.body()).isPositive();
+        return placedId;
+    }
+
     @Test
     void anOnlineBackupRestoresToAServerWithTheData(@TempDir Path tmp) throws Exception {
         Optional<Path> sqlite3 = sqlite3();
@@ -76,24 +99,7 @@ class StoreOperationsTest {
                     BigDecimal.ZERO, BigDecimal.ZERO);
             accountId = acc.id();
             String token = server.login(company, username);
-            // Until the account's opening deposit is applied (by the engine, within a second or two) an order
-            // gets the documented 200 refusal; a stored one has an Id.
-            long placedId = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            Http.Response placed = null;
-            while (placedId == 0 && System.nanoTime() < deadline) {
-                placed = Http.send("POST", server.api() + "v1.0/accounts/" + accountId + "/orders",
-                        "{\"Symbol\":\"AAPL\",\"Type\":\"Limit\",\"Side\":\"Buy\",\"Quantity\":3,\"Price\":1,"
-                                + "\"TimeInForce\":\"GoodTillCancel\"}", "Et-App-Key", appKey, "Authorization",
-                        "Bearer " + token, "Content-Type", "application/json");
-                assertThat(placed.status()).as(placed.body()).isEqualTo(200);
-                placedId = placed.json().path("Id").asLong();
-                if (placedId == 0) {
-                    Thread.sleep(50);
-                }
-            }
-            orderId = placedId;
-            assertThat(orderId).as(placed.body()).isPositive();
+            orderId = placeStoredOrder(server.api(), appKey, token, accountId);
             // The documented command, while the server runs (its WAL and its open connections included).
             Process p = new ProcessBuilder(sqlite3.get().toString(), server.dataDir().resolve("crater.db").toString(),
                     ".backup '" + backup + "'").redirectErrorStream(true).start();
