@@ -67,7 +67,9 @@ class StoreOperationsTest {
 
     /**
      * Places a resting AAPL buy and returns its Id. Until the account's opening deposit is applied (by the
-     * engine, within a second or two) an order gets the documented 200 refusal; a stored one has an Id.
+     * engine, within a second or two) an order gets the documented 200 refusal; a stored one has an Id. On
+     * PostgreSQL, until a node has taken the account's trading shard (a server just started on a restored
+     * store) the answer is the documented 503 with Retry-After, which a client retries.
      */
     static long placeStoredOrder(String api, String appKey, String token, long accountId) throws InterruptedException {
         long placedId = 0;
@@ -78,6 +80,10 @@ class StoreOperationsTest {
                     "{\"Symbol\":\"AAPL\",\"Type\":\"Limit\",\"Side\":\"Buy\",\"Quantity\":3,\"Price\":1,"
                             + "\"TimeInForce\":\"GoodTillCancel\"}", "Et-App-Key", appKey, "Authorization",
                     "Bearer " + token, "Content-Type", "application/json");
+            if (placed.status() == 503 && placed.header("Retry-After") != null) {
+                Thread.sleep(50);
+                continue;
+            }
             assertThat(placed.status()).as(placed.body()).isEqualTo(200);
             placedId = placed.json().path("Id").asLong();
             if (placedId == 0) {
@@ -156,6 +162,34 @@ class StoreOperationsTest {
         assertThat(p.exitValue()).as(String.join(" ", cmd) + ":\n" + out).isZero();
     }
 
+    static String login(String api, String appKey, String username) {
+        Http.Response login = Http.post(api + "token", "Et-App-Key", appKey, "Username", username, "Password",
+                TestServer.PASSWORD);
+        assertThat(login.status()).as(login.body()).isEqualTo(200);
+        return login.text("Token");
+    }
+
+    /**
+     * The Ids on the account's first page of orders. A server started on a restored PostgreSQL store within
+     * {@code ShardOwnership.LEASE_MS} of the dump finds the dumped server's shard leases still running and
+     * forwards the account's requests to that server's address, where nothing answers: the documented 503
+     * with Retry-After, until the leases run out.
+     */
+    static List<Long> orderIds(String api, String appKey, String token, long accountId) throws InterruptedException {
+        String url = api + "v1.0/accounts/" + accountId + "/orders?pageNumber=0&pageSize=10";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Http.Response orders = Http.get(url, "Et-App-Key", appKey, "Authorization", "Bearer " + token);
+        while (orders.status() == 503 && orders.header("Retry-After") != null && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            orders = Http.get(url, "Et-App-Key", appKey, "Authorization", "Bearer " + token);
+        }
+        assertThat(orders.status()).as(orders.body()).isEqualTo(200);
+        List<Long> ids = new ArrayList<>();
+        orders.json().path("Result").forEach(o -> ids.add(o.path("Id").asLong()));
+        assertThat(orders.body()).contains("\"Symbol\":\"AAPL\"");
+        return ids;
+    }
+
     @Test
     void aPostgresDumpRestoresToAServerWithTheData(@TempDir Path tmp) throws Exception {
         String reason = Postgres.unavailableReason();
@@ -210,26 +244,24 @@ class StoreOperationsTest {
                         }
                         assertThat(root).hasMessageContaining("same CRATER_MASTER_KEY");
                     });
+            long laterId;
             try (App app = App.start(Services.open(postgresConfig(tmp.resolve("restored"), storeUrl, masterKey),
                     clock))) {
                 String api = "http://127.0.0.1:" + app.port() + "/api/";
-                Http.Response login = Http.post(api + "token", "Et-App-Key", appKey, "Username", username, "Password",
-                        TestServer.PASSWORD);
-                assertThat(login.status()).as(login.body()).isEqualTo(200);
-                String[] auth = {"Et-App-Key", appKey, "Authorization", "Bearer " + login.text("Token")};
-                // The dump holds the old server's shard leases, still running for up to ShardOwnership.LEASE_MS
-                // when the restored server starts this soon: until it takes the account's shard the documented
-                // 503 with Retry-After answers.
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                Http.Response orders = Http.get(api + "v1.0/accounts/" + accountId + "/orders?pageNumber=0&pageSize=10",
-                        auth);
-                while (orders.status() == 503 && orders.header("Retry-After") != null
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                    orders = Http.get(api + "v1.0/accounts/" + accountId + "/orders?pageNumber=0&pageSize=10", auth);
-                }
-                assertThat(orders.status()).as(orders.body()).isEqualTo(200);
-                assertThat(orders.body()).contains("\"Id\":" + orderId).contains("\"Symbol\":\"AAPL\"");
+                String token = login(api, appKey, username);
+                assertThat(orderIds(api, appKey, token, accountId)).contains(orderId);
+                // Something the dump does not hold, for the restore over this store below.
+                laterId = placeStoredOrder(api, appKey, token, accountId);
+                assertThat(orderIds(api, appKey, token, accountId)).contains(orderId, laterId);
+            }
+            // The same restore over the store as it now is (every node stopped, the schema there): --clean
+            // replaces it with the dump's.
+            runPgTool(pgRestore.get(), List.of("--clean", "--if-exists", "-d", Postgres.database(), dump.toString()));
+            try (App app = App.start(Services.open(postgresConfig(tmp.resolve("restored-again"), storeUrl, masterKey),
+                    clock))) {
+                String api = "http://127.0.0.1:" + app.port() + "/api/";
+                String token = login(api, appKey, username);
+                assertThat(orderIds(api, appKey, token, accountId)).contains(orderId).doesNotContain(laterId);
             }
         } finally {
             Postgres.dropSchema(storeUrl);
