@@ -154,6 +154,11 @@ public final class TestServer implements AutoCloseable {
         return dataDir;
     }
 
+    /** The JDBC URL of the PostgreSQL store (its schema in {@code currentSchema}); null on SQLite. */
+    public String pgUrl() {
+        return pgUrl;
+    }
+
     public Company company() {
         return services().companies.create("Company " + NAMES.incrementAndGet());
     }
