@@ -22,7 +22,7 @@ final class QuoteFanout implements AutoCloseable {
     private final QuoteSource market;
     private final Securities securities;
     private final QuoteSource.Subscription subscription;
-    private final Map<Integer, Set<StreamerSocket>> watchers = new ConcurrentHashMap<>();
+    private final Map<Integer, Watchers> watchers = new ConcurrentHashMap<>();
     /**
      * The sockets that got quotes this tick, offered at the tick's end; each socket's quotes are staged
      * on it ({@link StreamerSocket#stage}), so there is no map lookup per quote and socket. Guarded by
@@ -52,25 +52,58 @@ final class QuoteFanout implements AutoCloseable {
     }
 
     void watch(int securityId, StreamerSocket socket) {
-        watchers.compute(securityId, (id, set) -> {
-            if (set == null) {
-                set = ConcurrentHashMap.newKeySet();
+        watchers.compute(securityId, (id, w) -> {
+            if (w == null) {
+                w = new Watchers();
                 subscription.watch(id);
             }
-            set.add(socket);
-            return set;
+            w.add(socket);
+            return w;
         });
     }
 
     void unwatch(int securityId, StreamerSocket socket) {
-        watchers.computeIfPresent(securityId, (id, set) -> {
-            set.remove(socket);
-            if (set.isEmpty()) {
+        watchers.computeIfPresent(securityId, (id, w) -> {
+            w.remove(socket);
+            if (w.sockets.isEmpty()) {
                 subscription.unwatch(id);
                 return null;
             }
-            return set;
+            return w;
         });
+    }
+
+    /**
+     * The sockets watching one security, and an array of them for the ticker: iterating a concurrent
+     * set for every quote was a fifth of the ticker's time in bench/streaming.sh. The array is made
+     * again at the first quote after a change (versioned: a change while it is being made is never
+     * lost, the next quote sees it; a socket that subscribes gets its snapshot anyway).
+     */
+    private static final class Watchers {
+        final Set<StreamerSocket> sockets = ConcurrentHashMap.newKeySet();
+        private volatile int version;
+        /** Under the fanout's lock (the ticker, or a test that ticks beside it). */
+        private StreamerSocket[] array = new StreamerSocket[0];
+        private int arrayVersion = -1;
+
+        void add(StreamerSocket s) {
+            sockets.add(s);
+            version++;   // under the map's compute for this key: one writer at a time
+        }
+
+        void remove(StreamerSocket s) {
+            sockets.remove(s);
+            version++;
+        }
+
+        StreamerSocket[] array() {
+            int v = version;
+            if (v != arrayVersion) {
+                array = sockets.toArray(new StreamerSocket[0]);
+                arrayVersion = v;
+            }
+            return array;
+        }
     }
 
     /** A quote's shared renderings (its security's exchange looked up once). */
@@ -79,11 +112,11 @@ final class QuoteFanout implements AutoCloseable {
     }
 
     private void onQuote(Quote q) {
-        Set<StreamerSocket> sockets = watchers.get(q.securityId());
-        if (sockets != null && !sockets.isEmpty()) {
+        Watchers w = watchers.get(q.securityId());
+        if (w != null && !w.sockets.isEmpty()) {
             QuoteFrame f = frame(q);
             synchronized (this) {
-                for (StreamerSocket s : sockets) {
+                for (StreamerSocket s : w.array()) {
                     if (s.stage(f)) {
                         staged.add(s);
                     }

@@ -18,9 +18,7 @@ import io.helidon.websocket.WsSession;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +86,8 @@ final class StreamerSocket implements WsListener {
     static final int ECHO_CHARS_MAX = 64;
     /** Quotes one write takes at most (about 200 KB); the rest follow in the next. */
     static final int QUOTES_PER_BATCH = 256;
+    /** Ticks' quote lists a socket holds unmerged for its writer (see {@link #pendingTicks}). */
+    static final int TICKS_QUEUED_MAX = 4;
     /** Trade-data messages one write takes at most; the rest follow in the next. */
     static final int TRADE_PER_BATCH = 64;
 
@@ -124,7 +124,15 @@ final class StreamerSocket implements WsListener {
     /** Order, position, balance, watchlist and alert messages: never dropped, bounded (else close). */
     private final ArrayDeque<String> tradeFrames = new ArrayDeque<>();
     private final AtomicInteger tradeSubscriptions = new AtomicInteger();
-    private final LinkedHashMap<Integer, QuoteFrame> pendingQuotes = new LinkedHashMap<>();
+    private final PendingQuotes pendingQuotes = new PendingQuotes();
+    /**
+     * Ticks' quotes handed over by the ticker as they are (one list a tick, oldest first), merged into
+     * {@link #pendingQuotes} by the writer ({@link #foldTicks}): the ticker does no work per quote
+     * and socket, the writers do it in parallel. Newer than everything in {@link #pendingQuotes}; at
+     * most {@link #TICKS_QUEUED_MAX} (past that the ticker merges them itself: a writer that is far
+     * behind).
+     */
+    private final ArrayList<List<QuoteFrame>> pendingTicks = new ArrayList<>(TICKS_QUEUED_MAX);
     /** Keys whose next quote is a subscription's snapshot (never skipped as unchanged); under {@link #lock}. */
     private final Set<Integer> snapshotKeys = new HashSet<>();
     /** Whether the own writer is waiting on {@link #lock} for work: an offer notifies only then. */
@@ -141,7 +149,7 @@ final class StreamerSocket implements WsListener {
     /** Held by the writer for each write to the connection, and by {@link #onClose} to wait for one under way. */
     private final ReentrantLock wire = new ReentrantLock();
     /** What this socket last sent of each key; only its writer uses it (one writer at a time). */
-    private final Map<Integer, Quote> lastSent = new HashMap<>();
+    private final IntMap<Quote> lastSent = new IntMap<>();
     private boolean closing;
     private int closeCode;
     private String closeReason;
@@ -425,6 +433,7 @@ final class StreamerSocket implements WsListener {
                 if (id != null && keys.remove(id)) {
                     service.quotes.unwatch(id, this);
                     synchronized (lock) {
+                        foldTicks();
                         pendingQuotes.remove(id);
                         snapshotKeys.remove(id);
                     }
@@ -609,12 +618,10 @@ final class StreamerSocket implements WsListener {
             if (closing) {
                 return;
             }
-            for (QuoteFrame f : tick) {
-                // A key unsubscribed since the fanout looked it up is not sent.
-                if (keys.contains(f.quote.securityId()) && pendingQuotes.put(f.quote.securityId(), f) != null) {
-                    conflated++;
-                }
+            if (pendingTicks.size() >= TICKS_QUEUED_MAX) {
+                foldTicks();
             }
+            pendingTicks.add(tick);
             wakeWriter();
         }
     }
@@ -632,7 +639,8 @@ final class StreamerSocket implements WsListener {
             if (closing) {
                 return;
             }
-            if (pendingQuotes.put(f.quote.securityId(), f) != null) {
+            foldTicks();
+            if (pendingQuotes.put(f)) {
                 conflated++;
             }
             wakeWriter();
@@ -663,10 +671,25 @@ final class StreamerSocket implements WsListener {
         }
     }
 
+    /**
+     * Under {@link #lock}: merges the ticks' lists into {@link #pendingQuotes}, oldest first, so each
+     * key keeps its latest quote. A key unsubscribed since the fanout looked it up is not sent.
+     */
+    private void foldTicks() {
+        for (int t = 0; t < pendingTicks.size(); t++) {
+            for (QuoteFrame f : pendingTicks.get(t)) {
+                if (keys.contains(f.quote.securityId()) && pendingQuotes.put(f)) {
+                    conflated++;
+                }
+            }
+        }
+        pendingTicks.clear();
+    }
+
     /** Under {@link #lock}: whether the writer has anything to do. */
     private boolean hasWork() {
-        return !frames.isEmpty() || !tradeFrames.isEmpty() || !pendingQuotes.isEmpty() || pingWanted
-                || pongPayload != null || closing;
+        return !frames.isEmpty() || !tradeFrames.isEmpty() || !pendingQuotes.isEmpty() || !pendingTicks.isEmpty()
+                || pingWanted || pongPayload != null || closing;
     }
 
     private void startOwnWriter() {
@@ -695,6 +718,7 @@ final class StreamerSocket implements WsListener {
             closeCode = code;
             closeReason = reason;
             pendingQuotes.clear();
+            pendingTicks.clear();
             tradeFrames.clear();
             lock.notifyAll();
             wakeWriter();
@@ -770,14 +794,12 @@ final class StreamerSocket implements WsListener {
             for (int i = 0; i < TRADE_PER_BATCH && !tradeFrames.isEmpty(); i++) {
                 texts.add(tradeFrames.pollFirst());
             }
-            Iterator<Map.Entry<Integer, QuoteFrame>> it = pendingQuotes.entrySet().iterator();
-            for (int i = 0; i < QUOTES_PER_BATCH && it.hasNext(); i++) {
-                QuoteFrame q = it.next().getValue();
-                it.remove();
-                quotes.add(q);
+            foldTicks();
+            pendingQuotes.take(QUOTES_PER_BATCH, quotes);
+            for (QuoteFrame q : quotes) {
                 snapshots.add(!snapshotKeys.isEmpty() && snapshotKeys.remove(q.quote.securityId()));
-                sent++;
             }
+            sent += quotes.size();
             ping = pingWanted;
             pingWanted = false;
             pong = pongPayload;
@@ -906,6 +928,7 @@ final class StreamerSocket implements WsListener {
         synchronized (lock) {
             closing = true;
             pendingQuotes.clear();
+            pendingTicks.clear();
             frames.clear();
             tradeFrames.clear();
             lock.notifyAll();
