@@ -575,6 +575,9 @@ public final class StreamLoad {
         long t0 = System.nanoTime();
         List<LeanClient.Conn> open = openAll(kind);
         double connectS = (System.nanoTime() - t0) / 1e9;
+        if (isCrater && probe != null) {
+            probe.warming = true;   // orders flow in the warm-up too: the first ones meet a cold path
+        }
         Thread.sleep(warmupSeconds * 1000L);   // a timed warm-up: messages flow, nothing is counted
         messages.reset();
         bytes.reset();
@@ -593,6 +596,7 @@ public final class StreamLoad {
         measuring = true;
         if (isCrater && probe != null) {
             probe.measuring = true;
+            probe.warming = false;
         }
         Thread.sleep(windowSeconds * 1000L);
         measuring = false;
@@ -751,11 +755,14 @@ public final class StreamLoad {
 
     /**
      * One client on the trade-data streamer subscribed to its account's orders, placing a resting limit
-     * order every 100 ms while {@link #measuring} and measuring request sent → that order's first
+     * order every 100 ms while {@link #warming} or {@link #measuring} and measuring (only in the
+     * window) request sent → that order's first
      * {@code Order} message (matched by {@code Id}).
      */
     final class OrderProbe implements WebSocket.Listener {
         volatile boolean measuring;
+        /** Orders are placed but not counted: the warm-up reaches the order path as it does the quotes. */
+        volatile boolean warming;
         volatile String status = "starting";
         final ConcurrentHashMap<String, Long> firstSeen = new ConcurrentHashMap<>();
         final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -851,12 +858,17 @@ public final class StreamLoad {
                     + " \"TimeInforce\": \"GTC\"}";
             while (true) {
                 try {
-                    if (!measuring) {
+                    boolean counted = measuring;
+                    if (!counted && !warming) {
                         Thread.sleep(20);
                         continue;
                     }
                     long sent = nowUs();
                     JsonNode r = call("POST", "/api/v1.0/accounts/" + account + "/orders", token, body, Map.of());
+                    if (!counted) {
+                        Thread.sleep(100);
+                        continue;
+                    }
                     answers.add(nowUs() - sent);
                     String id = r.get("Id").asText();
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
