@@ -173,6 +173,7 @@ final class StreamerSocket implements WsListener {
 
     Stats stats() {
         synchronized (lock) {
+            foldTicks();   // the ticks' lists not merged yet count as pending (and conflated) too
             StreamingService.Grant g = grant;
             return new Stats(g == null ? 0 : g.userId(), keys.size(), pendingQuotes.size(), sent, conflated);
         }
