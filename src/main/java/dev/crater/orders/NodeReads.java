@@ -17,13 +17,11 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 
 /**
  * Engine reads between the nodes sharing one PostgreSQL (issue 16). An account's balance figures live
@@ -62,11 +60,7 @@ public final class NodeReads implements HttpService {
     private final TradingService trading;
     private final SecretBox box;
     private final InstantSource clock;
-    /**
-     * Built at the first remote read, as OwnerForwarding's: only nodes sharing a store read from
-     * each other, and building a client sets up TLS (the JDK's trust store) at every start otherwise.
-     */
-    private volatile HttpClient client;
+    private final NodeClient client = new NodeClient(CONNECT_TIMEOUT);
 
     public NodeReads(TradingService trading, SecretBox box, InstantSource clock) {
         this.trading = trading;
@@ -75,21 +69,6 @@ public final class NodeReads implements HttpService {
         trading.remoteReads(this);
     }
 
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    c = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                            .executor(Executors.newVirtualThreadPerTaskExecutor())
-                            .followRedirects(HttpClient.Redirect.NEVER).build();
-                    client = c;
-                }
-            }
-        }
-        return c;
-    }
 
     // ---- the serving side --------------------------------------------------------------------------
 
@@ -184,7 +163,7 @@ public final class NodeReads implements HttpService {
                 .build();
         HttpResponse<byte[]> answer;
         try {
-            answer = client().send(request, HttpResponse.BodyHandlers.ofByteArray());
+            answer = client.get().send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw moving();
         } catch (InterruptedException e) {

@@ -13,7 +13,6 @@ import io.helidon.webserver.http.RoutingResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,31 +46,12 @@ public final class OwnerForwarding implements Filter {
             Pattern.CASE_INSENSITIVE);
 
     private final TradingService trading;
-    /**
-     * Built at the first forward: only nodes sharing a store forward, and building one sets up TLS
-     * (the JDK's trust store, some 300 classes) at every start otherwise (issue 16).
-     */
-    private volatile HttpClient client;
+    private final NodeClient client = new NodeClient(CONNECT_TIMEOUT);
 
     public OwnerForwarding(TradingService trading) {
         this.trading = trading;
     }
 
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    c = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                            .executor(Executors.newVirtualThreadPerTaskExecutor())
-                            .followRedirects(HttpClient.Redirect.NEVER).build();
-                    client = c;
-                }
-            }
-        }
-        return c;
-    }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
@@ -114,7 +93,7 @@ public final class OwnerForwarding implements Filter {
         out.header(ClientInfo.X_FORWARDED_FOR.defaultCase(), forwardedFor(req));
         HttpResponse<byte[]> answer;
         try {
-            answer = client().send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
+            answer = client.get().send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             unavailable(res);
             return;
