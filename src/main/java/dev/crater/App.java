@@ -29,6 +29,7 @@ import dev.crater.ops.OpsRoutes;
 import dev.crater.orders.OrderRoutes;
 import dev.crater.orders.OwnerForwarding;
 import dev.crater.orders.PositionRoutes;
+import dev.crater.registration.RegistrationRoutes;
 import dev.crater.securities.SecurityRoutes;
 import dev.crater.store.Monotonic;
 import dev.crater.streaming.StreamerRoutes;
@@ -215,7 +216,8 @@ public final class App implements AutoCloseable {
     public static RoutingTable routingTable(Services s) {
         RoutingTable table = new RoutingTable(VERSION_PREFIXES,
                 List.of(new AuthRoutes(s.auth, s.sessions, s.companies, s.loginRate, s.audit)),
-                List.of(new PasswordResetRoutes(s.passwords, s.companies, s.passwordResetRate)),
+                List.of(new PasswordResetRoutes(s.passwords, s.companies, s.passwordResetRate),
+                        new RegistrationRoutes(s.registrations, s.companies, s.registrationRate)),
                 List.of(new PinRoutes(s.pinGuard, s.securityImages, s.users, s.hasher, s.sessions, s.audit)),
                 OperatorGuard.PATH,
                 List.of(new SandboxRoutes(s.operatorGuard, s.sandbox),

@@ -62,6 +62,8 @@ import dev.crater.orders.TradingService;
 import dev.crater.orders.TradingStore;
 import dev.crater.reference.Securities;
 import dev.crater.reference.SecurityStore;
+import dev.crater.registration.RegistrationService;
+import dev.crater.registration.RegistrationStore;
 import dev.crater.securities.OptionChains;
 import dev.crater.store.Database;
 import dev.crater.store.HeavyQueries;
@@ -141,6 +143,9 @@ public final class Services implements AutoCloseable {
     /** Per-address limiters at the configured {@code /token} rate: one for logins, one for password resets. */
     public final RateLimiter loginRate;
     public final RateLimiter passwordResetRate;
+    /** Self-service registration (reference 02 §1), and its per-address limiter at the {@code /token} rate. */
+    public final RegistrationService registrations;
+    public final RateLimiter registrationRate;
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -223,6 +228,9 @@ public final class Services implements AutoCloseable {
         this.loginRate = tokenRate(config, clock);
         streaming.enablePasswordLogin(auth, loginRate, audit);   // CreateSession option 1: /token's limiter and guard
         this.passwordResetRate = tokenRate(config, clock);
+        this.registrations = new RegistrationService(
+                new RegistrationStore(database.jdbi()), users, mailer, clock);
+        this.registrationRate = tokenRate(config, clock);
         NodeMetrics.register(metrics, trading, streaming, database);
     }
 
