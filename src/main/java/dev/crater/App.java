@@ -3,6 +3,7 @@ package dev.crater;
 import dev.crater.accounts.AccountRoutes;
 import dev.crater.accounts.FundingRoutes;
 import dev.crater.accounts.TransactionRoutes;
+import dev.crater.agreements.AgreementRoutes;
 import dev.crater.alerts.AlertRoutes;
 import dev.crater.apidocs.ApiDocsRoutes;
 import dev.crater.apidocs.RoutingTable;
@@ -35,6 +36,7 @@ import dev.crater.store.Monotonic;
 import dev.crater.streaming.StreamerRoutes;
 import dev.crater.subscriptions.SubscriptionRoutes;
 import dev.crater.users.UserRoutes;
+import dev.crater.users.UserSettingsRoutes;
 import dev.crater.watchlists.WatchlistRoutes;
 import io.helidon.common.context.Context;
 import io.helidon.webserver.WebServer;
@@ -228,6 +230,8 @@ public final class App implements AutoCloseable {
                         new OrderRoutes(s.accounts, s.orders),
                         new PositionRoutes(s.accounts, s.positions, s.accountModels, s.companies),
                         new UserRoutes(s.users),
+                        new UserSettingsRoutes(s.users, s.userSettings),
+                        new AgreementRoutes(s.agreements, s.users),
                         new PasswordRoutes(s.passwords, s.users),
                         new TwoFactorRoutes(s.twoFactor, s.users),
                         new SubscriptionRoutes(s.phones, s.users),

@@ -5,6 +5,8 @@ import dev.crater.accounts.AccountFunding;
 import dev.crater.accounts.AccountService;
 import dev.crater.accounts.AccountStore;
 import dev.crater.accounts.TransactionStore;
+import dev.crater.agreements.AgreementService;
+import dev.crater.agreements.AgreementStore;
 import dev.crater.alerts.AlertMonitor;
 import dev.crater.alerts.AlertNotifier;
 import dev.crater.alerts.AlertService;
@@ -61,10 +63,12 @@ import dev.crater.orders.PositionStore;
 import dev.crater.orders.TradingService;
 import dev.crater.orders.TradingStore;
 import dev.crater.reference.Securities;
+import dev.crater.reference.Security;
 import dev.crater.reference.SecurityStore;
 import dev.crater.registration.RegistrationService;
 import dev.crater.registration.RegistrationStore;
 import dev.crater.securities.OptionChains;
+import dev.crater.securities.OptionResource;
 import dev.crater.store.Database;
 import dev.crater.store.HeavyQueries;
 import dev.crater.store.Notifications;
@@ -72,6 +76,7 @@ import dev.crater.streaming.StreamingService;
 import dev.crater.subscriptions.PhoneService;
 import dev.crater.users.PasswordPolicy;
 import dev.crater.users.UserService;
+import dev.crater.users.UserSettings;
 import dev.crater.users.UserStore;
 import dev.crater.watchlists.SystemLists;
 import dev.crater.watchlists.WatchlistService;
@@ -146,6 +151,9 @@ public final class Services implements AutoCloseable {
     /** Self-service registration (reference 02 §1), and its per-address limiter at the {@code /token} rate. */
     public final RegistrationService registrations;
     public final RateLimiter registrationRate;
+    /** Agreements (reference 02 §4), and users' trading settings and exchanges (reference 02 §2). */
+    public final AgreementService agreements;
+    public final UserSettings userSettings;
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -231,6 +239,10 @@ public final class Services implements AutoCloseable {
         this.registrations = new RegistrationService(
                 new RegistrationStore(database.jdbi()), users, mailer, clock);
         this.registrationRate = tokenRate(config, clock);
+        this.agreements = new AgreementService(new AgreementStore(database.jdbi()), clock);
+        this.userSettings = new UserSettings(database.jdbi(), () -> java.util.stream.Stream.concat(
+                securities.snapshot().all().stream().map(Security::exchange), java.util.stream.Stream.of(OptionResource.EXCHANGE))
+                .distinct().toList(), clock);
         NodeMetrics.register(metrics, trading, streaming, database);
     }
 
