@@ -15,6 +15,7 @@ import dev.crater.auth.TwoFactorRoutes;
 import dev.crater.config.NetworkConfig;
 import dev.crater.config.OpsConfig;
 import dev.crater.config.PublicUrl;
+import dev.crater.feedback.FeedbackRoutes;
 import dev.crater.history.HistoryRoutes;
 import dev.crater.http.ApiError;
 import dev.crater.http.HeaderCountFilter;
@@ -232,6 +233,7 @@ public final class App implements AutoCloseable {
                         new UserRoutes(s.users),
                         new UserSettingsRoutes(s.users, s.userSettings),
                         new AgreementRoutes(s.agreements, s.users),
+                        new FeedbackRoutes(s.feedback, s.users, s.companies),
                         new PasswordRoutes(s.passwords, s.users),
                         new TwoFactorRoutes(s.twoFactor, s.users),
                         new SubscriptionRoutes(s.phones, s.users),

@@ -33,6 +33,8 @@ import dev.crater.config.MasterKey;
 import dev.crater.crypto.PasswordHasher;
 import dev.crater.crypto.SecretBox;
 import dev.crater.crypto.Secrets;
+import dev.crater.feedback.FeedbackService;
+import dev.crater.feedback.FeedbackStore;
 import dev.crater.http.RateLimiter;
 import dev.crater.images.SecurityImages;
 import dev.crater.market.Market;
@@ -154,6 +156,8 @@ public final class Services implements AutoCloseable {
     /** Agreements (reference 02 §4), and users' trading settings and exchanges (reference 02 §2). */
     public final AgreementService agreements;
     public final UserSettings userSettings;
+    /** Users' feedback (reference 10 §2), mailed to each company's support address. */
+    public final FeedbackService feedback;
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -243,6 +247,7 @@ public final class Services implements AutoCloseable {
         this.userSettings = new UserSettings(database.jdbi(), () -> java.util.stream.Stream.concat(
                 securities.snapshot().all().stream().map(Security::exchange), java.util.stream.Stream.of(OptionResource.EXCHANGE))
                 .distinct().toList(), clock);
+        this.feedback = new FeedbackService(new FeedbackStore(database.jdbi()), mailer, clock);
         NodeMetrics.register(metrics, trading, streaming, database);
     }
 
