@@ -36,6 +36,7 @@ import dev.crater.securities.SecurityRoutes;
 import dev.crater.store.Monotonic;
 import dev.crater.streaming.StreamerRoutes;
 import dev.crater.subscriptions.SubscriptionRoutes;
+import dev.crater.users.AppSettingsRoutes;
 import dev.crater.users.UserRoutes;
 import dev.crater.users.UserSettingsRoutes;
 import dev.crater.watchlists.WatchlistRoutes;
@@ -220,7 +221,8 @@ public final class App implements AutoCloseable {
         RoutingTable table = new RoutingTable(VERSION_PREFIXES,
                 List.of(new AuthRoutes(s.auth, s.sessions, s.companies, s.loginRate, s.audit)),
                 List.of(new PasswordResetRoutes(s.passwords, s.companies, s.passwordResetRate),
-                        new RegistrationRoutes(s.registrations, s.companies, s.registrationRate)),
+                        new RegistrationRoutes(s.registrations, s.companies, s.registrationRate),
+                        new AppSettingsRoutes.Mobile(s.appSettings, s.companies)),
                 List.of(new PinRoutes(s.pinGuard, s.securityImages, s.users, s.hasher, s.sessions, s.audit)),
                 OperatorGuard.PATH,
                 List.of(new SandboxRoutes(s.operatorGuard, s.sandbox),
@@ -234,6 +236,7 @@ public final class App implements AutoCloseable {
                         new UserSettingsRoutes(s.users, s.userSettings),
                         new AgreementRoutes(s.agreements, s.users),
                         new FeedbackRoutes(s.feedback, s.users, s.companies),
+                        new AppSettingsRoutes.Access(s.appSettings),
                         new PasswordRoutes(s.passwords, s.users),
                         new TwoFactorRoutes(s.twoFactor, s.users),
                         new SubscriptionRoutes(s.phones, s.users),

@@ -76,6 +76,7 @@ import dev.crater.store.HeavyQueries;
 import dev.crater.store.Notifications;
 import dev.crater.streaming.StreamingService;
 import dev.crater.subscriptions.PhoneService;
+import dev.crater.users.AppSettings;
 import dev.crater.users.PasswordPolicy;
 import dev.crater.users.UserService;
 import dev.crater.users.UserSettings;
@@ -158,6 +159,8 @@ public final class Services implements AutoCloseable {
     public final UserSettings userSettings;
     /** Users' feedback (reference 10 §2), mailed to each company's support address. */
     public final FeedbackService feedback;
+    /** A company's mobile-app settings and access settings (reference 02 §2 #4, §5). */
+    public final AppSettings appSettings;
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -248,6 +251,8 @@ public final class Services implements AutoCloseable {
                 securities.snapshot().all().stream().map(Security::exchange), java.util.stream.Stream.of(OptionResource.EXCHANGE))
                 .distinct().toList(), clock);
         this.feedback = new FeedbackService(new FeedbackStore(database.jdbi()), mailer, clock);
+        this.appSettings = new AppSettings(database.jdbi(), id -> registrations.settings(id).hostname() != null,
+                id -> companies.policy(id).pinRequired());
         NodeMetrics.register(metrics, trading, streaming, database);
     }
 

@@ -32,3 +32,26 @@ CREATE TABLE feedback_files (
     data_base64     TEXT NOT NULL,
     PRIMARY KEY (feedback_id, position)
 );
+
+-- A company's mobile-app settings (GET /applications/mobile/settings, reference 02 §2 #4): keys an
+-- operator set, over the documented defaults.
+CREATE TABLE mobile_settings (
+    company_id      BIGINT NOT NULL REFERENCES companies(id),
+    name            VARCHAR(100) NOT NULL,
+    value           VARCHAR(4000) NOT NULL,
+    PRIMARY KEY (company_id, name)
+);
+
+-- A company's UI entitlements (access settings, reference 02 §5): GET /access-types/{category}/allowed
+-- lists them, …/value maps each name to its Options value.
+CREATE TABLE access_types (
+    id              ${id_pk},
+    company_id      BIGINT NOT NULL REFERENCES companies(id),
+    category        VARCHAR(30) NOT NULL,
+    name            VARCHAR(100) NOT NULL,
+    name_key        VARCHAR(100) NOT NULL,
+    description     VARCHAR(200) NOT NULL,
+    options         VARCHAR(4000) NOT NULL,
+    options_type    VARCHAR(20) NOT NULL,
+    UNIQUE (company_id, category, name_key)
+);
