@@ -3,6 +3,7 @@ package dev.crater;
 import dev.crater.accounts.AccountRoutes;
 import dev.crater.accounts.FundingRoutes;
 import dev.crater.accounts.TransactionRoutes;
+import dev.crater.agreements.AgreementRoutes;
 import dev.crater.alerts.AlertRoutes;
 import dev.crater.apidocs.ApiDocsRoutes;
 import dev.crater.apidocs.RoutingTable;
@@ -14,6 +15,7 @@ import dev.crater.auth.TwoFactorRoutes;
 import dev.crater.config.NetworkConfig;
 import dev.crater.config.OpsConfig;
 import dev.crater.config.PublicUrl;
+import dev.crater.feedback.FeedbackRoutes;
 import dev.crater.history.HistoryRoutes;
 import dev.crater.http.ApiError;
 import dev.crater.http.HeaderCountFilter;
@@ -29,11 +31,14 @@ import dev.crater.ops.OpsRoutes;
 import dev.crater.orders.OrderRoutes;
 import dev.crater.orders.OwnerForwarding;
 import dev.crater.orders.PositionRoutes;
+import dev.crater.registration.RegistrationRoutes;
 import dev.crater.securities.SecurityRoutes;
 import dev.crater.store.Monotonic;
 import dev.crater.streaming.StreamerRoutes;
 import dev.crater.subscriptions.SubscriptionRoutes;
+import dev.crater.users.AppSettingsRoutes;
 import dev.crater.users.UserRoutes;
+import dev.crater.users.UserSettingsRoutes;
 import dev.crater.watchlists.WatchlistRoutes;
 import io.helidon.common.context.Context;
 import io.helidon.webserver.WebServer;
@@ -215,7 +220,9 @@ public final class App implements AutoCloseable {
     public static RoutingTable routingTable(Services s) {
         RoutingTable table = new RoutingTable(VERSION_PREFIXES,
                 List.of(new AuthRoutes(s.auth, s.sessions, s.companies, s.loginRate, s.audit)),
-                List.of(new PasswordResetRoutes(s.passwords, s.companies, s.passwordResetRate)),
+                List.of(new PasswordResetRoutes(s.passwords, s.companies, s.passwordResetRate),
+                        new RegistrationRoutes(s.registrations, s.companies, s.registrationRate),
+                        new AppSettingsRoutes.Mobile(s.appSettings, s.companies)),
                 List.of(new PinRoutes(s.pinGuard, s.securityImages, s.users, s.hasher, s.sessions, s.audit)),
                 OperatorGuard.PATH,
                 List.of(new SandboxRoutes(s.operatorGuard, s.sandbox),
@@ -226,6 +233,10 @@ public final class App implements AutoCloseable {
                         new OrderRoutes(s.accounts, s.orders),
                         new PositionRoutes(s.accounts, s.positions, s.accountModels, s.companies),
                         new UserRoutes(s.users),
+                        new UserSettingsRoutes(s.users, s.userSettings),
+                        new AgreementRoutes(s.agreements, s.users),
+                        new FeedbackRoutes(s.feedback, s.users, s.companies),
+                        new AppSettingsRoutes.Access(s.appSettings),
                         new PasswordRoutes(s.passwords, s.users),
                         new TwoFactorRoutes(s.twoFactor, s.users),
                         new SubscriptionRoutes(s.phones, s.users),

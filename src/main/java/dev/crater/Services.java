@@ -5,6 +5,8 @@ import dev.crater.accounts.AccountFunding;
 import dev.crater.accounts.AccountService;
 import dev.crater.accounts.AccountStore;
 import dev.crater.accounts.TransactionStore;
+import dev.crater.agreements.AgreementService;
+import dev.crater.agreements.AgreementStore;
 import dev.crater.alerts.AlertMonitor;
 import dev.crater.alerts.AlertNotifier;
 import dev.crater.alerts.AlertService;
@@ -31,6 +33,8 @@ import dev.crater.config.MasterKey;
 import dev.crater.crypto.PasswordHasher;
 import dev.crater.crypto.SecretBox;
 import dev.crater.crypto.Secrets;
+import dev.crater.feedback.FeedbackService;
+import dev.crater.feedback.FeedbackStore;
 import dev.crater.http.RateLimiter;
 import dev.crater.images.SecurityImages;
 import dev.crater.market.Market;
@@ -61,15 +65,21 @@ import dev.crater.orders.PositionStore;
 import dev.crater.orders.TradingService;
 import dev.crater.orders.TradingStore;
 import dev.crater.reference.Securities;
+import dev.crater.reference.Security;
 import dev.crater.reference.SecurityStore;
+import dev.crater.registration.RegistrationService;
+import dev.crater.registration.RegistrationStore;
 import dev.crater.securities.OptionChains;
+import dev.crater.securities.OptionResource;
 import dev.crater.store.Database;
 import dev.crater.store.HeavyQueries;
 import dev.crater.store.Notifications;
 import dev.crater.streaming.StreamingService;
 import dev.crater.subscriptions.PhoneService;
+import dev.crater.users.AppSettings;
 import dev.crater.users.PasswordPolicy;
 import dev.crater.users.UserService;
+import dev.crater.users.UserSettings;
 import dev.crater.users.UserStore;
 import dev.crater.watchlists.SystemLists;
 import dev.crater.watchlists.WatchlistService;
@@ -141,6 +151,16 @@ public final class Services implements AutoCloseable {
     /** Per-address limiters at the configured {@code /token} rate: one for logins, one for password resets. */
     public final RateLimiter loginRate;
     public final RateLimiter passwordResetRate;
+    /** Self-service registration (reference 02 §1), and its per-address limiter at the {@code /token} rate. */
+    public final RegistrationService registrations;
+    public final RateLimiter registrationRate;
+    /** Agreements (reference 02 §4), and users' trading settings and exchanges (reference 02 §2). */
+    public final AgreementService agreements;
+    public final UserSettings userSettings;
+    /** Users' feedback (reference 10 §2), mailed to each company's support address. */
+    public final FeedbackService feedback;
+    /** A company's mobile-app settings and access settings (reference 02 §2 #4, §5). */
+    public final AppSettings appSettings;
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -223,6 +243,16 @@ public final class Services implements AutoCloseable {
         this.loginRate = tokenRate(config, clock);
         streaming.enablePasswordLogin(auth, loginRate, audit);   // CreateSession option 1: /token's limiter and guard
         this.passwordResetRate = tokenRate(config, clock);
+        this.registrations = new RegistrationService(
+                new RegistrationStore(database.jdbi()), users, mailer, clock);
+        this.registrationRate = tokenRate(config, clock);
+        this.agreements = new AgreementService(new AgreementStore(database.jdbi()), clock);
+        this.userSettings = new UserSettings(database.jdbi(), () -> java.util.stream.Stream.concat(
+                securities.snapshot().all().stream().map(Security::exchange), java.util.stream.Stream.of(OptionResource.EXCHANGE))
+                .distinct().toList(), clock);
+        this.feedback = new FeedbackService(new FeedbackStore(database.jdbi()), mailer, clock);
+        this.appSettings = new AppSettings(database.jdbi(), id -> registrations.settings(id).hostname() != null,
+                id -> companies.policy(id).pinRequired());
         NodeMetrics.register(metrics, trading, streaming, database);
     }
 

@@ -45,6 +45,9 @@ public final class DemoData {
             return false;
         }
         Company company = s.companies.create(COMPANY);
+        s.agreements.addDemoSet(company.id());   // agreements to sign, and registration from a local app
+        s.registrations.setHostname(company.id(), "localhost");
+        s.appSettings.addDemoAccessTypes(company.id());
         for (DemoUser u : USERS) {
             String sealed = u.twoFactor() == User.TwoFactorMethod.TOTP ? s.secretBox.seal(Totp.newSecret()) : null;
             User created = s.users.create(new UserService.NewUser(company.id(), u.username(), PASSWORD, u.email(),

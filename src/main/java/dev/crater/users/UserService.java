@@ -75,6 +75,14 @@ public final class UserService {
      * @throws IllegalArgumentException naming the first field that is invalid or taken
      */
     public User create(NewUser n) {
+        return create(n, true);
+    }
+
+    /**
+     * As {@link #create(NewUser)}; {@code enabled} false stores the user disabled (a self-registered
+     * user waiting for the e-mailed confirmation), so no login can use it before it is enabled.
+     */
+    public User create(NewUser n, boolean enabled) {
         if (n.username() == null || !USERNAME.matcher(n.username().trim()).matches()) {
             throw new IllegalArgumentException("username must be 1.." + USERNAME_CHARS_MAX
                     + " characters of letters, digits and . _ @ + -");
@@ -117,7 +125,7 @@ public final class UserService {
                 phone == null ? User.PhoneState.NotLinked : User.PhoneState.Active, first, "", last,
                 User.Salutation.NoSalutation, User.Suffix.NoSuffix,
                 hasher.hash(n.password()), pin == null ? null : hasher.hash(pin),
-                method, true, clock.millis(), n.totpSecretSealed(), 0, 0, 0, false, clock.millis(), 0);
+                method, enabled, clock.millis(), n.totpSecretSealed(), 0, 0, 0, false, clock.millis(), 0);
         return store.insert(user);
     }
 
@@ -189,6 +197,14 @@ public final class UserService {
     /** The first reason {@code password} is not acceptable for {@code user}, or null. */
     public String passwordProblem(User user, String password) {
         return passwords.problem(password, user.username(), companies.policy(user.companyId()));
+    }
+
+    /**
+     * The first reason {@code password} is not acceptable for a new user {@code username} of the
+     * company (its length and policy, the common-password list), or null.
+     */
+    public String passwordProblem(long companyId, String username, String password) {
+        return passwords.problem(password, username, companies.policy(companyId));
     }
 
     /**

@@ -67,20 +67,16 @@ abstract class OperationsRoutedContract {
                 "POST /v{version}/accounts/{accountId}/transfers/check",
                 "POST /v{version}/accounts/{accountId}/transfers/zelle",
                 "DELETE /v{version}/accounts/{accountId}/transfers/{transferId}",
-                "GET /v{version}/users/{userId}/agreements",
-                "POST /v{version}/users/{userId}/agreements/{agreementId}/sign",
                 // Issue 17 names these (transactions: activity pages, allowed types, reports, consolidated
-                // transactions; managing users: trading settings); the group call takes a registration
-                // confirmation token, which registration (issue 17) issues.
+                // transactions); the group call (adding a user to the ProTrader group) takes a confirmation
+                // token the spec does not say how to obtain.
                 "GET /v{version}/accounts/{accountId}/activity",
                 "GET /v{version}/accounts/{accountId}/activity/allowed-types",
                 "GET /v{version}/accounts/{accountId}/activity/report",
                 "GET /v{version}/accounts/{accountId}/transaction/report",
                 "GET /v{version}/accounts/{accountId}/transactions/allowed-types",
                 "POST /v{version}/transactions/consolidated",
-                "POST /v{version}/users/{userId}/group",
-                "GET /v{version}/users/{userId}/settings/trading",
-                "PUT /v{version}/users/{userId}/settings/trading")) {
+                "POST /v{version}/users/{userId}/group")) {
             m.put(op, funding);
         }
         for (String op : List.of("GET /v{version}/ipo/industries", "GET /v{version}/ipo/security-info",

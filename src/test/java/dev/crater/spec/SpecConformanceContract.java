@@ -151,6 +151,7 @@ abstract class SpecConformanceContract {
         ids.put("optionSymbol", option.path("Symbol").asText());
         ids.put("aaplId", String.valueOf(security("AAPL").id()));
         ids.put("msftId", String.valueOf(security("MSFT").id()));
+        ids.put("agreementId", String.valueOf(server.services().agreements.addDemoSet(company.id()).get(0).id()));
 
         // Watchlists: one to read, and one per operation that changes one.
         for (String role : List.of("read", "delete", "rename", "removeTicker", "addTicker", "removeId", "addId")) {
@@ -345,6 +346,7 @@ abstract class SpecConformanceContract {
             case "id" -> operation.contains("/options/") ? ids.get("optionId") : ids.get("aaplId");
             case "symbol" -> operation.contains("/options/{symbol}") ? ids.get("optionSymbol") : "AAPL";
             case "alias" -> "Trading";
+            case "agreementId" -> ids.get("agreementId");
             default -> throw new AssertionError("no value for path parameter " + name + " of " + operation);
         };
     }
@@ -486,6 +488,19 @@ abstract class SpecConformanceContract {
                     + " \"StreetAddress2\": \"\"}, \"FirstName\": \"Ada\", \"LastName\": \"Lovelace\","
                     + " \"Middle\": \"King\", \"Salutation\": \"Ms\", \"Suffix\": \"NoSuffix\","
                     + " \"TimeZoneInfoId\": \"Eastern Standard Time\"}";
+            case "UserTradingSettingsModel" -> "{\"Instruments\": {"
+                    + "\"Stocks\": {\"OrderType\": \"Limit\", \"Quantity\": 10, \"DurationType\": \"Day\","
+                    + " \"ExchangeType\": \"XNAS\", \"ExtendedHoursType\": \"None\", \"AON\": false},"
+                    + " \"Options\": {\"OrderType\": \"Market\", \"Quantity\": 5, \"DurationType\": \"GoodTillCancel\","
+                    + " \"ExchangeType\": \"Auto\", \"ExtendedHoursType\": \"None\", \"AON\": false, \"Spreads\": 1},"
+                    + " \"Forex\": {\"OrderType\": \"Market\", \"Quantity\": 1, \"DurationType\": \"Day\","
+                    + " \"ExchangeType\": \"Auto\", \"ExtendedHoursType\": \"None\", \"AON\": true}},"
+                    + " \"QuantityStepIncrementMultiplier\": 1, \"PriceStepIncrementMultiplier\": 2,"
+                    + " \"DoNotCloseTradePopupOnOrderPlacement\": true, \"SkipVerifyOrder\": \"Show\","
+                    + " \"SkipVerifyCancelOrder\": \"DoNotShow\", \"SkipVerifyClosingPosition\": \"ShowIfAnError\","
+                    + " \"SkipVerifyOrderReplace\": \"Show\", \"SkipPlaceOrderStatus\": \"Show\","
+                    + " \"SkipCancelOrderStatus\": \"Show\", \"SkipClosingPositionStatus\": \"Show\","
+                    + " \"SkipOrderReplaceStatus\": \"Show\", \"MaxStocksQuantity\": 100000, \"MaxOptionsQuantity\": 99}";
             default -> throw new AssertionError("no realistic body for the request model " + model + " of " + operation);
         };
         try {
