@@ -236,7 +236,7 @@ public final class App implements AutoCloseable {
                         new HistoryRoutes(s.securities, s.options, s.market),
                         new AccountRoutes(s.accounts, s.companies),
                         new TransactionRoutes(s.accounts, s.transactions),
-                        new AchRoutes(s.accounts, s.achRelationships),
+                        new AchRoutes(s.accounts, s.achRelationships, s.companies),
                         new TransferRoutes(s.accounts, s.achRelationships, s.transfers),
                         new WatchlistRoutes(s.watchlists),
                         new AlertRoutes(s.alerts),

@@ -125,9 +125,9 @@ public final class AchRelationships {
     /**
      * A Plaid link with a sandbox public token ({@code public-sandbox-…}): one {@code Approved}
      * relationship per Plaid account id (at most the documented two per trading account in all);
-     * the first is answered. The token is never stored.
+     * all are answered, in the order given. The token is never stored.
      */
-    public AchRelationship createWithPlaid(Account account, User caller, List<String> plaidAccounts, String bankName,
+    public List<AchRelationship> createWithPlaid(Account account, User caller, List<String> plaidAccounts, String bankName,
             String publicToken) {
         if (publicToken == null || !publicToken.startsWith(PLAID_SANDBOX_PREFIX)
                 || publicToken.length() > PLAID_TOKEN_CHARS_MAX
@@ -158,7 +158,7 @@ public final class AchRelationships {
                     : owner, bank, "Approved", "Instant", "Checking", false, clock.millis(), null, null, null, 0));
         }
         insert(account.id(), rows);
-        return model(store.relationship(account.id(), rows.getFirst().id()).orElseThrow());
+        return rows.stream().map(r -> model(store.relationship(account.id(), r.id()).orElseThrow())).toList();
     }
 
     private void insert(long accountId, List<FundingStore.RelationshipRow> rows) {

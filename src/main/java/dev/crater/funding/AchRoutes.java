@@ -3,6 +3,8 @@ package dev.crater.funding;
 import dev.crater.access.ApiGuard;
 import dev.crater.accounts.AccountPaths;
 import dev.crater.accounts.AccountService;
+import dev.crater.companies.CompanyService;
+import dev.crater.companies.WireShapes;
 import dev.crater.http.ApiException;
 import dev.crater.http.HttpSupport;
 import dev.crater.http.JsonBody;
@@ -33,10 +35,12 @@ public final class AchRoutes implements HttpService {
 
     private final AccountService accounts;
     private final AchRelationships ach;
+    private final CompanyService companies;
 
-    public AchRoutes(AccountService accounts, AchRelationships ach) {
+    public AchRoutes(AccountService accounts, AchRelationships ach, CompanyService companies) {
         this.accounts = accounts;
         this.ach = ach;
+        this.companies = companies;
     }
 
     @Override
@@ -131,8 +135,11 @@ public final class AchRoutes implements HttpService {
         if (named.isPresent() && !named.get().equals(Long.toString(access.account().id()))) {
             throw body.invalidField("AccountId", "AccountId, when given, is the trading account of the path.");
         }
-        HttpSupport.json(res, 200, ach.createWithPlaid(access.account(), caller(req), plaidAccounts,
-                body.text("BankName").orElse(null), body.text("PublicToken").orElse(null)));
+        List<AchRelationships.AchRelationship> made = ach.createWithPlaid(access.account(), caller(req), plaidAccounts,
+                body.text("BankName").orElse(null), body.text("PublicToken").orElse(null));
+        // The docs show one relationship, the spec an array of them: the company's wire shapes choose.
+        boolean spec = companies.wireShapes(ApiGuard.principal(req).companyId()) == WireShapes.SPEC;
+        HttpSupport.json(res, 200, spec ? made : made.getFirst());
     }
 
     private void rename(ServerRequest req, ServerResponse res) {
@@ -152,6 +159,7 @@ public final class AchRoutes implements HttpService {
         JsonBody body = JsonBody.read(req, ARG);
         BigDecimal a1 = body.decimal("Amount1").orElse(null);
         BigDecimal a2 = body.decimal("Amount2").orElse(null);
+        body.decimal("Amount3");   // the spec's third amount: read for its type, not needed (two micro-deposits)
         HttpSupport.json(res, 200, ach.approve(access.account(), id(req), a1, a2));
     }
 

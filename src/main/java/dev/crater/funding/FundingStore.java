@@ -58,7 +58,8 @@ public final class FundingStore {
             new FilterSql.Field("Status", "status", FilterSql.Type.TEXT),
             new FilterSql.Field("Mechanism", "mechanism", FilterSql.Type.TEXT),
             new FilterSql.Field("IsDeposit", "is_deposit", FilterSql.Type.BOOLEAN),
-            new FilterSql.Field("TransferDate", "transfer_at_ms", FilterSql.Type.DATETIME_MS));
+            new FilterSql.Field("TransferDate", "transfer_at_ms", FilterSql.Type.DATETIME_MS),
+            new FilterSql.Field("Id", "id", FilterSql.Type.TEXT));
 
     private final Database db;
     private final PagedQuery<TransferRow> transferPages;

@@ -1,6 +1,5 @@
 package dev.crater.funding;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.crater.access.ApiGuard;
 import dev.crater.accounts.Account;
@@ -63,6 +62,41 @@ public final class TransferRoutes implements HttpService {
                 .get(BASE + "[/]", this::list);
     }
 
+    /** Every property of a request model, by the JSON type it must have (a wrong one is a 400). */
+    enum Kind { TEXT, NUMBER, INTEGER, BOOL, STRINGS, IRA_DISTRIBUTION, IRA_CONTRIBUTION }
+
+    static final Map<String, Kind> IRA_DISTRIBUTION = Map.of("Reason", Kind.TEXT, "FederalTaxType", Kind.TEXT,
+            "StateTaxType", Kind.TEXT, "FederalTaxAmount", Kind.NUMBER, "StateTaxAmount", Kind.NUMBER,
+            "HasStateWithholdingWaiver", Kind.BOOL);
+    static final Map<String, Kind> IRA_CONTRIBUTION = Map.of("Type", Kind.TEXT, "ContributionYear", Kind.INTEGER);
+    static final Map<String, Kind> COMMON = Map.of("Amount", Kind.NUMBER, "CloseAccount", Kind.BOOL,
+            "IraDistribution", Kind.IRA_DISTRIBUTION, "ExecTimeType", Kind.TEXT, "ClientId", Kind.TEXT);
+
+    static void typed(JsonBody body, Map<String, Kind> kinds) {
+        for (Map.Entry<String, Kind> k : kinds.entrySet()) {
+            String f = k.getKey();
+            switch (k.getValue()) {
+                case TEXT -> body.text(f);
+                case NUMBER -> body.decimal(f);
+                case INTEGER -> body.integer(f);
+                case BOOL -> body.bool(f);
+                case STRINGS -> body.strings(f, Transfers.MEMOS_MAX);
+                case IRA_DISTRIBUTION -> body.object(f).ifPresent(o -> typed(o, IRA_DISTRIBUTION));
+                case IRA_CONTRIBUTION -> body.object(f).ifPresent(o -> typed(o, IRA_CONTRIBUTION));
+            }
+        }
+        body.text("ExecTimeType").filter(s -> !s.isEmpty()).ifPresent(s -> {
+            if (!List.of("regular", "scheduled", "0", "1").contains(s.toLowerCase(Locale.ROOT))) {
+                throw body.invalidField("ExecTimeType", "ExecTimeType is Regular or Scheduled.");
+            }
+        });
+    }
+
+    static void typed(JsonBody body, Map<String, Kind> kinds, Map<String, Kind> more) {
+        typed(body, kinds);
+        typed(body, more);
+    }
+
     private AccountService.AccountAccess owner(ServerRequest req) {
         return AccountPaths.access(accounts, req, AccountService.Need.MANAGE);
     }
@@ -110,6 +144,8 @@ public final class TransferRoutes implements HttpService {
     private void sendAch(ServerRequest req, ServerResponse res) {
         AccountService.AccountAccess access = owner(req);
         JsonBody body = JsonBody.read(req, ARG);
+        typed(body, COMMON, Map.of("AchRelationshipId", Kind.TEXT, "DaysToHoldFunds", Kind.INTEGER, "IsIncoming", Kind.BOOL,
+                "IraContribution", Kind.IRA_CONTRIBUTION));
         String relationshipId = text(body, "AchRelationshipId", true);
         boolean incoming = body.bool("IsIncoming").orElseThrow(() -> body.invalidField("IsIncoming",
                 "IsIncoming is required: true deposits, false withdraws."));
@@ -128,9 +164,39 @@ public final class TransferRoutes implements HttpService {
                 details, body.has("IraDistribution"), clientKey(req, body)), r);
     }
 
+    static final Map<String, Kind> WIRE = Map.ofEntries(
+            Map.entry("IsDomesticWire", Kind.BOOL),
+            Map.entry("Comment", Kind.TEXT),
+            Map.entry("BankName", Kind.TEXT),
+            Map.entry("RoutingNumber", Kind.TEXT),
+            Map.entry("BankStreetAddress1", Kind.TEXT),
+            Map.entry("BankStreetAddress2", Kind.TEXT),
+            Map.entry("BankCity", Kind.TEXT),
+            Map.entry("BankCountry", Kind.TEXT),
+            Map.entry("BankState", Kind.TEXT),
+            Map.entry("BankZipCode", Kind.TEXT),
+            Map.entry("ForFurtherCredit", Kind.BOOL),
+            Map.entry("IntermediaryName", Kind.TEXT),
+            Map.entry("IntermediaryAccountNumber", Kind.TEXT),
+            Map.entry("IntermediaryAddress1", Kind.TEXT),
+            Map.entry("IntermediaryAddress2", Kind.TEXT),
+            Map.entry("IntermediaryCountry", Kind.TEXT),
+            Map.entry("IntermediaryCity", Kind.TEXT),
+            Map.entry("IntermediaryPostalCode", Kind.TEXT),
+            Map.entry("IntermediaryState", Kind.TEXT),
+            Map.entry("Name", Kind.TEXT),
+            Map.entry("AccountNumber", Kind.TEXT),
+            Map.entry("Address1", Kind.TEXT),
+            Map.entry("Address2", Kind.TEXT),
+            Map.entry("City", Kind.TEXT),
+            Map.entry("Country", Kind.TEXT),
+            Map.entry("State", Kind.TEXT),
+            Map.entry("ZipCode", Kind.TEXT));
+
     private void sendWire(ServerRequest req, ServerResponse res) {
         AccountService.AccountAccess access = owner(req);
         JsonBody body = JsonBody.read(req, ARG);
+        typed(body, COMMON, WIRE);
         boolean close = body.bool("CloseAccount").orElse(false);
         BigDecimal amount = amount(body, close);
         boolean domestic = body.bool("IsDomesticWire").orElse(true);
@@ -171,6 +237,7 @@ public final class TransferRoutes implements HttpService {
     private void sendCheck(ServerRequest req, ServerResponse res) {
         AccountService.AccountAccess access = owner(req);
         JsonBody body = JsonBody.read(req, ARG);
+        typed(body, COMMON, Map.of("Memos", Kind.STRINGS, "DeliveryMethod", Kind.TEXT));
         boolean close = body.bool("CloseAccount").orElse(false);
         BigDecimal amount = amount(body, close);
         String method = Optional.ofNullable(text(body, "DeliveryMethod", false)).map(m -> m.toUpperCase(Locale.ROOT))
@@ -206,6 +273,7 @@ public final class TransferRoutes implements HttpService {
     private void sendZelle(ServerRequest req, ServerResponse res) {
         AccountService.AccountAccess access = owner(req);
         JsonBody body = JsonBody.read(req, ARG);
+        typed(body, COMMON, Map.of("Name", Kind.TEXT, "Mobile", Kind.TEXT, "Email", Kind.TEXT));
         boolean close = body.bool("CloseAccount").orElse(false);
         BigDecimal amount = amount(body, close);
         String mobile = text(body, "Mobile", false);
@@ -235,7 +303,8 @@ public final class TransferRoutes implements HttpService {
 
     private void fees(ServerRequest req, ServerResponse res) {
         AccountService.AccountAccess access = AccountPaths.access(accounts, req, AccountService.Need.READ);
-        HttpSupport.json(res, 200, transfers.fees(access.account(), req.path().pathParameters().get("id")));
+        // The spec answers an array of FeeResource (the docs show none): the transfer's one fee.
+        HttpSupport.json(res, 200, List.of(transfers.fees(access.account(), req.path().pathParameters().get("id"))));
     }
 
     private void cancel(ServerRequest req, ServerResponse res) {
@@ -267,7 +336,6 @@ public final class TransferRoutes implements HttpService {
 
     /** {@code AllowedIraConstraintsResource}. */
     @JsonPropertyOrder({"IsRetirementAccount", "ContributionConstraints", "DistributionConstraints"})
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record IraConstraints(boolean isRetirementAccount, Contribution contributionConstraints,
             Distribution distributionConstraints) {
         @JsonPropertyOrder({"OnlyAllowCurrentYearContribution", "ValidContributions"})
@@ -280,7 +348,12 @@ public final class TransferRoutes implements HttpService {
 
         @JsonPropertyOrder({"TotalDistributionAllowed", "ClosingFee", "ValidDistributionReasons"})
         public record Distribution(boolean totalDistributionAllowed, Transfers.Fee closingFee,
-                Map<String, String> validDistributionReasons) {
+                Map<String, ReasonParams> validDistributionReasons) {
+        }
+
+        /** {@code DistributionReasonParamsResource}. */
+        @JsonPropertyOrder({"WithholdingEnabled", "StateWithholdingEnabled"})
+        public record ReasonParams(boolean withholdingEnabled, boolean stateWithholdingEnabled) {
         }
     }
 
@@ -313,11 +386,11 @@ public final class TransferRoutes implements HttpService {
             default -> "AchWithdrawal";
         };
         BigDecimal fee = Transfers.FEES.get(feeType);
-        Map<String, String> reasons = new LinkedHashMap<>();
-        reasons.put("NORMAL", "Normal distribution");
-        reasons.put("PREMATURE", "Premature distribution");
-        reasons.put("RECHARACTERIZATION", "Recharacterization");
-        reasons.put("EXCESS_CONTRIBUTION_REMOVAL", "Removal of excess contribution");
+        Map<String, IraConstraints.ReasonParams> reasons = new LinkedHashMap<>();
+        reasons.put("NORMAL", new IraConstraints.ReasonParams(true, true));
+        reasons.put("PREMATURE", new IraConstraints.ReasonParams(true, true));
+        reasons.put("RECHARACTERIZATION", new IraConstraints.ReasonParams(false, false));
+        reasons.put("EXCESS_CONTRIBUTION_REMOVAL", new IraConstraints.ReasonParams(true, false));
         HttpSupport.json(res, 200, new IraConstraints(true, null, new IraConstraints.Distribution(true,
                 new Transfers.Fee(feeType, fee, fee, BigDecimal.ZERO), reasons)));
     }

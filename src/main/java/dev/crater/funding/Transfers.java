@@ -1,6 +1,5 @@
 package dev.crater.funding;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.crater.accounts.Account;
@@ -63,7 +62,6 @@ public final class Transfers {
     /** {@code TransferResource}. */
     @JsonPropertyOrder({"Id", "AccountId", "ExternalId", "Mechanism", "IsDeposit", "Status", "Comment", "Amount",
             "TotalAmount", "TransferDate", "CreatedAt", "ClearingAccountNumber", "CreatedBy"})
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Transfer(String id, long accountId, String externalId, String mechanism, boolean isDeposit,
             String status, String comment, BigDecimal amount, BigDecimal totalAmount, String transferDate,
             String createdAt, String clearingAccountNumber, String createdBy) {

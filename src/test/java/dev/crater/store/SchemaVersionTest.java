@@ -45,18 +45,18 @@ class SchemaVersionTest {
             int grants = second.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM streamer_grants")
                     .mapTo(Integer.class).one());
             assertThat(grants).isZero();
-            // As if the store were one version behind: the newest migration (V16: these two tables) not applied.
+            // As if the store were one version behind: the newest migration (V20: these two tables) not applied.
             second.jdbi().useHandle(h -> {
                 h.execute("DELETE FROM flyway_schema_history WHERE version = ?", Database.SCHEMA_VERSION);
-                h.execute("DROP TABLE streamer_grants");
-                h.execute("DROP TABLE store_keys");
+                h.execute("DROP TABLE transfers");
+                h.execute("DROP TABLE ach_relationships");
             });
         }
         try (Database third = Database.open(config)) {
             assertThat(third.migrated()).as("a store behind is migrated").isTrue();
-            int grants = third.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM streamer_grants")
+            int transfers = third.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM transfers")
                     .mapTo(Integer.class).one());
-            assertThat(grants).isZero();
+            assertThat(transfers).isZero();
         }
     }
 }
