@@ -467,4 +467,56 @@ abstract class FundingApiContract {
                 + "{\"Reason\":\"NORMAL\",\"FederalTaxType\":\"FIXED\",\"FederalTaxAmount\":0}}").status()).isEqualTo(200);
         ledgerInvariant(ira);
     }
+
+    // ---- transactions ------------------------------------------------------------------------------
+
+    @Test
+    void activityReportsAndConsolidatedTransactionsShowTheMoneyMoves() {
+        Actor a = actor(MarginType.Margin, "300");
+        Transfers.Transfer zelle = transfer(call(a, "POST", "transfers/zelle", "{\"Email\":\"x@example.com\",\"Amount\":20.5}"));
+        Eventually.eventually("the hold", WAIT, () -> cash(a).compareTo(new BigDecimal("279.5")) == 0);
+        Http.Response act = call(a, "GET", "activity?pageNumber=0&pageSize=10&sortBy=Id&isAsc=true", null);
+        assertThat(act.status()).as(act.body()).isEqualTo(200);
+        JsonNode rows = act.json().get("Result");
+        assertThat(act.json().get("TotalCount").asInt()).isEqualTo(2);
+        assertThat(rows.get(0).get("Description").asText()).isEqualTo("Initial deposit");
+        assertThat(rows.get(1).get("Value").decimalValue()).isEqualByComparingTo("-20.5");
+        assertThat(rows.get(1).get("Description").asText()).contains("Zelle withdrawal").contains(zelle.externalId());
+        assertThat(rows.get(1).get("Type").asText()).isEqualTo("Payment");
+        Http.Response desc = call(a, "GET", "activity?pageNumber=0&pageSize=10&sortBy=Id&isAsc=false", null);
+        assertThat(desc.json().get("Result").get(0).get("Value").decimalValue()).isEqualByComparingTo("-20.5");
+        assertThat(call(a, "GET", "activity?pageNumber=0&pageSize=10&sortBy=Id", null).status()).isEqualTo(404);
+        assertThat(call(a, "GET", "activity?pageNumber=0&pageSize=10&sortBy=Id&isAsc=true&filter=" + "Value%20%3C", null)
+                .status()).isEqualTo(400);
+        for (String path : List.of("activity/allowed-types", "transactions/allowed-types")) {
+            Http.Response types = call(a, "GET", path, null);
+            assertThat(types.status()).isEqualTo(200);
+            assertThat(types.body()).contains("\"Payment\"").contains("\"OrderExecution\"").doesNotContain("Undefined");
+        }
+        Http.Response csv = call(a, "GET", "activity/report?sortBy=Id&isAsc=true&reportEnum=CsvReport", null);
+        assertThat(csv.status()).as(csv.body()).isEqualTo(200);
+        assertThat(csv.json().size()).isEqualTo(3);
+        assertThat(csv.json().get(0).asText()).startsWith("Id,Date,Type");
+        assertThat(csv.json().get(2).asText()).contains(",-20.5,");
+        Http.Response plain = call(a, "GET", "transaction/report?sortBy=Id&isDesc=true&reportEnum=NotReport"
+                + "&filter=Value%20%3C%200", null);
+        assertThat(plain.json().size()).isEqualTo(1);
+        assertThat(call(a, "GET", "transaction/report?sortBy=Id&isDesc=true&reportEnum=PdfReport", null).status())
+                .isEqualTo(422);
+        assertThat(call(a, "GET", "transaction/report?sortBy=Id&isDesc=true&reportEnum=Word", null).status())
+                .isEqualTo(422);
+        Http.Response consolidated = Http.send("POST", server.api() + "v1.0/transactions/consolidated",
+                "{\"AccountIds\":[" + a.account().id() + "],\"PageNumber\":0,\"PageSize\":10,\"SortField\":\"Id\","
+                        + "\"Desc\":true}", "Et-App-Key", company.appKey(), "Authorization", "Bearer " + a.token());
+        assertThat(consolidated.status()).as(consolidated.body()).isEqualTo(200);
+        JsonNode first = consolidated.json().get("Result").get(0);
+        assertThat(first.get("AccountNumber").asText()).isEqualTo(a.account().clearingAccount());
+        assertThat(first.get("NetAmount").decimalValue()).isEqualByComparingTo("-20.5");
+        assertThat(first.get("ActivityType").asText()).isEqualTo("Payment");
+        assertThat(first.get("CurrencyCode").asText()).isEqualTo("USD");
+        Actor other = actor(MarginType.Margin, "0");
+        assertThat(Http.send("POST", server.api() + "v1.0/transactions/consolidated", "{\"AccountIds\":["
+                + other.account().id() + "]}", "Et-App-Key", company.appKey(), "Authorization", "Bearer " + a.token())
+                .status()).isEqualTo(401);
+    }
 }

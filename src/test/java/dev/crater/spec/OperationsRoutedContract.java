@@ -53,15 +53,8 @@ abstract class OperationsRoutedContract {
         for (String op : List.of(
                 "GET /v{version}/users/{userId}/agreements",
                 "POST /v{version}/users/{userId}/agreements/{agreementId}/sign",
-                // Issue 17 names these (transactions: activity pages, allowed types, reports, consolidated
-                // transactions; managing users: trading settings); the group call takes a registration
+                // Issue 17 names these (managing users: trading settings); the group call takes a registration
                 // confirmation token, which registration (issue 17) issues.
-                "GET /v{version}/accounts/{accountId}/activity",
-                "GET /v{version}/accounts/{accountId}/activity/allowed-types",
-                "GET /v{version}/accounts/{accountId}/activity/report",
-                "GET /v{version}/accounts/{accountId}/transaction/report",
-                "GET /v{version}/accounts/{accountId}/transactions/allowed-types",
-                "POST /v{version}/transactions/consolidated",
                 "POST /v{version}/users/{userId}/group",
                 "GET /v{version}/users/{userId}/settings/trading",
                 "PUT /v{version}/users/{userId}/settings/trading")) {
