@@ -17,7 +17,13 @@ import dev.crater.users.User;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -518,5 +524,51 @@ abstract class FundingApiContract {
         assertThat(Http.send("POST", server.api() + "v1.0/transactions/consolidated", "{\"AccountIds\":["
                 + other.account().id() + "]}", "Et-App-Key", company.appKey(), "Authorization", "Bearer " + a.token())
                 .status()).isEqualTo(401);
+    }
+
+    @Test
+    void concurrentRetriesAndClockRoundsMoveTheMoneyOnce() throws Exception {
+        Actor a = actor(MarginType.Margin, "0");
+        String bank = linkedBank(a);
+        String body = "{\"AchRelationshipId\":\"" + bank + "\",\"Amount\":75,\"IsIncoming\":true,\"ClientId\":\"once\"}";
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Http.Response>> sent = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                sent.add(pool.submit(() -> call(a, "POST", "transfers/ach", body)));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<Http.Response> f : sent) {
+                ids.add(transfer(f.get()).id());
+            }
+            assertThat(ids).as("one transfer for one key").hasSize(1);
+            Transfers.Transfer t = transfer(call(a, "POST", "transfers/ach", body));
+            toArrival(t);
+            // Rounds of the clock at once (as several nodes would run them): one completes it.
+            List<Future<?>> rounds = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                rounds.add(pool.submit(() -> server.services().transfers.tick(TransferClock.ROUND_MAX)));
+            }
+            for (Future<?> f : rounds) {
+                f.get();
+            }
+            Actor b = fresh(a);
+            Eventually.eventually("the deposit is booked", WAIT, () -> cash(b).compareTo(new BigDecimal("75")) == 0);
+            int requests = server.services().database.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT COUNT(*) FROM cash_requests WHERE account_id = :a").bind("a", a.account().id())
+                    .mapTo(Integer.class).one());
+            assertThat(requests).as("one cash request for the deposit").isEqualTo(1);
+            server.services().transferClock.round();
+            assertThat(cash(b)).isEqualByComparingTo("75");
+            ledgerInvariant(b);
+            // Everything withdrawable, by check (CloseAccount without an Amount).
+            Transfers.Transfer all = transfer(call(b, "POST", "transfers/check", "{\"CloseAccount\":true}"));
+            assertThat(all.amount()).isEqualByComparingTo("75");
+            Eventually.eventually("the hold of everything", WAIT, () -> cash(b).signum() == 0);
+            assertThat(call(b, "POST", "transfers/check", "{\"CloseAccount\":true}").status()).isEqualTo(409);
+            ledgerInvariant(b);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
