@@ -363,12 +363,30 @@ abstract class FundingApiContract {
     }
 
     void returnTransfer(String id, String reason) {
+        operator("return", id, reason, "Returned");
+    }
+
+    /** An operator's action: through {@code crater admin transfer} on SQLite (the CLI's store), else the same service. */
+    void operator(String action, String id, String reason, String status) {
         if (server.store() == StoreKind.SQLITE) {
-            CliRun.Result r = CliRun.against(server, "admin", "transfer", "return", id, "--reason", reason);
+            CliRun.Result list = CliRun.against(server, "admin", "transfer", "list");
+            assertThat(list.code()).as(list.err()).isEqualTo(0);
+            if (!action.equals("return")) {
+                assertThat(list.out()).contains(id);
+            }
+            CliRun.Result r = reason == null ? CliRun.against(server, "admin", "transfer", action, id)
+                    : CliRun.against(server, "admin", "transfer", action, id, "--reason", reason);
             assertThat(r.code()).as(r.err()).isEqualTo(0);
-            assertThat(r.out()).contains("Returned");
+            assertThat(r.out()).contains(status);
+            CliRun.Result again = reason == null ? CliRun.against(server, "admin", "transfer", action, id)
+                    : CliRun.against(server, "admin", "transfer", action, id, "--reason", reason);
+            assertThat(again.code()).as("a second " + action).isEqualTo(2);
         } else {
-            server.services().transfers.returned(id, reason);
+            switch (action) {
+                case "approve" -> server.services().transfers.approve(id);
+                case "reject" -> server.services().transfers.reject(id, reason);
+                default -> server.services().transfers.returned(id, reason);
+            }
         }
     }
 
@@ -422,11 +440,11 @@ abstract class FundingApiContract {
         Eventually.eventually("the holds", WAIT, () -> cash(a).compareTo(new BigDecimal("790")) == 0);
         ledgerInvariant(a);
         // The operator rejects the check: its hold (with the fee) comes back.
-        server.services().transfers.reject(check.id(), "stale address");
+        operator("reject", check.id(), "stale address", "Rejected");
         assertThat(status(a, check.id())).isEqualTo("Rejected");
         Eventually.eventually("the check's refund", WAIT, () -> cash(a).compareTo(new BigDecimal("865")) == 0);
         // The wire completes at the next session start; the operator approves the Zelle now.
-        server.services().transfers.approve(zelle.id());
+        operator("approve", zelle.id(), null, "Complete");
         assertThat(status(a, zelle.id())).isEqualTo("Complete");
         toArrival(wire);
         Actor b = fresh(a);
