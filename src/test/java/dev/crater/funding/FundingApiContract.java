@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -293,7 +294,7 @@ abstract class FundingApiContract {
         assertThat(call(a, "GET", "ach-relationships?pageNumber=0&pageSize=10&sortBy=Name&isDesc=true&status=Maybe", null)
                 .status()).isEqualTo(422);
         assertThat(call(a, "GET", "ach-relationships/not-a-guid", null).status()).isEqualTo(422);
-        assertThat(call(a, "GET", "ach-relationships/" + java.util.UUID.randomUUID(), null).status()).isEqualTo(404);
+        assertThat(call(a, "GET", "ach-relationships/" + UUID.randomUUID(), null).status()).isEqualTo(404);
     }
 
     @Test
@@ -588,5 +589,43 @@ abstract class FundingApiContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void onlyTheOwnerMovesMoneyAndRefusalsAreTheDocumentedOnes() {
+        Actor owner = actor(MarginType.Margin, "100");
+        String bank = call(owner, "POST", "ach-relationships", achBody("051000017", "987654321222", "Instant")).text("Id");
+        String name = TestServer.username("full");
+        User u = server.user(company, name, null, User.TwoFactorMethod.NONE);
+        server.services().accounts.link(owner.account(), u, Account.AccessType.Full);
+        Actor full = new Actor(u, server.login(company, name), owner.account());
+        assertThat(call(full, "GET", "ach-relationships/" + bank, null).status()).isEqualTo(200);
+        assertThat(call(full, "GET", "transfers?pageNumber=0&pageSize=10", null).status()).isEqualTo(200);
+        assertThat(call(full, "POST", "transfers/ach", "{\"AchRelationshipId\":\"" + bank
+                + "\",\"Amount\":10,\"IsIncoming\":false}").status()).isEqualTo(401);
+        assertThat(call(full, "POST", "ach-relationships", achBody("011000015", "1234567890", "Instant")).status())
+                .isEqualTo(401);
+        assertThat(call(full, "DELETE", "ach-relationships/" + bank + "?reason=x", null).status()).isEqualTo(401);
+        // Plaid: at most two accounts per link; AccountId is the path's.
+        assertThat(call(owner, "POST", "ach-relationships/plaid", "{\"Accounts\":[\"a\",\"b\",\"c\"],\"BankName\":\"B\","
+                + "\"PublicToken\":\"public-sandbox-1\"}").status()).isEqualTo(400);
+        assertThat(call(owner, "POST", "ach-relationships/plaid", "{\"Accounts\":[\"a\"],\"BankName\":\"B\","
+                + "\"PublicToken\":\"public-sandbox-1\",\"AccountId\":\"1\"}").status()).isEqualTo(400);
+        // A canceled relationship can be neither renamed nor used.
+        assertThat(call(owner, "DELETE", "ach-relationships/" + bank + "?reason=closed", null).status()).isEqualTo(200);
+        assertThat(call(owner, "PUT", "ach-relationships/" + bank, "{\"Name\":\"New\"}").status()).isEqualTo(409);
+        assertThat(call(owner, "PUT", "ach-relationships/" + bank, "{\"Name\":\"\"}").status()).isEqualTo(422);
+        assertThat(call(owner, "POST", "transfers/ach", "{\"AchRelationshipId\":\"" + bank
+                + "\",\"Amount\":10,\"IsIncoming\":true}").status()).isEqualTo(409);
+        assertThat(call(owner, "GET", "ach-relationships/default", null).status()).isEqualTo(404);
+        assertThat(call(owner, "GET", "transfers/" + UUID.randomUUID() + "/fees", null).status()).isEqualTo(404);
+        assertThat(call(owner, "DELETE", "transfers/" + UUID.randomUUID() + "?comment=x", null).status())
+                .isEqualTo(404);
+        assertThat(call(owner, "POST", "transfers/wire", "{\"Amount\":-5,\"RoutingNumber\":\"051000017\","
+                + "\"AccountNumber\":\"123456789\"}").status()).isEqualTo(422);
+        assertThat(call(owner, "POST", "transfers/wire", "{\"Amount\":5,\"RoutingNumber\":\"051000017\","
+                + "\"AccountNumber\":\"123456789\",\"ForFurtherCredit\":true}").status()).isEqualTo(400);
+        ledgerInvariant(owner);
+        assertThat(cash(owner)).isEqualByComparingTo("100");
     }
 }
