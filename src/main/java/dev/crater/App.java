@@ -5,6 +5,8 @@ import dev.crater.accounts.FundingRoutes;
 import dev.crater.accounts.TransactionRoutes;
 import dev.crater.agreements.AgreementRoutes;
 import dev.crater.alerts.AlertRoutes;
+import dev.crater.funding.AchRoutes;
+import dev.crater.funding.TransferRoutes;
 import dev.crater.apidocs.ApiDocsRoutes;
 import dev.crater.apidocs.RoutingTable;
 import dev.crater.auth.AuthRoutes;
@@ -162,6 +164,7 @@ public final class App implements AutoCloseable {
         services.market.start();
         services.trading.start(network.nodeUrlOr(nodeUrl(services.config.host(), server.port())));
         services.alerts.monitor().start();
+        services.transferClock.start();
         services.streaming.start();
         health.started();
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -244,6 +247,8 @@ public final class App implements AutoCloseable {
                         new HistoryRoutes(s.securities, s.options, s.market),
                         new AccountRoutes(s.accounts, s.companies),
                         new TransactionRoutes(s.accounts, s.transactions),
+                        new AchRoutes(s.accounts, s.achRelationships, s.companies),
+                        new TransferRoutes(s.accounts, s.achRelationships, s.transfers),
                         new WatchlistRoutes(s.watchlists),
                         new AlertRoutes(s.alerts),
                         new StreamerRoutes(s.streaming, s.companies),

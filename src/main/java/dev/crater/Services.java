@@ -45,6 +45,10 @@ import dev.crater.market.PathModel;
 import dev.crater.market.ReplayBars;
 import dev.crater.market.TradingCalendar;
 import dev.crater.metrics.Metrics;
+import dev.crater.funding.AchRelationships;
+import dev.crater.funding.FundingStore;
+import dev.crater.funding.TransferClock;
+import dev.crater.funding.Transfers;
 import dev.crater.notify.HttpSmsGateway;
 import dev.crater.notify.Mailer;
 import dev.crater.notify.Outbox;
@@ -85,7 +89,9 @@ import dev.crater.watchlists.SystemLists;
 import dev.crater.watchlists.WatchlistService;
 import dev.crater.watchlists.WatchlistStore;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.InstantSource;
+import java.util.Map;
 
 /**
  * Every store and service, built by hand in dependency order. The server ({@link App}) and the
@@ -137,6 +143,10 @@ public final class Services implements AutoCloseable {
     public final AccountModels accountModels;
     public final WatchlistService watchlists;
     public final AlertService alerts;
+    /** Funding (issue 17): linked banks, transfers, and the clock that moves transfers. */
+    public final AchRelationships achRelationships;
+    public final Transfers transfers;
+    public final TransferClock transferClock;
     /** The quote and trade-data streamers (reference 11): streamer session ids, sockets, the quote fan-out. */
     public final StreamingService streaming;
     /** Messages between the nodes sharing a PostgreSQL store (LISTEN/NOTIFY); nothing on SQLite. */
@@ -237,6 +247,13 @@ public final class Services implements AutoCloseable {
         };
         this.alerts = new AlertService(alertStore, new AlertMonitor(alertStore, market, alertSink, clock),
                 securities, options, clock);
+        FundingStore fundingStore = new FundingStore(database, heavyQueries);
+        this.achRelationships = new AchRelationships(fundingStore, secretBox, mailer, clock);
+        this.transfers = new Transfers(fundingStore, accounts, market, id -> {
+            Map<String, BigDecimal> b = positions.balanceMap(id);
+            return b.get("cash").min(b.get("excess")).max(BigDecimal.ZERO);
+        });
+        this.transferClock = new TransferClock(transfers);
         this.apiGuard = new ApiGuard(companies, sessions);
         this.pinGuard = new ApiGuard(companies, sessions, PinRoutes.SCOPES);
         this.operatorGuard = new OperatorGuard(operatorKeys);
@@ -301,6 +318,7 @@ public final class Services implements AutoCloseable {
         notifications.close();
         trading.close();
         alerts.monitor().close();
+        transferClock.close();
         streaming.close();
         passwords.close();
         market.close();

@@ -77,21 +77,55 @@ public final class TransactionStore {
      * (margin type); its columns are the ledger's, so filters and sorting read them unchanged.
      */
     private static final String LEDGER = "(SELECT l.*, f.price AS fill_price, o.symbol AS order_symbol,"
-            + " o.side AS order_side, a.margin_type AS account_margin_type FROM ledger_entries l"
+            + " o.side AS order_side, a.margin_type AS account_margin_type, a.clearing_account AS account_clearing,"
+            + " a.currency AS account_currency FROM ledger_entries l"
             + " LEFT JOIN fills f ON f.id = l.fill_id LEFT JOIN orders o ON o.id = l.order_id"
             + " JOIN accounts a ON a.id = l.account_id) ledger";
 
+    /**
+     * {@code ActivityModelV2}, a consolidated list's row: every property, null where Crater has no value
+     * ({@code BatchEntryDescription}, {@code SecurityName}). {@code Fees} are 0 (commissions are their own
+     * entries, {@code Commissions} on a Commission entry).
+     */
+    @JsonPropertyOrder({"AccountNumber", "ActivityType", "Date", "SettlementDate", "Symbol", "Description", "Quantity",
+            "Price", "NetAmount", "Fees", "Commissions", "MarginType", "BatchEntryDescription", "BuySellCode",
+            "SecurityName", "CurrencyCode"})
+    public record ActivityModelV2(String accountNumber, String activityType, String date, String settlementDate,
+            String symbol, String description, BigDecimal quantity, BigDecimal price, BigDecimal netAmount,
+            BigDecimal fees, BigDecimal commissions, String marginType, String batchEntryDescription,
+            String buySellCode, String securityName, String currencyCode) {
+    }
+
     private final PagedQuery<TransactionMapModel> list;
+    private final PagedQuery<ActivityModelV2> activities;
     private final Market market;
 
     public TransactionStore(Database db, HeavyQueries heavy, Market market) {
         this.market = market;
         this.list = new PagedQuery<>(db, heavy, LEDGER, FIELDS, "sortBy", true, false, (rs, ctx) -> model(rs));
+        this.activities = new PagedQuery<>(db, heavy, LEDGER, FIELDS, "dto.SortField", true, false,
+                (rs, ctx) -> activity(rs));
     }
 
     /** One page of an account's ledger entries and the number matching. */
     public PagedQuery.Page<TransactionMapModel> page(long accountId, PagedQuery.Request request) {
         return list.page("account_id = :account", Map.of("account", accountId), request);
+    }
+
+    /** One page of several accounts' ledger entries, as the consolidated list shows them. */
+    public PagedQuery.Page<ActivityModelV2> activities(List<Long> accountIds, PagedQuery.Request request) {
+        return activities.page(PagedQuery.in("account_id", accountIds), Map.of(), request);
+    }
+
+    private ActivityModelV2 activity(ResultSet rs) throws SQLException {
+        TransactionMapModel m = model(rs);
+        String side = rs.getString("order_side");
+        String buySell = side == null ? null : side.startsWith("Buy") ? "B" : "S";
+        BigDecimal commission = TransactionType.Commission.name().equals(m.type()) ? m.value().negate() : BigDecimal.ZERO;
+        return new ActivityModelV2(rs.getString("account_clearing"), m.type(), m.date(),
+                m.settlementDate() != null ? m.settlementDate() : m.date(), m.symbol(), m.description(), m.quantity(),
+                m.price(), m.value(), BigDecimal.ZERO, commission, m.marginType(), null, buySell, null,
+                rs.getString("account_currency"));
     }
 
     private TransactionMapModel model(ResultSet rs) throws SQLException {

@@ -136,6 +136,41 @@ public final class JsonBody {
         return v.map(JsonNode::booleanValue);
     }
 
+    /** A nested JSON object, read by the same rules (its refusals under {@code <argName>.<name>}). */
+    public Optional<JsonBody> object(String name) {
+        Optional<JsonNode> v = field(name);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!v.get().isObject()) {
+            throw invalidField(name, name + " must be an object.");
+        }
+        return Optional.of(new JsonBody((ObjectNode) v.get(), argName + "." + name));
+    }
+
+    /** An array of strings (each trimmed), at most {@code max} of them. */
+    public Optional<List<String>> strings(String name, int max) {
+        Optional<JsonNode> v = field(name);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode n = v.get();
+        if (!n.isArray()) {
+            throw invalidField(name, name + " must be an array of strings.");
+        }
+        if (n.size() > max) {
+            throw invalidField(name, name + " has at most " + max + " items.");
+        }
+        List<String> out = new ArrayList<>(n.size());
+        for (JsonNode item : n) {
+            if (!item.isTextual()) {
+                throw invalidField(name, name + " must be an array of strings.");
+            }
+            out.add(item.asText().trim());
+        }
+        return Optional.of(out);
+    }
+
     /** An array of JSON objects, at most {@code max} of them. */
     public Optional<List<JsonBody>> objects(String name, int max) {
         Optional<JsonNode> v = field(name);

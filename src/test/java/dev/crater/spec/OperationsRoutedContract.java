@@ -50,32 +50,9 @@ abstract class OperationsRoutedContract {
         Map<String, String> m = new TreeMap<>();
         String funding = "funding and account lifecycle (issue 17)";
         String products = "mutual funds, IPO, corporate actions, news (issue 18)";
-        for (String op : List.of("GET /v{version}/accounts/{accountId}/ach-relationships/{id}",
-                "PUT /v{version}/accounts/{accountId}/ach-relationships/{id}",
-                "DELETE /v{version}/accounts/{accountId}/ach-relationships/{id}",
-                "GET /v{version}/accounts/{accountId}/ach-relationships/default",
-                "GET /v{version}/accounts/{accountId}/ach-relationships",
-                "POST /v{version}/accounts/{accountId}/ach-relationships",
-                "POST /v{version}/accounts/{accountId}/ach-relationships/plaid",
-                "POST /v{version}/accounts/{accountId}/ach-relationships/{id}/approve",
-                "POST /v{version}/accounts/{accountId}/ach-relationships/{id}/default",
-                "GET /v{version}/accounts/{accountId}/transfers/{id}/fees",
-                "GET /v{version}/accounts/{accountId}/transfers/ira_constraints/{mechanism}/{isDeposit}",
-                "GET /v{version}/accounts/{accountId}/transfers",
-                "POST /v{version}/accounts/{accountId}/transfers/ach",
-                "POST /v{version}/accounts/{accountId}/transfers/wire",
-                "POST /v{version}/accounts/{accountId}/transfers/check",
-                "POST /v{version}/accounts/{accountId}/transfers/zelle",
-                "DELETE /v{version}/accounts/{accountId}/transfers/{transferId}",
-                // Issue 17 names these (transactions: activity pages, allowed types, reports, consolidated
-                // transactions); the group call (adding a user to the ProTrader group) takes a confirmation
-                // token the spec does not say how to obtain.
-                "GET /v{version}/accounts/{accountId}/activity",
-                "GET /v{version}/accounts/{accountId}/activity/allowed-types",
-                "GET /v{version}/accounts/{accountId}/activity/report",
-                "GET /v{version}/accounts/{accountId}/transaction/report",
-                "GET /v{version}/accounts/{accountId}/transactions/allowed-types",
-                "POST /v{version}/transactions/consolidated",
+        for (String op : List.of(
+                // The group call (adding a user to the ProTrader group) takes a confirmation token the spec
+                // does not say how to obtain.
                 "POST /v{version}/users/{userId}/group")) {
             m.put(op, funding);
         }

@@ -83,7 +83,7 @@ abstract class SpecConformanceContract {
      * other answer has every property of its model, null where Crater has no value.
      */
     static final Set<String> OMITS_EMPTY_KEYS = Set.of("Succeed", "WatchlistModel", "OrderPreviewResource",
-            "OrderVerifiedResource", "TransactionMapModel");
+            "OrderVerifiedResource", "TransactionMapModel", "AchRelationshipResource");
 
     abstract StoreKind store();
 
@@ -170,6 +170,41 @@ abstract class SpecConformanceContract {
             ids.put(role + "AlertId", a.path("Id").asText());
         }
         ok("PUT", "v1.0/accounts/" + ids.get("accountId") + "/alias/Main", null);
+
+        // Funding (issue 17): a linked bank to read, change and move money with, one awaiting its
+        // micro-deposits; a second account of the owner's for the calls that add or cancel a link (at
+        // most two per account); a deposit whose fees are read and one to cancel.
+        String bank = "{\"RoutingNumber\": \"051000017\", \"AccountNumber\": \"987654321222\","
+                + " \"AccountOwnerName\": \"Ada Lovelace\", \"Name\": \"Citi Bank\", \"ApprovalMethod\": \"%s\","
+                + " \"BankAccountType\": \"Checking\"}";
+        String funding = "v1.0/accounts/" + ids.get("accountId");
+        ids.put("readAchId", ok("POST", funding + "/ach-relationships", String.format(bank, "Instant")).path("Id").asText());
+        ids.put("approveAchId", ok("POST", funding + "/ach-relationships", String.format(bank, "Manual")).path("Id")
+                .asText());
+        String mail = server.services().outbox.newest(50).stream()
+                .filter(m -> m.recipient().equalsIgnoreCase(owner.email()) && m.subject().contains("micro-deposits"))
+                .findFirst().orElseThrow().body();
+        java.util.regex.Matcher amounts = java.util.regex.Pattern.compile("\\$(0\\.\\d\\d) and \\$(0\\.\\d\\d)")
+                .matcher(mail);
+        assertThat(amounts.find()).as(mail).isTrue();
+        ids.put("microAmount1", amounts.group(1));
+        ids.put("microAmount2", amounts.group(2));
+        Account second = server.services().accounts.open(owner, MarginType.Margin, BigDecimal.ZERO, BigDecimal.ZERO,
+                BigDecimal.ZERO, BigDecimal.ZERO);
+        ids.put("achAccountId", String.valueOf(second.id()));
+        ids.put("plaidAccountId", String.valueOf(server.services().accounts.open(owner, MarginType.Margin, BigDecimal.ZERO,
+                BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO).id()));
+        ids.put("deleteAchId", ok("POST", "v1.0/accounts/" + second.id() + "/ach-relationships",
+                String.format(bank, "Instant")).path("Id").asText());
+        String deposit = "{\"AchRelationshipId\": \"" + ids.get("readAchId") + "\", \"Amount\": 25, \"IsIncoming\": true}";
+        ids.put("feeTransferId", ok("POST", funding + "/transfers/ach", deposit).path("Id").asText());
+        ids.put("cancelTransferId", ok("POST", funding + "/transfers/ach", deposit).path("Id").asText());
+    }
+
+    /** Whether a funding call goes to the second account (the calls that add or cancel a link; Plaid has a third). */
+    boolean onSecondAccount(String operation) {
+        return operation.equals("DELETE /v{version}/accounts/{accountId}/ach-relationships/{id}")
+                || operation.equals("POST /v{version}/accounts/{accountId}/ach-relationships");
     }
 
     @AfterAll
@@ -320,7 +355,8 @@ abstract class SpecConformanceContract {
         boolean sync = operation.contains("/syncorders/");
         return switch (name) {
             case "version" -> "1.0";
-            case "accountId", "clearingNumber" -> ids.get("accountId");
+            case "accountId", "clearingNumber" -> ids.get(operation.endsWith("/ach-relationships/plaid") ? "plaidAccountId"
+                    : onSecondAccount(operation) ? "achAccountId" : "accountId");
             case "userId" -> switch (role) {
                 case "password" -> ids.get("passwordUserId");
                 case "pin" -> ids.get("pinUserId");
@@ -343,7 +379,14 @@ abstract class SpecConformanceContract {
             case "alertId" -> ids.get((operation.startsWith("DELETE") ? "delete"
                     : operation.startsWith("PUT") ? "modify" : "read") + "AlertId");
             case "securityId" -> ids.get("msftId");
-            case "id" -> operation.contains("/options/") ? ids.get("optionId") : ids.get("aaplId");
+            case "id" -> operation.contains("/options/") ? ids.get("optionId")
+                    : operation.contains("/transfers/") ? ids.get("feeTransferId")
+                    : operation.contains("/ach-relationships/") ? ids.get(operation.startsWith("DELETE") ? "deleteAchId"
+                            : operation.endsWith("/approve") ? "approveAchId" : "readAchId")
+                    : ids.get("aaplId");
+            case "transferId" -> ids.get("cancelTransferId");
+            case "mechanism" -> "ACH";
+            case "isDeposit" -> "true";
             case "symbol" -> operation.contains("/options/{symbol}") ? ids.get("optionSymbol") : "AAPL";
             case "alias" -> "Trading";
             case "agreementId" -> ids.get("agreementId");
@@ -482,6 +525,37 @@ abstract class SpecConformanceContract {
                     + " \"IncludeNonMarketData\": false, \"Period\": \"1D\", \"StartDate\": 1790000000}}";
             case "ConsolidatedQueryDto" -> "{\"AccountIds\": [" + ids.get("accountId") + "], \"Desc\": false,"
                     + " \"PageNumber\": 0, \"PageSize\": 10, \"SortField\": \"Id\"}";
+            case "CreateAchRelationshipResource" -> "{\"AccountNumber\": \"1234567890\", \"AccountOwnerName\": \"Ada\","
+                    + " \"ApprovalMethod\": \"Manual\", \"BankAccountType\": \"Savings\", \"Name\": \"Chase\","
+                    + " \"RoutingNumber\": \"011000015\"}";
+            case "CreateAchRelationshipsPlaidResource" -> "{\"AccountId\": \"" + ids.get("plaidAccountId") + "\","
+                    + " \"Accounts\": [\"aGdSP4Lj71QRqIenrpvs\"], \"BankName\": \"Bank of America\","
+                    + " \"PublicToken\": \"public-sandbox-5c224a01-8314-4491-a06f-39e193d5cddc\"}";
+            case "UpdateAchRelationshipResource" -> "{\"Name\": \"Renamed bank\"}";
+            case "ApproveAchRelationshipResource" -> "{\"Amount1\": " + ids.get("microAmount1") + ", \"Amount2\": "
+                    + ids.get("microAmount2") + ", \"Amount3\": 0}";
+            case "AchTransferEditableResource" -> "{\"AchRelationshipId\": \"" + ids.get("readAchId") + "\","
+                    + " \"Amount\": 10, \"CloseAccount\": false, \"DaysToHoldFunds\": 0, \"ExecTimeType\": \"Regular\","
+                    + " \"IraContribution\": {\"ContributionYear\": 2026, \"Type\": \"REGULAR\"},"
+                    + " \"IraDistribution\": " + IRA_DISTRIBUTION + ", \"IsIncoming\": true}";
+            case "WireTransferEditableResource" -> "{\"AccountNumber\": \"123456789\", \"Address1\": \"1 Main Street\","
+                    + " \"Address2\": \"\", \"Amount\": 10, \"BankCity\": \"Richmond\", \"BankCountry\": \"US\","
+                    + " \"BankName\": \"Citi Bank\", \"BankState\": \"VA\", \"BankStreetAddress1\": \"701 E Byrd St\","
+                    + " \"BankStreetAddress2\": \"\", \"BankZipCode\": \"23219\", \"City\": \"New York\","
+                    + " \"CloseAccount\": false, \"Comment\": \"rent\", \"Country\": \"US\", \"ExecTimeType\": \"Regular\","
+                    + " \"ForFurtherCredit\": true, \"IntermediaryAccountNumber\": \"55555555\","
+                    + " \"IntermediaryAddress1\": \"2 Wall St\", \"IntermediaryAddress2\": \"\","
+                    + " \"IntermediaryCity\": \"New York\", \"IntermediaryCountry\": \"US\","
+                    + " \"IntermediaryName\": \"Ada Lovelace\", \"IntermediaryPostalCode\": \"10005\","
+                    + " \"IntermediaryState\": \"NY\", \"IraDistribution\": " + IRA_DISTRIBUTION + ","
+                    + " \"IsDomesticWire\": true, \"Name\": \"Ada Lovelace\", \"RoutingNumber\": \"051000017\","
+                    + " \"State\": \"NY\", \"ZipCode\": \"10001\"}";
+            case "CheckRequestEditableResource" -> "{\"Amount\": 10, \"CloseAccount\": false, \"DeliveryMethod\":"
+                    + " \"STANDARD\", \"ExecTimeType\": \"Regular\", \"IraDistribution\": " + IRA_DISTRIBUTION + ","
+                    + " \"Memos\": [\"rent\"]}";
+            case "ZelleTransferEditableResource" -> "{\"Amount\": 10, \"CloseAccount\": false, \"Email\":"
+                    + " \"ada@example.com\", \"ExecTimeType\": \"Regular\", \"IraDistribution\": " + IRA_DISTRIBUTION + ","
+                    + " \"Mobile\": \"+12125550100\", \"Name\": \"Ada Lovelace\"}";
             case "GetUserFilter" -> "{\"Email\": \"" + ids.get("username") + "@example.com\"}";
             case "PatchUserModel" -> "{\"Address\": {\"City\": \"New York\", \"CountryId\": 1,"
                     + " \"PostalCode\": \"10001\", \"State\": 1, \"StreetAddress1\": \"1 Main Street\","
@@ -509,6 +583,10 @@ abstract class SpecConformanceContract {
             throw new AssertionError(body, e);
         }
     }
+
+    static final String IRA_DISTRIBUTION = "{\"FederalTaxAmount\": 0, \"FederalTaxType\": \"FIXED\","
+            + " \"HasStateWithholdingWaiver\": false, \"Reason\": \"NORMAL\", \"StateTaxAmount\": 0,"
+            + " \"StateTaxType\": \"FIXED\"}";
 
     String restingPrice(String symbol) {
         return quote(symbol).last().multiply(new BigDecimal("0.8")).setScale(2, RoundingMode.HALF_EVEN).toPlainString();

@@ -45,21 +45,18 @@ class SchemaVersionTest {
             int grants = second.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM streamer_grants")
                     .mapTo(Integer.class).one());
             assertThat(grants).isZero();
-            // As if the store were one version behind: the newest migration (V19: these five tables) not applied.
+            // As if the store were one version behind: the newest migration (V20: these two tables) not applied.
             second.jdbi().useHandle(h -> {
                 h.execute("DELETE FROM flyway_schema_history WHERE version = ?", Database.SCHEMA_VERSION);
-                h.execute("DROP TABLE feedback_files");
-                h.execute("DROP TABLE feedbacks");
-                h.execute("DROP TABLE company_support");
-                h.execute("DROP TABLE mobile_settings");
-                h.execute("DROP TABLE access_types");
+                h.execute("DROP TABLE transfers");
+                h.execute("DROP TABLE ach_relationships");
             });
         }
         try (Database third = Database.open(config)) {
             assertThat(third.migrated()).as("a store behind is migrated").isTrue();
-            int grants = third.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM feedbacks")
+            int transfers = third.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM transfers")
                     .mapTo(Integer.class).one());
-            assertThat(grants).isZero();
+            assertThat(transfers).isZero();
         }
     }
 }
