@@ -1,5 +1,6 @@
 package dev.crater;
 
+import dev.crater.accountrequests.AccountRequestRoutes;
 import dev.crater.accounts.AccountRoutes;
 import dev.crater.accounts.FundingRoutes;
 import dev.crater.accounts.TransactionRoutes;
@@ -157,6 +158,7 @@ public final class App implements AutoCloseable {
         services.market.start();
         services.trading.start(network.nodeUrlOr(nodeUrl(services.config.host(), server.port())));
         services.alerts.monitor().start();
+        services.accountHousekeeping.start();
         services.streaming.start();
         health.started();
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -233,6 +235,7 @@ public final class App implements AutoCloseable {
                         new HistoryRoutes(s.securities, s.options, s.market),
                         new AccountRoutes(s.accounts, s.companies),
                         new TransactionRoutes(s.accounts, s.transactions),
+                        new AccountRequestRoutes(s.accountRequests, s.accountResets, s.accounts, s.users),
                         new WatchlistRoutes(s.watchlists),
                         new AlertRoutes(s.alerts),
                         new StreamerRoutes(s.streaming, s.companies),

@@ -47,19 +47,27 @@ public final class AccountStore {
     public Account insert(long companyId, MarginType marginType, String currency, BigDecimal perTrade,
             BigDecimal perShare, BigDecimal perContract, String openingRequestId, String formData, long ownerUserId,
             long nowMs) {
+        return insert(companyId, marginType, currency, perTrade, perShare, perContract, openingRequestId, formData,
+                ownerUserId, nowMs, Account.PAPER_FIRM, true);
+    }
+
+    /** As above, at clearing firm {@code firm}, enabled or not (an account waiting for its clearing firm is not). */
+    public Account insert(long companyId, MarginType marginType, String currency, BigDecimal perTrade,
+            BigDecimal perShare, BigDecimal perContract, String openingRequestId, String formData, long ownerUserId,
+            long nowMs, String firm, boolean enabled) {
         return db.jdbi().inTransaction(h -> {
             long id = h.createUpdate("""
                     INSERT INTO accounts (company_id, clearing_account, margin_type, owner_type, currency, clearing_firm,
                         enabled, per_trade_commission, per_share_commission, per_contract_commission,
                         opening_request_id, form_data, created_at_ms, modified_at_ms, opened_by_user_id)
-                    VALUES (:company, '', :margin, :owner, :currency, :firm, TRUE, :perTrade, :perShare, :perContract,
-                        
-                        :request, :form, :now, :now, :openedBy)""")
+                    VALUES (:company, '', :margin, :owner, :currency, :firm, :enabled, :perTrade, :perShare,
+                        :perContract, :request, :form, :now, :now, :openedBy)""")
                     .bind("company", companyId)
                     .bind("margin", marginType.name())
                     .bind("owner", Account.INDIVIDUAL)
                     .bind("currency", currency)
-                    .bind("firm", Account.PAPER_FIRM)
+                    .bind("firm", firm)
+                    .bind("enabled", enabled)
                     .bind("perTrade", db.decimal(perTrade))
                     .bind("perShare", db.decimal(perShare))
                     .bind("perContract", db.decimal(perContract))

@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
         description = "Administer companies, users, accounts, securities, the simulated market and the outbox.",
         subcommands = {AdminCommand.CompanyCommands.class, AdminCommand.UserCommands.class, AdminCommand.OutboxCommand.class,
                 AdminCommand.AuditCommand.class, MarketCommands.SecurityCommands.class,
-                MarketCommands.MarketCommandGroup.class, AccountCommands.Group.class})
+                MarketCommands.MarketCommandGroup.class, AccountCommands.Group.class,
+                AccountRequestCommands.Group.class})
 public final class AdminCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
