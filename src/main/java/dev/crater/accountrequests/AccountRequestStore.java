@@ -4,6 +4,8 @@ import dev.crater.common.MarginType;
 import dev.crater.store.Database;
 import java.math.BigDecimal;
 import java.util.List;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -31,7 +33,7 @@ public final class AccountRequestStore {
     }
 
     private static final RowMapper<Request> REQUEST = (rs, ctx) -> new Request(rs.getString("id"),
-            rs.getLong("company_id"), rs.getLong("user_id"), (Long) rs.getObject("account_id", Long.class),
+            rs.getLong("company_id"), rs.getLong("user_id"), nullableLong(rs, "account_id"),
             rs.getString("form_type"), rs.getString("account_provider"), rs.getString("request_type"),
             rs.getString("status"), rs.getString("comment"), rs.getLong("created_at_ms"), rs.getLong("updated_at_ms"));
 
@@ -41,7 +43,12 @@ public final class AccountRequestStore {
 
     private static final RowMapper<Reset> RESET = (rs, ctx) -> new Reset(rs.getLong("id"), rs.getLong("account_id"),
             rs.getLong("user_id"), decimal(rs.getString("starting_cash")), rs.getString("requested_by"),
-            rs.getLong("requested_at_ms"), (Long) rs.getObject("applied_at_ms", Long.class), rs.getString("outcome"));
+            rs.getLong("requested_at_ms"), nullableLong(rs, "applied_at_ms"), rs.getString("outcome"));
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
 
     static BigDecimal decimal(String text) {
         return new BigDecimal(text).stripTrailingZeros();
