@@ -1,6 +1,7 @@
 package dev.crater;
 
 import dev.crater.accountrequests.AccountRequestRoutes;
+import dev.crater.accountrequests.AccountTransferRoutes;
 import dev.crater.accounts.AccountRoutes;
 import dev.crater.accounts.FundingRoutes;
 import dev.crater.accounts.TransactionRoutes;
@@ -236,6 +237,7 @@ public final class App implements AutoCloseable {
                         new AccountRoutes(s.accounts, s.companies),
                         new TransactionRoutes(s.accounts, s.transactions),
                         new AccountRequestRoutes(s.accountRequests, s.accountResets, s.accounts, s.users),
+                        new AccountTransferRoutes(s.accountTransfers, s.accounts, s.users),
                         new WatchlistRoutes(s.watchlists),
                         new AlertRoutes(s.alerts),
                         new StreamerRoutes(s.streaming, s.companies),

@@ -6,6 +6,8 @@ import dev.crater.accountrequests.AccountHousekeeping;
 import dev.crater.accountrequests.AccountRequestStore;
 import dev.crater.accountrequests.AccountRequests;
 import dev.crater.accountrequests.AccountResets;
+import dev.crater.accountrequests.AccountTransferStore;
+import dev.crater.accountrequests.AccountTransfers;
 import dev.crater.accounts.AccountCloseStore;
 import dev.crater.accounts.AccountFunding;
 import dev.crater.accounts.AccountService;
@@ -132,6 +134,7 @@ public final class Services implements AutoCloseable {
     public final AccountRequests accountRequests;
     public final AccountResets accountResets;
     public final AccountCloses accountCloses;
+    public final AccountTransfers accountTransfers;
     public final AccountHousekeeping accountHousekeeping;
     /** Engine reads between nodes sharing the store (the balances of accounts another node's shards run). */
     public final NodeReads nodeReads;
@@ -219,7 +222,8 @@ public final class Services implements AutoCloseable {
         this.accountRequests = new AccountRequests(requestStore, accounts, clock);
         this.accountResets = new AccountResets(requestStore, accounts, trading, clock);
         this.accountCloses = new AccountCloses(closeStore, accounts, positions, trading, market, clock);
-        this.accountHousekeeping = new AccountHousekeeping(accountResets, accountCloses);
+        this.accountTransfers = new AccountTransfers(new AccountTransferStore(database), market, clock);
+        this.accountHousekeeping = new AccountHousekeeping(accountResets, accountCloses, accountTransfers);
         this.nodeReads = new NodeReads(trading, secretBox, clock);
         this.accountModels = new AccountModels(accounts, positions, companies);
         this.watchlists = new WatchlistService(new WatchlistStore(database), securities, options,

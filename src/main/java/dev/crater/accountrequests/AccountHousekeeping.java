@@ -6,7 +6,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Every {@link #PERIOD_MS}: stored reset requests applied, the latest session close's snapshots taken. */
+/**
+ * Every {@link #PERIOD_MS}: stored reset requests applied, the latest session close's snapshots taken,
+ * submitted ACATS transfer requests moved on the market clock.
+ */
 public final class AccountHousekeeping implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccountHousekeeping.class);
@@ -16,11 +19,13 @@ public final class AccountHousekeeping implements AutoCloseable {
 
     private final AccountResets resets;
     private final AccountCloses closes;
+    private final AccountTransfers transfers;
     private ScheduledExecutorService executor;
 
-    public AccountHousekeeping(AccountResets resets, AccountCloses closes) {
+    public AccountHousekeeping(AccountResets resets, AccountCloses closes, AccountTransfers transfers) {
         this.resets = resets;
         this.closes = closes;
+        this.transfers = transfers;
     }
 
     public synchronized void start() {
@@ -43,6 +48,11 @@ public final class AccountHousekeeping implements AutoCloseable {
             closes.takeDue();
         } catch (RuntimeException e) {
             LOG.warn("taking the accounts' close snapshots failed: {}", e.toString());
+        }
+        try {
+            transfers.advance();
+        } catch (RuntimeException e) {
+            LOG.warn("moving account transfer requests failed: {}", e.toString());
         }
     }
 

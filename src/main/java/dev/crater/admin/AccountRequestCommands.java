@@ -2,6 +2,8 @@ package dev.crater.admin;
 
 import dev.crater.Services;
 import dev.crater.accountrequests.AccountRequestStore;
+import dev.crater.accountrequests.AccountTransferStore;
+import dev.crater.accountrequests.AccountTransfers;
 import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
 import java.time.Instant;
@@ -24,6 +26,62 @@ final class AccountRequestCommands {
             description = "Account opening requests: list, approve, reject; a company's opening settings.",
             subcommands = {RequestList.class, RequestApprove.class, RequestReject.class, RequestSettings.class})
     static final class Group extends AdminCommand.Group {
+    }
+
+    @Command(name = "account-transfer", mixinStandardHelpOptions = true,
+            description = "ACATS account transfer requests: list the open ones; approve or reject one (the clearing firm).",
+            subcommands = {TransferList.class, TransferApprove.class, TransferReject.class})
+    static final class TransferGroup extends AdminCommand.Group {
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List open transfer requests, oldest first.")
+    static final class TransferList extends AdminCommand.StoreCommand {
+        @Override
+        boolean audited() {
+            return false;
+        }
+
+        @Override
+        int run(Services s) {
+            System.out.printf("%-36s %-8s %-10s %s%n", "ID", "ACCOUNT", "STATUS", "CREATED");
+            for (AccountTransferStore.Transfer t : s.accountTransfers.open(1000)) {
+                System.out.printf("%-36s %-8d %-10s %s%n", t.id(), t.accountId(), t.status(),
+                        Instant.ofEpochMilli(t.createdAtMs()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = "The clearing firm completes a submitted transfer request (COMPLETE).")
+    static final class TransferApprove extends AdminCommand.StoreCommand {
+        @Parameters(index = "0", description = "The request id (a GUID).")
+        String id;
+        @Option(names = "--comment")
+        String comment;
+
+        @Override
+        int run(Services s) {
+            AccountTransferStore.Transfer t = s.accountTransfers.decide(id.trim(), true, comment);
+            System.out.println("Transfer request " + t.id() + " is " + AccountTransfers.COMPLETE);
+            return 0;
+        }
+    }
+
+    @Command(name = "reject", mixinStandardHelpOptions = true,
+            description = "The clearing firm rejects a submitted transfer request (REJECTED).")
+    static final class TransferReject extends AdminCommand.StoreCommand {
+        @Parameters(index = "0", description = "The request id (a GUID).")
+        String id;
+        @Option(names = "--comment")
+        String comment;
+
+        @Override
+        int run(Services s) {
+            AccountTransferStore.Transfer t = s.accountTransfers.decide(id.trim(), false, comment);
+            System.out.println("Transfer request " + t.id() + " is " + AccountTransfers.REJECTED);
+            return 0;
+        }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List account requests, oldest first.")

@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
         subcommands = {AdminCommand.CompanyCommands.class, AdminCommand.UserCommands.class, AdminCommand.OutboxCommand.class,
                 AdminCommand.AuditCommand.class, MarketCommands.SecurityCommands.class,
                 MarketCommands.MarketCommandGroup.class, AccountCommands.Group.class,
-                AccountRequestCommands.Group.class})
+                AccountRequestCommands.Group.class, AccountRequestCommands.TransferGroup.class})
 public final class AdminCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -175,6 +175,10 @@ abstract class AccountLifecycleContract {
                             .orElseThrow(() -> new IllegalArgumentException("no account " + args[4]));
                     yield "Reset request " + s.accountResets.request(acc, acc.openedByUserId(), "crater admin");
                 }
+                case "account-transfer approve" -> s.accountTransfers.decide(args[3], true,
+                        args.length > 5 ? args[5] : null).status();
+                case "account-transfer reject" -> s.accountTransfers.decide(args[3], false,
+                        args.length > 5 ? args[5] : null).status();
                 default -> throw new AssertionError("no PostgreSQL stand-in for " + cmd);
             };
             return new CliRun.Result(0, out, "");
@@ -561,5 +565,123 @@ abstract class AccountLifecycleContract {
         JsonNode both = ok(b.post("accounts/history?startDate=2026-11-20T12:00:00Z&endDate=2026-11-20T20:00:00Z",
                 "[" + id + "]"));
         assertThat(dec(both.get(0).get("Value"))).isEqualByComparingTo("90000");
+    }
+
+    // ---- ACATS transfer requests -----------------------------------------------------------------
+
+    static final List<String> TRANSFER_FIELDS = List.of("Id", "CreatedAt", "AccountProvider", "FromAccount",
+            "ToAccount", "InitiatedBy", "AcceptedBy", "Type", "TifId", "AcatsControlNumber", "FormDataReference",
+            "Status", "History", "ParticipantImageURL", "TransferInitiator", "PartialTransferProperties");
+    static final String FORM = "{\"FormDataReference\": \"{\\\"contraFirm\\\":\\\"0226\\\"}\", \"SyncProcessing\": true}";
+
+    JsonNode transfer(Actor a, String id) {
+        for (JsonNode t : ok(a.get("users/@me/account-transfer-requests"))) {
+            if (t.get("Id").asText().equals(id)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no transfer request " + id);
+    }
+
+    @Test
+    void aTransferRequestIsSubmittedAndMovesOnTheMarketClock() {
+        Actor a = actor();
+        long id = openPaper(a);
+        JsonNode t = ok(a.post("account-transfer-requests/" + id, null));
+        assertThat(fieldNames(t)).containsExactlyElementsOf(TRANSFER_FIELDS);
+        assertThat(t.get("Id").asText()).matches(GUID);
+        assertThat(t.get("TifId").asText()).matches(GUID);
+        assertThat(t.get("Status").asText()).isEqualTo("NEW");
+        assertThat(t.get("ToAccount").asText()).isEqualTo(String.valueOf(id));
+        assertThat(t.get("AccountProvider").asText()).isEqualTo("None");
+        assertThat(t.get("Type").asText()).isEqualTo("UNDEFINED");
+        assertThat(t.get("AcatsControlNumber").isIntegralNumber()).isTrue();
+        assertThat(t.get("TransferInitiator").get("Login").asText()).isEqualTo(a.user().username());
+        assertThat(t.get("History")).hasSize(1);
+        assertThat(fieldNames(t.get("History").get(0))).containsExactly("RequestId", "CreatedAt", "Status",
+                "ChangedBy", "Comment");
+        String rid = t.get("Id").asText();
+
+        String submit = "account-transfer-requests/" + rid + "/submit";
+        Http.Response noBody = a.call("PUT", submit, null);
+        assertThat(noBody.status()).isEqualTo(400);
+        Http.Response noForm = a.call("PUT", submit, "{\"SyncProcessing\": true}");
+        assertThat(noForm.status()).as(noForm.body()).isEqualTo(422);
+        assertThat(fieldNames(noForm.json().get("ModelState"))).containsExactly("model.FormDataReference");
+        assertThat(a.call("PUT", submit, "{\"FormDataReference\": \"x\", \"SyncProcessing\": \"soon\"}").status())
+                .isEqualTo(400);
+        Http.Response done = a.call("PUT", submit, FORM);
+        assertThat(done.status()).as(done.body()).isEqualTo(204);
+        assertThat(done.body()).isEmpty();
+        assertThat(a.call("PUT", submit, FORM).status()).as("submitted once").isEqualTo(409);
+        JsonNode submitted = transfer(a, rid);
+        assertThat(submitted.get("Status").asText()).isEqualTo("SUBMITTED");
+        assertThat(submitted.get("FormDataReference").asText()).isEqualTo("{\"contraFirm\":\"0226\"}");
+
+        // Before the next session start nothing moves; at it PENDING; at the one after COMPLETE.
+        server.clock.set(Instant.parse("2026-11-19T08:59:00Z"));
+        server.services().accountHousekeeping.run();
+        assertThat(transfer(a, rid).get("Status").asText()).isEqualTo("SUBMITTED");
+        server.clock.set(Instant.parse("2026-11-19T09:01:00Z")); // Thursday 04:01 New York
+        server.services().accountHousekeeping.run();
+        assertThat(transfer(a, rid).get("Status").asText()).isEqualTo("PENDING");
+        assertThat(transfer(a, rid).get("AcceptedBy").isNull()).isTrue();
+        server.clock.set(Instant.parse("2026-11-20T09:01:00Z"));
+        server.services().accountHousekeeping.run();
+        Actor b = a.relogin();
+        JsonNode complete = transfer(b, rid);
+        assertThat(complete.get("Status").asText()).isEqualTo("COMPLETE");
+        assertThat(complete.get("AcceptedBy").asText()).isEqualTo("Clearing");
+        List<String> statuses = new ArrayList<>();
+        complete.get("History").forEach(hi -> statuses.add(hi.get("Status").asText()));
+        assertThat(statuses).containsExactly("NEW", "SUBMITTED", "PENDING", "COMPLETE");
+        assertThat(complete.get("History").get(3).get("ChangedBy").asText()).isEqualTo("Clearing");
+        Http.Response late = b.post("account-transfer-requests/" + rid + "/cancel", "{\"Comment\": \"too late\"}");
+        assertThat(late.status()).isEqualTo(409);
+    }
+
+    @Test
+    void transferRequestsAreCanceledOrDecidedByTheClearingFirmAndOnlyTheOwnersAct() {
+        Actor a = actor();
+        long id = openPaper(a);
+        String r1 = ok(a.post("account-transfer-requests/" + id + "/", null)).get("Id").asText();
+        Http.Response cancel = a.post("account-transfer-requests/" + r1 + "/cancel", "{\"Comment\": \"changed my mind\"}");
+        assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
+        assertThat(cancel.body()).isEmpty();
+        JsonNode canceled = transfer(a, r1);
+        assertThat(canceled.get("Status").asText()).isEqualTo("CANCELED");
+        assertThat(canceled.get("History").get(1).get("Comment").asText()).isEqualTo("changed my mind");
+        assertThat(a.post("account-transfer-requests/" + r1 + "/cancel", null).status()).isEqualTo(409);
+        assertThat(admin("admin", "account-transfer", "approve", r1).code()).as("a canceled one").isEqualTo(2);
+
+        String r2 = ok(a.post("account-transfer-requests/" + id, null)).get("Id").asText();
+        assertThat(admin("admin", "account-transfer", "approve", r2).code()).as("not submitted yet").isEqualTo(2);
+        assertThat(a.call("PUT", "account-transfer-requests/" + r2 + "/submit", FORM).status()).isEqualTo(204);
+        CliRun.Result no = admin("admin", "account-transfer", "reject", r2, "--comment", "contra firm refused");
+        assertThat(no.code()).as(no.err()).isZero();
+        assertThat(transfer(a, r2).get("Status").asText()).isEqualTo("REJECTED");
+        String r3 = ok(a.post("account-transfer-requests/" + id, null)).get("Id").asText();
+        assertThat(a.call("PUT", "account-transfer-requests/" + r3 + "/submit", FORM).status()).isEqualTo(204);
+        assertThat(admin("admin", "account-transfer", "approve", r3).code()).isZero();
+        assertThat(transfer(a, r3).get("Status").asText()).isEqualTo("COMPLETE");
+        assertThat(ok(a.get("users/@me/account-transfer-requests"))).hasSize(3);
+
+        // Someone else: their own list is empty, the requests are unknown to them, the account refused.
+        Actor other = actor();
+        String r4 = ok(a.post("account-transfer-requests/" + id, null)).get("Id").asText();
+        assertThat(ok(other.get("users/@me/account-transfer-requests"))).isEmpty();
+        assertThat(other.get("users/" + a.user().id() + "/account-transfer-requests").status()).isEqualTo(401);
+        assertThat(other.post("account-transfer-requests/" + r4 + "/cancel", null).status()).isEqualTo(404);
+        assertThat(other.call("PUT", "account-transfer-requests/" + r4 + "/submit", FORM).status()).isEqualTo(404);
+        assertThat(other.post("account-transfer-requests/" + id, null).status()).isEqualTo(401);
+        assertThat(a.post("account-transfer-requests/no-such-request/cancel", null).status()).isEqualTo(404);
+        assertThat(a.post("account-transfer-requests/@me", null).status()).isEqualTo(400);
+        assertThat(transfer(a, r4).get("Status").asText()).isEqualTo("NEW");
+        // At most five open per account.
+        for (int i = 0; i < AccountTransfers.OPEN_PER_ACCOUNT_MAX - 1; i++) {
+            ok(a.post("account-transfer-requests/" + id, null));
+        }
+        Http.Response sixth = a.post("account-transfer-requests/" + id, null);
+        assertThat(sixth.status()).as(sixth.body()).isEqualTo(409);
     }
 }
