@@ -357,6 +357,7 @@ abstract class AccountLifecycleContract {
         assertThat(a.get("accounts/ABC/investigations").status()).isEqualTo(401);
         assertThat(actor().get("accounts/" + clearing + "/investigations").status()).isEqualTo(401);
 
+        assertThat(ok(a.get("accounts/" + id + "/details")).get("IsOpened").asBoolean()).isFalse();
         // A disabled account takes no orders.
         Http.Response order = a.post("accounts/" + id + "/orders",
                 "{\"Symbol\": \"AAPL\", \"Type\": \"Market\", \"Side\": \"Buy\", \"Quantity\": 1}");
@@ -369,6 +370,9 @@ abstract class AccountLifecycleContract {
                 "--comment", "CIP passed");
         assertThat(ok.code()).as(ok.err()).isZero();
         await(() -> ok(a.get("users/@me/accounts")).get(0).get("Enabled").asBoolean(), e -> e, "the account enabled");
+        // The server's access cache may hold the account for a moment (ACCESS_REVALIDATE_MS).
+        await(() -> ok(a.get("accounts/" + id + "/details")).get("IsOpened").asBoolean(), o -> o, "opened");
+        assertThat(ok(a.get("accounts/" + id + "/details")).get("AccountProvider").asText()).isEqualTo("Apex");
         JsonNode after = ok(a.get("accounts/" + clearing + "/investigations")).get(0);
         assertThat(after.get("Status").asText()).isEqualTo("Accepted");
         assertThat(ok(a.get("accounts/" + clearing + "/investigations/" + invId + "/details")).get("Comment").asText())
