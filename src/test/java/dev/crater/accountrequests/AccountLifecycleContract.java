@@ -449,7 +449,20 @@ abstract class AccountLifecycleContract {
         assertThat(ok(a.get("accounts/" + id + "/orders/" + buy.get("Id").asLong())).get("Status").asText())
                 .isEqualTo("Filled");
 
-        // In the transactions: the closing sale, then one Payment line "Account reset"; Σ = cash.
+        // The closing order is listed with the account's orders, Filled, a Sell of the ten.
+        JsonNode orders = ok(a.get("accounts/" + id + "/orders?pageNumber=0&pageSize=50"));
+        JsonNode list = orders.isArray() ? orders : orders.get("Result");
+        JsonNode closing = null;
+        for (JsonNode o : list) {
+            if (o.get("Side").asText().equals("Sell") && o.get("Symbol").asText().equals("AAPL")) {
+                closing = o;
+            }
+        }
+        assertThat(closing).as("the closing order in %s", list).isNotNull();
+        assertThat(closing.get("Status").asText()).isEqualTo("Filled");
+        JsonNode closingById = ok(a.get("accounts/" + id + "/orders/" + closing.get("Id").asLong()));
+        assertThat(dec(closingById.get("ExecutedQuantity"))).isEqualByComparingTo("10");
+                // In the transactions: the closing sale, then one Payment line "Account reset"; Σ = cash.
         List<JsonNode> tx = transactions(a, id);
         JsonNode last = tx.getLast();
         assertThat(last.get("Type").asText()).isEqualTo("Payment");
