@@ -75,9 +75,17 @@ public final class AccountResets {
         return store.insertReset(account.id(), userId, startingCash(account), requestedBy, clock.millis());
     }
 
-    /** The owner's reset: stored, applied at once on this node (which runs the account's shard), waited for. */
+    /**
+     * The owner's reset: stored, applied at once on this node (which runs the account's shard), waited
+     * for. Refused (503, nothing stored) while a deposit or withdrawal of the account waits for the
+     * engine: applied after the reset it would leave the account off its starting cash.
+     */
     public Outcome resetNow(Account account, long userId, String requestedBy) {
         paperOnly(account);
+        if (accounts.cashPending(account.id())) {
+            throw new Refusal.Unavailable("A deposit or withdrawal of this account is being applied; try again"
+                    + " shortly.");
+        }
         BigDecimal cash = startingCash(account);
         long id = store.insertReset(account.id(), userId, cash, requestedBy, clock.millis());
         return apply(id, account.id(), userId, cash);
@@ -115,8 +123,8 @@ public final class AccountResets {
     /** Applies stored reset requests of the accounts whose trading shard runs here (the housekeeping). */
     public void applyPending() {
         for (AccountRequestStore.Reset r : store.pendingResets(PENDING_PER_ROUND_MAX)) {
-            if (!trading.local(r.accountId()) || inFlight.contains(r.id())) {
-                continue;
+            if (!trading.local(r.accountId()) || inFlight.contains(r.id()) || accounts.cashPending(r.accountId())) {
+                continue; // another node's, being applied, or after the account's cash requests (next round)
             }
             try {
                 apply(r.id(), r.accountId(), r.userId(), r.startingCash());

@@ -97,6 +97,11 @@ public final class AccountService {
         return store.pendingCash(limit);
     }
 
+    /** Whether the account has cash requests the engine has not applied yet (its opening deposit, say). */
+    public boolean cashPending(long accountId) {
+        return store.pendingCashOf(accountId) > 0;
+    }
+
     /** The store, for this package's tests. */
     AccountStore store() {
         return store;

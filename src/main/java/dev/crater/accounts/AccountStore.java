@@ -234,6 +234,13 @@ public final class AccountStore {
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
     }
 
+    /** How many of the account's cash requests are not applied yet. */
+    public int pendingCashOf(long accountId) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM cash_requests WHERE account_id = :a AND applied_at_ms IS NULL")
+                .bind("a", accountId).mapTo(Integer.class).one());
+    }
+
     /** Cash requests not applied yet, oldest first, at most {@code limit}. */
     public List<CashRequest> pendingCash(int limit) {
         return db.jdbi().withHandle(h -> h.createQuery("""
