@@ -1,5 +1,7 @@
 package dev.crater;
 
+import dev.crater.accountrequests.AccountRequestRoutes;
+import dev.crater.accountrequests.AccountTransferRoutes;
 import dev.crater.accounts.AccountRoutes;
 import dev.crater.accounts.FundingRoutes;
 import dev.crater.accounts.TransactionRoutes;
@@ -165,6 +167,7 @@ public final class App implements AutoCloseable {
         services.trading.start(network.nodeUrlOr(nodeUrl(services.config.host(), server.port())));
         services.alerts.monitor().start();
         services.transferClock.start();
+        services.accountHousekeeping.start();
         services.streaming.start();
         health.started();
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -249,6 +252,8 @@ public final class App implements AutoCloseable {
                         new TransactionRoutes(s.accounts, s.transactions),
                         new AchRoutes(s.accounts, s.achRelationships, s.companies),
                         new TransferRoutes(s.accounts, s.achRelationships, s.transfers),
+                        new AccountRequestRoutes(s.accountRequests, s.accountResets, s.accounts, s.users),
+                        new AccountTransferRoutes(s.accountTransfers, s.accounts, s.users),
                         new WatchlistRoutes(s.watchlists),
                         new AlertRoutes(s.alerts),
                         new StreamerRoutes(s.streaming, s.companies),

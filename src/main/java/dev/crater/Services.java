@@ -1,6 +1,14 @@
 package dev.crater;
 
 import dev.crater.access.ApiGuard;
+import dev.crater.accountrequests.AccountCloses;
+import dev.crater.accountrequests.AccountHousekeeping;
+import dev.crater.accountrequests.AccountRequestStore;
+import dev.crater.accountrequests.AccountRequests;
+import dev.crater.accountrequests.AccountResets;
+import dev.crater.accountrequests.AccountTransferStore;
+import dev.crater.accountrequests.AccountTransfers;
+import dev.crater.accounts.AccountCloseStore;
 import dev.crater.accounts.AccountFunding;
 import dev.crater.accounts.AccountService;
 import dev.crater.accounts.AccountStore;
@@ -138,6 +146,12 @@ public final class Services implements AutoCloseable {
     public final TradingService trading;
     public final OrderService orders;
     public final PositionService positions;
+    /** Account opening and its simulated clearing flow, paper-account resets, the daily close snapshots. */
+    public final AccountRequests accountRequests;
+    public final AccountResets accountResets;
+    public final AccountCloses accountCloses;
+    public final AccountTransfers accountTransfers;
+    public final AccountHousekeeping accountHousekeeping;
     /** Engine reads between nodes sharing the store (the balances of accounts another node's shards run). */
     public final NodeReads nodeReads;
     public final AccountModels accountModels;
@@ -231,8 +245,15 @@ public final class Services implements AutoCloseable {
         Parties parties = new Parties(accounts::cachedById, users::byId);
         this.orders = new OrderService(trading, new OrderReads(database, market, heavyQueries, options, parties),
                 securities, options, market, metrics);
+        AccountCloseStore closeStore = new AccountCloseStore(database);
         this.positions = new PositionService(new PositionStore(database, heavyQueries), trading, securities, options,
-                market, parties);
+                market, parties, closeStore);
+        AccountRequestStore requestStore = new AccountRequestStore(database);
+        this.accountRequests = new AccountRequests(requestStore, accounts, clock);
+        this.accountResets = new AccountResets(requestStore, accounts, trading, clock);
+        this.accountCloses = new AccountCloses(closeStore, accounts, positions, trading, market, clock);
+        this.accountTransfers = new AccountTransfers(new AccountTransferStore(database), market, clock);
+        this.accountHousekeeping = new AccountHousekeeping(accountResets, accountCloses, accountTransfers);
         this.nodeReads = new NodeReads(trading, secretBox, clock);
         this.accountModels = new AccountModels(accounts, positions, companies);
         this.watchlists = new WatchlistService(new WatchlistStore(database), securities, options,
@@ -316,6 +337,7 @@ public final class Services implements AutoCloseable {
     public void close() {
         heavyQueries.close();
         notifications.close();
+        accountHousekeeping.close();
         trading.close();
         alerts.monitor().close();
         transferClock.close();

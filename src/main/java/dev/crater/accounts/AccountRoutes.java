@@ -226,11 +226,19 @@ public final class AccountRoutes implements HttpService {
         HttpSupport.json(res, 200, item(a));
     }
 
+    /**
+     * {@code IsOpened}: a paper account is open from the start; a clearing firm's account once its
+     * opening request is approved (it is enabled then).
+     */
+    private static boolean opened(Account acc) {
+        return Account.PAPER_FIRM.equals(acc.clearingFirm()) || acc.enabled();
+    }
+
     private void details(ServerRequest req, ServerResponse res) {
         AccountService.AccountAccess a = AccountPaths.access(accounts, req, AccountService.Need.READ);
         Account acc = a.account();
         HttpSupport.json(res, 200, new Details(acc.openingRequestId(), Dates.iso(acc.createdAtMs()), acc.clearingFirm(),
-                "Direct", String.valueOf(acc.openedByUserId()), acc.clearingAccount(), true, acc.formData(),
+                "Direct", String.valueOf(acc.openedByUserId()), acc.clearingAccount(), opened(acc), acc.formData(),
                 "Individual", Map.of(), null));
     }
 }

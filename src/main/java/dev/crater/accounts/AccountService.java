@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Trading accounts and who may do what in them. Every API access goes through {@link #access}: an
@@ -95,6 +97,11 @@ public final class AccountService {
         return store.pendingCash(limit);
     }
 
+    /** Whether the account has cash requests the engine has not applied yet (its opening deposit, say). */
+    public boolean cashPending(long accountId) {
+        return store.pendingCashOf(accountId) > 0;
+    }
+
     /** The store, for this package's tests. */
     AccountStore store() {
         return store;
@@ -103,6 +110,17 @@ public final class AccountService {
     /** Opens a paper account owned by {@code owner}; {@code cash} (if positive) is requested as a deposit. */
     public Account open(User owner, MarginType marginType, BigDecimal cash, BigDecimal perTrade,
             BigDecimal perShare, BigDecimal perContract) {
+        return open(owner, marginType, cash, perTrade, perShare, perContract, UUID.randomUUID().toString(),
+                Account.PAPER_FIRM, true);
+    }
+
+    /**
+     * Opens an account owned by {@code owner} for opening request {@code requestId} at clearing firm
+     * {@code firm}, enabled or (waiting for its clearing firm) not; {@code cash} (if positive) is
+     * requested as a deposit and recorded as its starting cash ({@link #startingCash}).
+     */
+    public Account open(User owner, MarginType marginType, BigDecimal cash, BigDecimal perTrade,
+            BigDecimal perShare, BigDecimal perContract, String requestId, String firm, boolean enabled) {
         if (marginType == MarginType.Empty) {
             throw new IllegalArgumentException("an account needs a margin type: Cash, Margin, DayTrader or MarginIra");
         }
@@ -121,13 +139,31 @@ public final class AccountService {
         long now = clock.millis();
         String form = "{\"marginType\":\"" + marginType.name() + "\",\"cash\":\"" + cash.toPlainString() + "\"}";
         Account a = store.insert(owner.companyId(), marginType, "USD", perTrade, perShare, perContract,
-                UUID.randomUUID().toString(), form, owner.id(), now);
+                requestId, form, owner.id(), now, firm, enabled);
         links.invalidate(new LinkKey(a.id(), owner.id()));
         byId.invalidate(a.id());
         if (cash.signum() > 0) {
             requestCash(a.id(), cash, "Initial deposit");
         }
         return a;
+    }
+
+    /**
+     * The cash the account opened with, as its opening form records it ({@code FormDataReference}'s
+     * {@code cash}); zero when the form names none.
+     */
+    public static BigDecimal startingCash(Account account) {
+        Matcher m = STARTING_CASH.matcher(account.formData() == null ? "" : account.formData());
+        return m.find() ? new BigDecimal(m.group(1)) : BigDecimal.ZERO;
+    }
+
+    private static final Pattern STARTING_CASH =
+            Pattern.compile("\"cash\"\\s*:\\s*\"?(\\d{1,12}(?:\\.\\d{1,2})?)\"?");
+
+    /** Enables or disables an account (an opening request approved by its clearing firm enables it). */
+    public void setEnabled(Account account, boolean enabled) {
+        store.setEnabled(account.id(), enabled, clock.millis());
+        byId.invalidate(account.id());
     }
 
     /** Asks the engine to move cash in (positive) or out (negative); applied exactly once. */

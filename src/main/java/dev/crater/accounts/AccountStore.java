@@ -47,19 +47,27 @@ public final class AccountStore {
     public Account insert(long companyId, MarginType marginType, String currency, BigDecimal perTrade,
             BigDecimal perShare, BigDecimal perContract, String openingRequestId, String formData, long ownerUserId,
             long nowMs) {
+        return insert(companyId, marginType, currency, perTrade, perShare, perContract, openingRequestId, formData,
+                ownerUserId, nowMs, Account.PAPER_FIRM, true);
+    }
+
+    /** As above, at clearing firm {@code firm}, enabled or not (an account waiting for its clearing firm is not). */
+    public Account insert(long companyId, MarginType marginType, String currency, BigDecimal perTrade,
+            BigDecimal perShare, BigDecimal perContract, String openingRequestId, String formData, long ownerUserId,
+            long nowMs, String firm, boolean enabled) {
         return db.jdbi().inTransaction(h -> {
             long id = h.createUpdate("""
                     INSERT INTO accounts (company_id, clearing_account, margin_type, owner_type, currency, clearing_firm,
                         enabled, per_trade_commission, per_share_commission, per_contract_commission,
                         opening_request_id, form_data, created_at_ms, modified_at_ms, opened_by_user_id)
-                    VALUES (:company, '', :margin, :owner, :currency, :firm, TRUE, :perTrade, :perShare, :perContract,
-                        
-                        :request, :form, :now, :now, :openedBy)""")
+                    VALUES (:company, '', :margin, :owner, :currency, :firm, :enabled, :perTrade, :perShare,
+                        :perContract, :request, :form, :now, :now, :openedBy)""")
                     .bind("company", companyId)
                     .bind("margin", marginType.name())
                     .bind("owner", Account.INDIVIDUAL)
                     .bind("currency", currency)
-                    .bind("firm", Account.PAPER_FIRM)
+                    .bind("firm", firm)
+                    .bind("enabled", enabled)
                     .bind("perTrade", db.decimal(perTrade))
                     .bind("perShare", db.decimal(perShare))
                     .bind("perContract", db.decimal(perContract))
@@ -224,6 +232,13 @@ public final class AccountStore {
                         VALUES (:a, :amount, :d, :now, NULL)""")
                 .bind("a", accountId).bind("amount", db.decimal(amount)).bind("d", description).bind("now", nowMs)
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    }
+
+    /** How many of the account's cash requests are not applied yet. */
+    public int pendingCashOf(long accountId) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM cash_requests WHERE account_id = :a AND applied_at_ms IS NULL")
+                .bind("a", accountId).mapTo(Integer.class).one());
     }
 
     /** Cash requests not applied yet, oldest first, at most {@code limit}. */

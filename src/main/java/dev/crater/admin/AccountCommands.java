@@ -1,6 +1,7 @@
 package dev.crater.admin;
 
 import dev.crater.Services;
+import dev.crater.accountrequests.AccountResets;
 import dev.crater.accounts.Account;
 import dev.crater.accounts.AccountLink;
 import dev.crater.audit.AuditLog;
@@ -22,8 +23,9 @@ final class AccountCommands {
     }
 
     @Command(name = "account", mixinStandardHelpOptions = true,
-            description = "Trading accounts: create, list, fund, link users.",
-            subcommands = {AccountCreate.class, AccountList.class, AccountFund.class, AccountLinkUser.class})
+            description = "Trading accounts: create, list, fund, link users, reset.",
+            subcommands = {AccountCreate.class, AccountList.class, AccountFund.class, AccountLinkUser.class,
+                    AccountReset.class})
     static final class Group extends AdminCommand.Group {
     }
 
@@ -138,6 +140,24 @@ final class AccountCommands {
                 throw new IllegalArgumentException(e.getMessage());
             }
             System.out.println(u.username() + " has " + type + " access to account " + a.id());
+            return 0;
+        }
+    }
+
+    @Command(name = "reset", mixinStandardHelpOptions = true,
+            description = "Reset a paper account: orders canceled, positions closed, cash back to its starting cash"
+                    + " (the account id, its users and their tokens kept); the server applies it within a second.")
+    static final class AccountReset extends AdminCommand.StoreCommand {
+        @Option(names = "--account", required = true)
+        long accountId;
+
+        @Override
+        int run(Services s) {
+            Account a = account(s, accountId);
+            auditCompanyId = a.companyId();
+            long id = s.accountResets.request(a, a.openedByUserId(), "crater admin");
+            System.out.println("Reset request " + id + " recorded for account " + accountId + " (starting cash "
+                    + AccountResets.startingCash(a).toPlainString() + ")");
             return 0;
         }
     }

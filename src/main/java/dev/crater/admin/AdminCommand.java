@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
                 AdminCommand.AuditCommand.class, MarketCommands.SecurityCommands.class,
                 MarketCommands.MarketCommandGroup.class, AccountCommands.Group.class,
                 RegistrationCommands.Group.class, AgreementCommands.Group.class, FeedbackCommands.Group.class,
-                AppSettingsCommands.Mobile.class, AppSettingsCommands.Access.class, TransferCommands.Group.class})
+                AppSettingsCommands.Mobile.class, AppSettingsCommands.Access.class, TransferCommands.Group.class,
+                AccountRequestCommands.Group.class, AccountRequestCommands.TransferGroup.class})
 public final class AdminCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

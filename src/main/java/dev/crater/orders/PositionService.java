@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.crater.accounts.Account;
+import dev.crater.accounts.AccountCloseStore;
 import dev.crater.common.MarginType;
 import dev.crater.common.Refusal;
 import dev.crater.http.Dates;
@@ -54,10 +55,12 @@ public final class PositionService {
     private final OptionChains options;
     private final Market market;
     private final Parties parties;
+    private final AccountCloseStore closes;
 
     public PositionService(PositionStore store, TradingService trading, Securities securities, OptionChains options,
-            Market market, Parties parties) {
+            Market market, Parties parties, AccountCloseStore closes) {
         this.parties = parties;
+        this.closes = closes;
         this.store = store;
         this.trading = trading;
         this.securities = securities;
@@ -359,7 +362,9 @@ public final class PositionService {
             return BigDecimal.ZERO;
         }
         long previousClose = previous.regularCloseMs();
-        BigDecimal before = new Valuation(accountId).at(previousClose);
+        // The close's snapshot (one read); computed from the ledger only when none was taken.
+        BigDecimal before = closes.value(accountId, previous.date())
+                .orElseGet(() -> new Valuation(accountId).at(previousClose));
         return equity.subtract(before).subtract(store.paymentsAfter(accountId, previousClose));
     }
 
@@ -491,7 +496,15 @@ public final class PositionService {
         List<AccountValueItem> out = new ArrayList<>();
         LocalDate d = market.model().dateAt(start.toEpochMilli());
         LocalDate last = market.model().dateAt(Math.min(end.toEpochMilli(), market.nowMs()));
-        Valuation v = new Valuation(accountId);
+        if (last.isBefore(d)) {
+            return out;
+        }
+        if (java.time.temporal.ChronoUnit.DAYS.between(d, last) > HISTORY_DAYS_MAX * 2L) {
+            throw Refusal.invalid("startDate", "At most " + HISTORY_DAYS_MAX + " trading days.");
+        }
+        // The daily close snapshots; a day without one (before they were taken, or today) from the ledger.
+        Map<LocalDate, BigDecimal> taken = closes.range(accountId, d, last);
+        Valuation v = null;
         int days = 0;
         for (; !d.isAfter(last); d = d.plusDays(1)) {
             PathModel.Day day = market.model().day(d);
@@ -501,7 +514,14 @@ public final class PositionService {
             if (++days > HISTORY_DAYS_MAX) {
                 throw Refusal.invalid("startDate", "At most " + HISTORY_DAYS_MAX + " trading days.");
             }
-            out.add(new AccountValueItem(d + "T00:00:00Z", cents(v.at(Math.min(day.regularCloseMs(), market.nowMs())))));
+            BigDecimal value = taken.get(d);
+            if (value == null) {
+                if (v == null) {
+                    v = new Valuation(accountId);
+                }
+                value = v.at(Math.min(day.regularCloseMs(), market.nowMs()));
+            }
+            out.add(new AccountValueItem(d + "T00:00:00Z", cents(value)));
         }
         return out;
     }
@@ -523,6 +543,14 @@ public final class PositionService {
         List<AccountValueItem> out = new ArrayList<>();
         byDay.forEach((d, v) -> out.add(new AccountValueItem(d, v.stripTrailingZeros())));
         return out;
+    }
+
+    /**
+     * The account's value at {@code day}'s regular close (cash booked by then plus the positions held
+     * then at that day's closing price), in cents: what the daily close snapshot stores.
+     */
+    public BigDecimal valueAtClose(long accountId, PathModel.Day day) {
+        return cents(new Valuation(accountId).at(day.regularCloseMs()));
     }
 
     /** Walks an account's ledger and fills forward in time (calls must ask for increasing moments). */

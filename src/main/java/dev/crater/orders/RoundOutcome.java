@@ -21,13 +21,22 @@ import java.util.function.LongFunction;
  * @param accountState the engine's current state of an account
  * @param appliedCash cash request ids applied (or refused, with the reason) in this batch
  * @param nowMs market time of the round
+ * @param appliedResets account reset request ids applied (or refused, with the reason) in this batch
  */
 record RoundOutcome(List<Event> events, Map<Long, NewOrderContext> contexts, Map<Long, Long> cashRequestByLedgerId,
         Set<Long> rejectedStoredOrders, Map<Long, OrderSnapshot> movedStops, LongFunction<OrderSnapshot> liveOrder,
-        LongFunction<Snapshot.AccountState> accountState, Map<Long, String> appliedCash, long nowMs) {
+        LongFunction<Snapshot.AccountState> accountState, Map<Long, String> appliedCash, long nowMs,
+        Map<Long, String> appliedResets) {
+
+    RoundOutcome(List<Event> events, Map<Long, NewOrderContext> contexts, Map<Long, Long> cashRequestByLedgerId,
+            Set<Long> rejectedStoredOrders, Map<Long, OrderSnapshot> movedStops, LongFunction<OrderSnapshot> liveOrder,
+            LongFunction<Snapshot.AccountState> accountState, Map<Long, String> appliedCash, long nowMs) {
+        this(events, contexts, cashRequestByLedgerId, rejectedStoredOrders, movedStops, liveOrder, accountState,
+                appliedCash, nowMs, Map.of());
+    }
 
     /** Whether the round changed nothing to store. */
     boolean nothingToStore() {
-        return events.isEmpty() && appliedCash.isEmpty() && movedStops.isEmpty();
+        return events.isEmpty() && appliedCash.isEmpty() && movedStops.isEmpty() && appliedResets.isEmpty();
     }
 }

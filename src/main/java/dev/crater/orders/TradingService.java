@@ -8,7 +8,10 @@ import dev.crater.orders.engine.Balances;
 import dev.crater.orders.engine.Command;
 import dev.crater.orders.engine.Engine;
 import dev.crater.orders.engine.Event;
+import dev.crater.orders.engine.Fixed;
+import dev.crater.orders.engine.RejectCode;
 import dev.crater.orders.engine.Verification;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -210,6 +213,34 @@ public final class TradingService implements AutoCloseable {
             throw busy();
         }
         return await(done);
+    }
+
+    /** Named limit: order ids a reset takes beyond the positions it saw (positions opened meanwhile). */
+    static final int RESET_SPARE_IDS = 4;
+    static final int RESET_TRIES_MAX = 3;
+
+    /**
+     * Resets a paper account to {@code cash} ({@link Command.Reset}): its orders canceled, its positions
+     * closed at their marks, one Payment ledger line to the starting cash; {@code requestId} (the stored
+     * reset request, or 0) is marked applied in the same transaction, and a request already applied is
+     * not applied again. Returns the stored events (empty when the request was applied before).
+     */
+    public List<Event> reset(long accountId, long userId, BigDecimal cash, String description, long requestId) {
+        for (int attempt = 1;; attempt++) {
+            int held = read(accountId, e -> (int) e.positions(accountId).stream().filter(p -> p.quantity() != 0)
+                    .count());
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < held + RESET_SPARE_IDS * attempt; i++) {
+                ids.add(nextOrderId());
+            }
+            List<Event> events = submit(accountId, new Command.Reset(market.nowMs(), accountId, userId,
+                    Fixed.of(cash), ids, description, requestId), Map.of());
+            boolean shortOfIds = events.stream().anyMatch(e -> e instanceof Event.Rejected r
+                    && r.code() == RejectCode.ResetIdsShort);
+            if (!shortOfIds || attempt >= RESET_TRIES_MAX) {
+                return events;
+            }
+        }
     }
 
     /** Where reads of other nodes' shards go ({@link NodeReads} registers itself). */

@@ -13,6 +13,7 @@ import dev.crater.orders.engine.Event;
 import dev.crater.orders.engine.Fixed;
 import dev.crater.orders.engine.OrderSnapshot;
 import dev.crater.orders.engine.OrderSpec;
+import dev.crater.orders.engine.RejectCode;
 import dev.crater.orders.engine.Snapshot;
 import dev.crater.orders.engine.Verification;
 import java.math.BigDecimal;
@@ -67,6 +68,16 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
             return size() > CLIENT_IDS_REMEMBERED;
+        }
+    };
+
+    /** Named limit: account reset request ids remembered as applied here (a repeat is not applied again). */
+    static final int RESETS_REMEMBERED = 10_000;
+
+    private final Map<Long, Boolean> appliedResets = new java.util.LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > RESETS_REMEMBERED;
         }
     };
 
@@ -360,6 +371,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
         final Map<Long, TradingStore.NewOrderContext> contexts = new HashMap<>();
         final Map<Long, Long> cashByLedger = new HashMap<>();
         final Map<Long, String> appliedCash = new HashMap<>();
+        final Map<Long, String> appliedResets = new HashMap<>();
         final List<Runnable> completions = new ArrayList<>();
         final Set<Long> rejectedStored = new HashSet<>();
     }
@@ -388,7 +400,8 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
         long now = market.nowMs();
         Map<Long, OrderSnapshot> moved = movedTrailingStops(ticked);
         writer.persist(new RoundOutcome(round.events, round.contexts, round.cashByLedger, round.rejectedStored, moved,
-                engine::order, id -> accountState(id), round.appliedCash, now));
+                engine::order, id -> accountState(id), round.appliedCash, now, round.appliedResets));
+        round.appliedResets.keySet().forEach(id -> appliedResets.put(id, Boolean.TRUE)); // stored: never again
         round.completions.forEach(Runnable::run);
         publish(round);
     }
@@ -428,6 +441,13 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             }
             return;
         }
+        if (a.command() instanceof Command.Reset r && r.requestId() > 0
+                && (appliedResets.containsKey(r.requestId()) || round.appliedResets.containsKey(r.requestId()))) {
+            if (a.done() != null) {
+                round.completions.add(() -> a.done().complete(List.of()));
+            }
+            return; // applied already (the request was offered twice): a reset request is applied once
+        }
         if (a.command() instanceof Command.Place p) {
             // The current quotes first: buying power and an immediate fill need them.
             feedQuotes(p.order(), events);
@@ -442,6 +462,18 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             }
         }
         List<Event> mine = List.copyOf(events.subList(from, events.size()));
+        if (a.command() instanceof Command.Reset r && r.requestId() > 0) {
+            String outcome = "applied";
+            for (Event e : mine) {
+                if (e instanceof Event.Rejected rej && rej.ref() == r.requestId()) {
+                    // Short of ids: not recorded, the caller asks again with more (the request stays pending).
+                    outcome = rej.code() == RejectCode.ResetIdsShort ? null : "refused: " + rej.text();
+                }
+            }
+            if (outcome != null) {
+                round.appliedResets.put(r.requestId(), outcome);
+            }
+        }
         if (a.command() instanceof Command.QuoteTick || a.command() instanceof Command.Clock
                 || a.command() instanceof Command.Settle) {
             for (Event e : mine) {
@@ -550,6 +582,7 @@ final class TradingShard implements Runnable, QuoteSource.Listener {
             case Command.Place p -> p.accountId();
             case Command.Cancel x -> x.accountId();
             case Command.Replace r -> r.accountId();
+            case Command.Reset r -> r.accountId();
             default -> 0;
         };
     }

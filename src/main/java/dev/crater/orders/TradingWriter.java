@@ -37,7 +37,7 @@ import java.util.function.LongFunction;
  */
 public final class TradingWriter implements AutoCloseable {
 
-    /** The most statements kept prepared on the held connection (there are eleven kinds). */
+    /** The most statements kept prepared on the held connection (there are fourteen kinds). */
     static final int STATEMENTS_MAX = 16;
 
     private static final String INSERT_ORDER = "INSERT INTO orders (id, account_id, user_id, client_id, parent_id,"
@@ -77,6 +77,7 @@ public final class TradingWriter implements AutoCloseable {
     private static final String INSERT_ACCOUNT = "INSERT INTO engine_accounts (account_id, state_json, updated_at_ms)"
             + " VALUES (?, ?, ?)";
     private static final String APPLIED_CASH = "UPDATE cash_requests SET applied_at_ms = ?, outcome = ? WHERE id = ?";
+    private static final String APPLIED_RESET = "UPDATE account_resets SET applied_at_ms = ?, outcome = ? WHERE id = ?";
     private static final String SAVE_LIVE = "UPDATE orders SET state_json = ? WHERE id = ? AND state_json IS NOT NULL";
 
     private final Database db;
@@ -139,6 +140,7 @@ public final class TradingWriter implements AutoCloseable {
             writeAccountStates(touchedAccounts, outcome.accountState(), outcome.nowMs());
             writeMovedStops(outcome.movedStops());
             markCashApplied(outcome.appliedCash(), outcome.nowMs());
+            markResetsApplied(outcome.appliedResets(), outcome.nowMs());
         });
     }
 
@@ -304,6 +306,17 @@ public final class TradingWriter implements AutoCloseable {
             ps.setLong(1, nowMs);
             ps.setString(2, c.getValue());
             ps.setLong(3, c.getKey());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Marks account reset requests applied in the round's transaction: a request is applied exactly once. */
+    private void markResetsApplied(Map<Long, String> appliedResets, long nowMs) throws SQLException {
+        for (Map.Entry<Long, String> r : appliedResets.entrySet()) {
+            PreparedStatement ps = statement(APPLIED_RESET);
+            ps.setLong(1, nowMs);
+            ps.setString(2, r.getValue());
+            ps.setLong(3, r.getKey());
             ps.executeUpdate();
         }
     }

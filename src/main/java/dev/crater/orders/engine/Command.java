@@ -4,6 +4,7 @@ import dev.crater.common.MarginType;
 import dev.crater.market.Quote;
 import dev.crater.market.Session;
 import dev.crater.market.SessionKey;
+import java.util.List;
 
 /**
  * Engine input. Every command carries {@code timeMs}, stamped by the caller (the engine never reads a clock).
@@ -22,6 +23,22 @@ public sealed interface Command {
      * {@code requestId} is echoed in a rejection.
      */
     record Deposit(long timeMs, long accountId, long amount, String description, long requestId) implements Command {
+    }
+
+    /**
+     * Resets an account to {@code cash} (a paper account's starting cash): cancels every live order ("Account
+     * reset"), closes every open position at its mark (the last price, or its average open price without a quote)
+     * with one Market order per position, ids taken from {@code closeOrderIds} in security order (Accepted, then a
+     * commission-free Fill), then books one {@code Payment} entry of {@code cash} − cash (possibly 0, so the reset
+     * is always in the ledger) described by {@code description}. Refused, changing nothing, when the account is
+     * unknown, {@code cash} is negative or finer than cents, or there are fewer free ids than open positions.
+     * {@code userId} is recorded as the closing orders' user; {@code requestId} is echoed in a rejection.
+     */
+    record Reset(long timeMs, long accountId, long userId, long cash, List<Long> closeOrderIds, String description,
+            long requestId) implements Command {
+        public Reset {
+            closeOrderIds = closeOrderIds == null ? List.of() : List.copyOf(closeOrderIds);
+        }
     }
 
     /** Places an order for {@code accountId} on behalf of {@code userId}; {@code reduceOnly} for ClosePositionsOnly users. */

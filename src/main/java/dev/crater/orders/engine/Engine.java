@@ -119,7 +119,8 @@ import java.util.List;
  * ("Per Trade Commission" once per order with its first fill; "Per Contract Commission" per share/contract). The
  * account plan's rates apply unless the order overrides them (ExecutionInstructions PerTradeCommission in dollars,
  * PerContractCommission in cents per share/contract, applying to shares and contracts alike). Deposits and
- * withdrawals post Payment entries. Σ ledger = cash always. Realized P/L excludes commissions.
+ * withdrawals post Payment entries, and so does a {@link Command.Reset} (after closing each position with a
+ * commission-free Market fill at its mark). Σ ledger = cash always. Realized P/L excludes commissions.
  *
  * <h2>Invariants</h2>
  * {@link #checkInvariants()} verifies: ledger sum = cash; cash accounts have 0 ≤ settled cash, reservations ≤ settled
@@ -156,7 +157,7 @@ public final class Engine {
         conditionals.connect(lifecycle, matching, orderEntry, risk);
         spreads.connect(lifecycle, matching, orderEntry, risk);
         cancelReplace.connect(conditionals, lifecycle, matching, risk);
-        commands.connect(lifecycle, matching, risk, sessions);
+        commands.connect(lifecycle, matching, risk, sessions, orderEntry, conditionals);
         verifier.connect(orderEntry);
         invariants.connect(risk);
         snapshots.connect(lifecycle);
@@ -179,6 +180,7 @@ public final class Engine {
                 case Command.Deposit d -> commands.onDeposit(d);
                 case Command.OpenAccount o -> commands.onOpenAccount(o);
                 case Command.Settle s -> commands.onSettle(s);
+                case Command.Reset r -> commands.onReset(r);
             }
         } finally {
             state.out = null;

@@ -34,7 +34,8 @@ public enum RejectCode {
     OrderNotReplaceable("Order cannot be replaced."),
     ReplaceFieldInvalid("Field does not apply to this order."),
     AmountInvalid("Amount must be non-zero."),
-    InsufficientFunds("Insufficient funds.");
+    InsufficientFunds("Insufficient funds."),
+    ResetIdsShort("Not enough order ids to close every open position.");
 
     private final String text;
 

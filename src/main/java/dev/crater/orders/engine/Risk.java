@@ -175,7 +175,7 @@ final class Risk {
         return need;
     }
 
-    private long mark(Position p) {
+    long mark(Position p) {
         SecBook b = p.book;
         if (b != null && b.hasQuote && b.last > 0) {
             return b.last;

@@ -56,6 +56,8 @@ class DeterminismTest {
         assertThat(kinds).containsKeys(Event.Fill.class, Event.Canceled.class, Event.Expired.class, Event.Triggered.class,
                 Event.Replaced.class, Event.GroupCompleted.class, Event.Settled.class, Event.CashMoved.class);
         assertThat(kinds.get(Event.Fill.class)).isGreaterThan(500);
+        assertThat(h.events).as("resets in the stream").anyMatch(e -> e instanceof Event.CashMoved m
+                && "Account reset".equals(m.entry().description()));
         assertThat(codes).containsKeys(RejectCode.InsufficientPosition, RejectCode.QuantityInvalid,
                 RejectCode.DayTradingBuyingPowerExceeded, RejectCode.OrderNotFound, RejectCode.CashAccountCannotShort);
     }

@@ -77,10 +77,20 @@ final class RandomCommands {
         if (r < 94) {
             return replace(engine);
         }
-        if (r < 97) {
+        if (r < 96) {
             long acc = ACCOUNTS[rnd.nextInt(ACCOUNTS.length)];
             long amt = Fixed.units(rnd.nextInt(20_000) - 8_000);
             return new Command.Deposit(time, acc, amt, "random", nextId++);
+        }
+        if (r < 97 && rnd.nextInt(3) == 0) {
+            // A reset (rarely: it ends the positions the stream trades on): sometimes too few ids for the account's positions (refused, nothing changed).
+            long acc = ACCOUNTS[rnd.nextInt(ACCOUNTS.length)];
+            java.util.List<Long> ids = new java.util.ArrayList<>();
+            for (int i = rnd.nextInt(8); i > 0; i--) {
+                ids.add(nextId++);
+            }
+            return new Command.Reset(time, acc, 7, Fixed.units(40_000 + rnd.nextInt(60_000)), ids, "Account reset",
+                    nextId++);
         }
         return new Command.Clock(time, s);
     }
