@@ -14,6 +14,8 @@ import dev.crater.testing.TestServer;
 import dev.crater.users.User;
 import dev.crater.vendorclient.ApiClient;
 import dev.crater.vendorclient.ApiException;
+import dev.crater.vendorclient.api.AchRelationshipsApi;
+import dev.crater.vendorclient.api.AgreementsApi;
 import dev.crater.vendorclient.api.HistoricalTradeDataApi;
 import dev.crater.vendorclient.api.LoginApi;
 import dev.crater.vendorclient.api.OrdersApi;
@@ -23,16 +25,20 @@ import dev.crater.vendorclient.api.SecuritiesApi;
 import dev.crater.vendorclient.api.StreamerApi;
 import dev.crater.vendorclient.api.SyncOrdersApi;
 import dev.crater.vendorclient.api.TransactionsApi;
+import dev.crater.vendorclient.api.TransfersApi;
 import dev.crater.vendorclient.api.UserAccountsApi;
 import dev.crater.vendorclient.api.UsersApi;
 import dev.crater.vendorclient.api.WatchlistsApi;
+import dev.crater.vendorclient.model.AgreementItemResource;
 import dev.crater.vendorclient.model.ChartCompareRequestModel;
 import dev.crater.vendorclient.model.ChartHistoryRequestModel;
 import dev.crater.vendorclient.model.ConsolidatedQueryDto;
 import dev.crater.vendorclient.model.GetUserFilter;
 import dev.crater.vendorclient.model.OrderResource;
+import dev.crater.vendorclient.model.PagingResultAchRelationshipResource;
 import dev.crater.vendorclient.model.PagingResultOrderResource;
 import dev.crater.vendorclient.model.PagingResultPositionResource;
+import dev.crater.vendorclient.model.PagingResultTransferResource;
 import dev.crater.vendorclient.model.SecurityHistoryRequestSettings;
 import dev.crater.vendorclient.model.SecuritySignature;
 import dev.crater.vendorclient.model.Succeed;
@@ -47,6 +53,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -110,6 +117,8 @@ class VendorClientTest {
     int alertId;
     int optionId;
     String optionSymbol;
+    UUID bankId;
+    UUID transferId;
 
     /** What the generated client sent, as "METHOD /path" (the path as sent, under /api). */
     final List<String> sent = Collections.synchronizedList(new ArrayList<>());
@@ -153,6 +162,14 @@ class VendorClientTest {
                 .get("Expirations").get(0).get("Options").get(0);
         optionId = option.get("Id").asInt();
         optionSymbol = option.get("Symbol").asText();
+        // Funding (issue 17): a linked bank (approved at once) and a deposit from it; agreements to sign.
+        server.services().agreements.addDemoSet(company.id());
+        bankId = UUID.fromString(ok(http(token, "POST", "accounts/" + account.id() + "/ach-relationships",
+                "{\"RoutingNumber\":\"051000017\",\"AccountNumber\":\"987654321222\",\"AccountOwnerName\":\"Vendor\","
+                        + "\"Name\":\"Citi Bank\",\"ApprovalMethod\":\"Instant\",\"BankAccountType\":\"Checking\"}"))
+                .get("Id").asText());
+        transferId = UUID.fromString(ok(http(token, "POST", "accounts/" + account.id() + "/transfers/ach",
+                "{\"AchRelationshipId\":\"" + bankId + "\",\"Amount\":100,\"IsIncoming\":true}")).get("Id").asText());
     }
 
     @AfterAll
@@ -293,6 +310,9 @@ class VendorClientTest {
         watchlists(new WatchlistsApi(client), auth);
         priceAlerts(new PriceAlertsApi(client), auth);
         streamers(new StreamerApi(client), auth);
+        achRelationships(new AchRelationshipsApi(client), auth);
+        transfers(new TransfersApi(client), auth);
+        agreements(new AgreementsApi(client), auth);
 
         Set<String> missing = new TreeSet<>(expected);
         missing.removeAll(called);
@@ -404,6 +424,52 @@ class VendorClientTest {
         String key = company.appKey();
         call("GET /v{version}/accounts/{accountId}/transactions",
                 () -> api.transactionsGetTransactionsPage(accountId(), 10, 0, "Id", true, V, auth, key, null, null));
+        call("GET /v{version}/accounts/{accountId}/activity",
+                () -> api.transactionsGetActivityPage(accountId(), 10, 0, "Id", false, V, auth, key, null));
+        call("GET /v{version}/accounts/{accountId}/activity/allowed-types",
+                () -> api.transactionsGetAllowedActivities(accountId(), V, auth, key));
+        call("GET /v{version}/accounts/{accountId}/activity/report",
+                () -> api.transactionsGetActivityReport(accountId(), "Id", false, "CsvReport", V, auth, key, null));
+        call("GET /v{version}/accounts/{accountId}/transaction/report",
+                () -> api.transactionsGetTransactionReport(accountId(), "Id", true, "CsvReport", V, auth, key, null, null));
+        call("GET /v{version}/accounts/{accountId}/transactions/allowed-types",
+                () -> api.transactionsGetAllowedTransactions(accountId(), V, auth, key));
+    }
+
+    void achRelationships(AchRelationshipsApi api, String auth) {
+        String key = company.appKey();
+        PagingResultAchRelationshipResource page = call("GET /v{version}/accounts/{accountId}/ach-relationships",
+                () -> api.achRelationshipsGetAchRelationshipsPage(accountId(), 10, 0, "Id", false, V, auth, key, null));
+        if (page != null) {
+            check(page.getResult() != null && page.getResult().stream().anyMatch(r -> bankId.equals(r.getId())),
+                    "the relationship list holds the linked bank");
+        }
+        call("GET /v{version}/accounts/{accountId}/ach-relationships/default",
+                () -> api.achRelationshipsGetDefaultAchRelationship(accountId(), V, auth, key));
+        call("GET /v{version}/accounts/{accountId}/ach-relationships/{id}",
+                () -> api.achRelationshipsGetAchRelationship(accountId(), bankId, V, auth, key));
+    }
+
+    void transfers(TransfersApi api, String auth) {
+        String key = company.appKey();
+        PagingResultTransferResource page = call("GET /v{version}/accounts/{accountId}/transfers",
+                () -> api.transfersGetAchRelationshipsPage(accountId(), 10, 0, "Id", false, V, auth, key));
+        if (page != null) {
+            check(page.getResult() != null && page.getResult().stream().anyMatch(t -> transferId.equals(t.getId())),
+                    "the transfer list holds the deposit");
+        }
+        call("GET /v{version}/accounts/{accountId}/transfers/{id}/fees",
+                () -> api.transfersGetTransferFees(accountId(), transferId, V, auth, key));
+        call("GET /v{version}/accounts/{accountId}/transfers/ira_constraints/{mechanism}/{isDeposit}",
+                () -> api.transfersGetAllowedIraConstraint(accountId(), "ACH", true, V, auth, key));
+    }
+
+    void agreements(AgreementsApi api, String auth) {
+        List<AgreementItemResource> unsigned = call("GET /v{version}/users/{userId}/agreements",
+                () -> api.agreementsGetUnsignedAgreements(userId(), V, auth, company.appKey()));
+        if (unsigned != null) {
+            check(!unsigned.isEmpty(), "the demo agreements are listed as unsigned");
+        }
     }
 
     void securities(SecuritiesApi api, String auth) {
@@ -445,6 +511,8 @@ class VendorClientTest {
         String key = company.appKey();
         call("GET /v{version}/users/{userId}/info", () -> api.usersGetUserInfo(userId(), V, auth, key));
         call("GET /v{version}/users/{userId}/balance-info", () -> api.usersGetUserBalanceInfo(userId(), V, auth, key));
+        call("GET /v{version}/users/{userId}/settings/trading", () -> api.usersGetUserTradingSettings(userId(), V, auth,
+                key));
         call("POST /v{version}/users/info", () -> api.usersGetUserByEmail(V, auth, key,
                 new GetUserFilter().email(user.email())));
     }
