@@ -344,6 +344,24 @@ public final class FundingStore {
                 .bind("n", limit).map((rs, ctx) -> transfer(rs)).list());
     }
 
+    /** Returned deposits whose debit the engine refused (the account could not cover it), at most {@code limit}. */
+    public List<TransferRow> refusedReturns(int limit) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT t.* FROM transfers t JOIN cash_requests c"
+                        + " ON c.id = t.reversal_request_id WHERE t.status = 'Returned' AND t.is_deposit = :yes"
+                        + " AND c.applied_at_ms IS NOT NULL AND c.outcome <> 'applied' ORDER BY t.created_at_ms LIMIT :n")
+                .bind("yes", true).bind("n", limit).map((rs, ctx) -> transfer(rs)).list());
+    }
+
+    /**
+     * Makes a returned deposit Complete again (its debit was refused), keeping its completion time; the
+     * refused request stays linked until a later return replaces it. Conditional: one caller wins.
+     */
+    public boolean undoReturn(String id, String comment) {
+        return db.jdbi().withHandle(h -> h.createUpdate(
+                        "UPDATE transfers SET status = 'Complete', comment = :c WHERE id = :id AND status = 'Returned'")
+                .bind("c", comment).bind("id", id).execute()) == 1;
+    }
+
     /** Transfers with a reversal waiting for the hold's outcome, at most {@code limit}. */
     public List<TransferRow> dueReversals(int limit) {
         return db.jdbi().withHandle(h -> h.createQuery(

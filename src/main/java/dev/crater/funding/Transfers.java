@@ -277,7 +277,47 @@ public final class Transfers {
         if (!end(t, "Complete", "Returned", operatorReason(reason))) {
             throw new IllegalArgumentException("transfer " + id + " is " + current(t) + "; only a Complete one can be returned");
         }
+        FundingStore.TransferRow returned = store.transfer(t.id()).orElseThrow();
+        if (returned.isDeposit()) {
+            awaitReturnDebit(returned);
+        }
         return store.transfer(t.id()).orElseThrow();
+    }
+
+    /**
+     * Waits (at most {@link #HOLD_WAIT_MS}) for the engine to take back a returned deposit's funds. The
+     * engine refuses a debit the account cannot cover (the funds were withdrawn or spent); then the
+     * return is undone at once — the transfer is Complete again, with the refusal as its comment — so
+     * the money is never both back at the bank and still in the account. Without an answer in time
+     * (no server running), the transfer clock undoes a refused return when the engine refuses it.
+     *
+     * @throws IllegalArgumentException when the engine refused the debit
+     */
+    private void awaitReturnDebit(FundingStore.TransferRow t) {
+        long until = Monotonic.millis() + HOLD_WAIT_MS;
+        while (Monotonic.millis() < until) {
+            FundingStore.CashOutcome o = store.cashOutcome(t.reversalRequestId()).orElseThrow();
+            if (o.applied()) {
+                return;
+            }
+            if (!o.pending()) {
+                throw new IllegalArgumentException("transfer " + t.id() + " stays Complete: " + undoRefusedReturn(t, o));
+            }
+            try {
+                Thread.sleep(HOLD_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Undoes the return of a deposit whose debit the engine refused; returns why. */
+    private String undoRefusedReturn(FundingStore.TransferRow t, FundingStore.CashOutcome refused) {
+        String why = "return refused, the account cannot cover it: " + refusalText(refused.outcome());
+        why = why.length() > COMMENT_CHARS_MAX ? why.substring(0, COMMENT_CHARS_MAX) : why;
+        store.undoReturn(t.id(), why);
+        return why;
     }
 
     private static String operatorReason(String reason) {
@@ -332,9 +372,12 @@ public final class Transfers {
         return today.getMonthValue() < 4 || (today.getMonthValue() == 4 && today.getDayOfMonth() <= 15);
     }
 
-    /** One round of the clock's work: refused holds, due reversals, due completions. */
+    /** One round of the clock's work: refused returns and holds, due reversals, due completions. */
     void tick(int limit) {
         long now = market.nowMs();
+        for (FundingStore.TransferRow t : store.refusedReturns(limit)) {
+            undoRefusedReturn(t, store.cashOutcome(t.reversalRequestId()).orElseThrow());
+        }
         for (FundingStore.TransferRow t : store.refusedHolds(limit)) {
             String why = store.cashOutcome(t.holdRequestId()).map(o -> refusalText(o.outcome())).orElse("refused");
             store.move(t.id(), "Submitted", "Rejected", why, null, false, now);

@@ -1,6 +1,7 @@
 package dev.crater.funding;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -361,6 +362,39 @@ abstract class FundingApiContract {
         assertThat(status(a2, t.id())).isEqualTo("Returned");
         Eventually.eventually("the return is booked", WAIT, () -> cash(a2).compareTo(new BigDecimal("100")) == 0);
         ledgerInvariant(a2);
+    }
+
+    @Test
+    void aReturnTheAccountCannotCoverIsUndoneAndMovesNothing() {
+        Actor a = actor(MarginType.Margin, "0");
+        String bank = linkedBank(a);
+        Transfers.Transfer t = transfer(call(a, "POST", "transfers/ach",
+                "{\"AchRelationshipId\":\"" + bank + "\",\"Amount\":100,\"IsIncoming\":true}"));
+        toArrival(t);
+        Actor a2 = fresh(a);
+        Eventually.eventually("the deposit completes", WAIT, () -> status(a2, t.id()).equals("Complete"));
+        Eventually.eventually("the deposit is booked", WAIT, () -> cash(a2).compareTo(new BigDecimal("100")) == 0);
+        // Most of it leaves again before the bank's return comes.
+        transfer(call(a2, "POST", "transfers/ach", "{\"AchRelationshipId\":\"" + bank + "\",\"Amount\":80,\"IsIncoming\":false}"));
+        Eventually.eventually("the hold", WAIT, () -> cash(a2).compareTo(new BigDecimal("20")) == 0);
+        assertThatThrownBy(() -> server.services().transfers.returned(t.id(), "R01 Insufficient funds"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stays Complete")
+                .hasMessageContaining("cannot cover");
+        assertThat(status(a2, t.id())).isEqualTo("Complete");
+        server.services().transferClock.round();
+        assertThat(status(a2, t.id())).isEqualTo("Complete");
+        assertThat(cash(a2)).isEqualByComparingTo("20");
+        ledgerInvariant(a2);
+        // Once the account can cover it again, the same return goes through.
+        Transfers.Transfer more = transfer(call(a2, "POST", "transfers/ach",
+                "{\"AchRelationshipId\":\"" + bank + "\",\"Amount\":100,\"IsIncoming\":true}"));
+        toArrival(more);
+        Actor a3 = fresh(a2);
+        Eventually.eventually("the second deposit is booked", WAIT, () -> cash(a3).compareTo(new BigDecimal("120")) == 0);
+        returnTransfer(t.id(), "R01 Insufficient funds");
+        assertThat(status(a3, t.id())).isEqualTo("Returned");
+        Eventually.eventually("the return is booked", WAIT, () -> cash(a3).compareTo(new BigDecimal("20")) == 0);
+        ledgerInvariant(a3);
     }
 
     void returnTransfer(String id, String reason) {
