@@ -18,7 +18,7 @@ CREATE TABLE ach_relationships (
     created_at_ms          BIGINT NOT NULL,
     cancel_at_ms           BIGINT,
     cancel_reason          VARCHAR(200),
-    -- An HMAC of the two micro-deposit amounts (never the amounts), and the wrong guesses so far.
+    -- An HMAC of the two micro-deposit amounts (never the amounts), and the failed guesses so far.
     micro_mac              VARCHAR(64),
     approve_attempts       INTEGER NOT NULL DEFAULT 0
 );
