@@ -41,6 +41,7 @@ import dev.crater.store.Monotonic;
 import dev.crater.streaming.StreamerRoutes;
 import dev.crater.subscriptions.SubscriptionRoutes;
 import dev.crater.users.AppSettingsRoutes;
+import dev.crater.users.ProTraderRoutes;
 import dev.crater.users.UserRoutes;
 import dev.crater.users.UserSettingsRoutes;
 import dev.crater.watchlists.WatchlistRoutes;
@@ -240,6 +241,7 @@ public final class App implements AutoCloseable {
                         new PositionRoutes(s.accounts, s.positions, s.accountModels, s.companies),
                         new UserRoutes(s.users),
                         new UserSettingsRoutes(s.users, s.userSettings),
+                        new ProTraderRoutes(s.users, s.proTrader),
                         new AgreementRoutes(s.agreements, s.users),
                         new FeedbackRoutes(s.feedback, s.users, s.companies),
                         new AppSettingsRoutes.Access(s.appSettings),

@@ -90,6 +90,8 @@ import dev.crater.streaming.StreamingService;
 import dev.crater.subscriptions.PhoneService;
 import dev.crater.users.AppSettings;
 import dev.crater.users.PasswordPolicy;
+import dev.crater.users.ProTraderGroup;
+import dev.crater.users.ProTraderStore;
 import dev.crater.users.UserService;
 import dev.crater.users.UserSettings;
 import dev.crater.users.UserStore;
@@ -185,6 +187,8 @@ public final class Services implements AutoCloseable {
     public final FeedbackService feedback;
     /** A company's mobile-app settings and access settings (reference 02 §2 #4, §5). */
     public final AppSettings appSettings;
+    /** A company's ProTrader group (Users_AddUserToGroup): operators invite, users join with the e-mailed token. */
+    public final ProTraderGroup proTrader;
 
     private Services(CraterConfig config, InstantSource clock, PasswordHasher hasher) {
         this.config = config;
@@ -289,8 +293,9 @@ public final class Services implements AutoCloseable {
                 securities.snapshot().all().stream().map(Security::exchange), java.util.stream.Stream.of(OptionResource.EXCHANGE))
                 .distinct().toList(), clock);
         this.feedback = new FeedbackService(new FeedbackStore(database.jdbi()), mailer, clock);
+        this.proTrader = new ProTraderGroup(new ProTraderStore(database.jdbi()), mailer, clock);
         this.appSettings = new AppSettings(database.jdbi(), id -> registrations.settings(id).hostname() != null,
-                id -> companies.policy(id).pinRequired());
+                id -> companies.policy(id).pinRequired(), id -> proTrader.member(id).isPresent());
         NodeMetrics.register(metrics, trading, streaming, database);
     }
 

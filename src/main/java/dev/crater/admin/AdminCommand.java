@@ -284,7 +284,7 @@ public final class AdminCommand implements Runnable {
 
     @Command(name = "user", mixinStandardHelpOptions = true, description = "Users of a company.",
             subcommands = {UserCreate.class, UserList.class, UserDisable.class, UserEnable.class, UserSetTwoFactor.class,
-                    UserUnlock.class, UserResetPin.class})
+                    UserUnlock.class, UserResetPin.class, ProTraderCommands.Group.class})
     static final class UserCommands extends AdminCommand.Group {
     }
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongPredicate;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 
@@ -63,18 +64,26 @@ public final class AppSettings {
                              String optionsType) {
     }
 
+    /** The category of the user's own entitlements (the ProTrader group's {@link ProTraderGroup#ACCESS_NAME}). */
+    static final String USER_CATEGORY = "ClientsAccess";
+    /** The Id of the ProTrader-group entry (not an operator-set access type: those have positive ids). */
+    public static final long PRO_TRADER_ACCESS_ID = 0;
+
     private final Jdbi jdbi;
     private final LongPredicate registrationOpen;
     private final LongPredicate pinRequired;
+    private final LongPredicate proTrader;
 
     /**
      * @param registrationOpen whether a company takes registrations (its sign-up button)
      * @param pinRequired      whether a company's policy requires a PIN ({@code PinEnabled})
+     * @param proTrader        whether a user is in their company's ProTrader group
      */
-    public AppSettings(Jdbi jdbi, LongPredicate registrationOpen, LongPredicate pinRequired) {
+    public AppSettings(Jdbi jdbi, LongPredicate registrationOpen, LongPredicate pinRequired, LongPredicate proTrader) {
         this.jdbi = jdbi;
         this.registrationOpen = registrationOpen;
         this.pinRequired = pinRequired;
+        this.proTrader = proTrader;
     }
 
     /** The documented {@code {"Settings": {...}}}: the defaults, then the company's own keys; PinEnabled a boolean. */
@@ -145,10 +154,28 @@ public final class AppSettings {
                 .toList();
     }
 
-    /** As {@link #accessTypes}, as the documented map of name to value ({@code Options}). */
-    public Map<String, String> accessValues(long companyId, String category, String description, String startsWith) {
+    /**
+     * As {@link #accessTypes}, for one user: a member of the company's ProTrader group also has
+     * {@code ClientsAccess} {@link ProTraderGroup#ACCESS_NAME} (Options "1"), first; the filters apply to it too.
+     */
+    public List<AccessType> accessTypes(long companyId, long userId, String category, String description,
+            String startsWith) {
+        List<AccessType> company = accessTypes(companyId, category, description, startsWith);
+        if (!category.equals(USER_CATEGORY) || !proTrader.test(userId)) {
+            return company;
+        }
+        AccessType group = new AccessType(PRO_TRADER_ACCESS_ID, ProTraderGroup.ACCESS_NAME, USER_CATEGORY, "UserGroup",
+                "1", "checkBox");
+        boolean shown = (description == null || group.description().equals(description))
+                && (startsWith == null || group.name().toLowerCase(Locale.ROOT).startsWith(startsWith.toLowerCase(Locale.ROOT)));
+        return shown ? Stream.concat(Stream.of(group), company.stream()).toList() : company;
+    }
+
+    /** As {@link #accessTypes(long, long, String, String, String)}, as the documented map of name to value ({@code Options}). */
+    public Map<String, String> accessValues(long companyId, long userId, String category, String description,
+            String startsWith) {
         Map<String, String> out = new LinkedHashMap<>();
-        accessTypes(companyId, category, description, startsWith).forEach(a -> out.put(a.name(), a.options()));
+        accessTypes(companyId, userId, category, description, startsWith).forEach(a -> out.put(a.name(), a.options()));
         return out;
     }
 
@@ -158,6 +185,10 @@ public final class AppSettings {
         String k = category(category).orElseThrow(() -> new IllegalArgumentException("a category is one of "
                 + String.join(", ", CATEGORIES)));
         String n = checkedName(name);
+        if (k.equals(USER_CATEGORY) && n.equalsIgnoreCase(ProTraderGroup.ACCESS_NAME)) {
+            throw new IllegalArgumentException(USER_CATEGORY + "/" + ProTraderGroup.ACCESS_NAME
+                    + " follows the user's ProTrader group (crater admin user pro-trader invite|remove)");
+        }
         String d = checkedValue(description == null ? "" : description.trim(), DESCRIPTION_CHARS_MAX);
         String o = checkedValue(options == null ? "" : options, VALUE_CHARS_MAX);
         String t = OPTIONS_TYPES.stream().filter(x -> x.equalsIgnoreCase(optionsType == null ? "" : optionsType.trim()))

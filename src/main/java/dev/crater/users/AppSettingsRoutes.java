@@ -1,6 +1,7 @@
 package dev.crater.users;
 
 import dev.crater.access.ApiGuard;
+import dev.crater.access.Principal;
 import dev.crater.companies.Company;
 import dev.crater.companies.CompanyService;
 import dev.crater.http.ApiException;
@@ -18,6 +19,8 @@ import io.helidon.webserver.http.ServerResponse;
  * GET /v1.0/access-types/{category}/allowed?description=&amp;startsWith=  (bearer) → [AccessType]
  * GET /v1.0/access-types/{category}/value?description=&amp;startsWith=    (bearer) → {"Name": "value"}
  * </pre>
+ *
+ * A member of the company's ProTrader group also has ClientsAccess {@code ProTraderGroup} ("1").
  */
 public final class AppSettingsRoutes {
     private AppSettingsRoutes() {
@@ -64,14 +67,14 @@ public final class AppSettingsRoutes {
         }
 
         private void allowed(ServerRequest req, ServerResponse res) {
-            long company = ApiGuard.principal(req).companyId();
-            HttpSupport.json(res, 200, settings.accessTypes(company, category(req),
+            Principal p = ApiGuard.principal(req);
+            HttpSupport.json(res, 200, settings.accessTypes(p.companyId(), p.userId(), category(req),
                     HttpSupport.query(req, "description").orElse(null), HttpSupport.query(req, "startsWith").orElse(null)));
         }
 
         private void value(ServerRequest req, ServerResponse res) {
-            long company = ApiGuard.principal(req).companyId();
-            HttpSupport.json(res, 200, settings.accessValues(company, category(req),
+            Principal p = ApiGuard.principal(req);
+            HttpSupport.json(res, 200, settings.accessValues(p.companyId(), p.userId(), category(req),
                     HttpSupport.query(req, "description").orElse(null), HttpSupport.query(req, "startsWith").orElse(null)));
         }
     }

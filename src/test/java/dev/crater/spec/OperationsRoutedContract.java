@@ -48,14 +48,7 @@ abstract class OperationsRoutedContract {
 
     private static Map<String, String> notYet() {
         Map<String, String> m = new TreeMap<>();
-        String funding = "funding and account lifecycle (issue 17)";
         String products = "mutual funds, IPO, corporate actions, news (issue 18)";
-        for (String op : List.of(
-                // The group call (adding a user to the ProTrader group) takes a confirmation token the spec
-                // does not say how to obtain.
-                "POST /v{version}/users/{userId}/group")) {
-            m.put(op, funding);
-        }
         for (String op : List.of("GET /v{version}/ipo/industries", "GET /v{version}/ipo/security-info",
                 "GET /v{version}/ipo/accounts/{accountId}/offerings/active",
                 "POST /v{version}/ipo/accounts/{accountId}/offerings/{offeringReference}/subscribe",

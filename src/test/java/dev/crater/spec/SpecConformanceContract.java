@@ -199,6 +199,8 @@ abstract class SpecConformanceContract {
         String deposit = "{\"AchRelationshipId\": \"" + ids.get("readAchId") + "\", \"Amount\": 25, \"IsIncoming\": true}";
         ids.put("feeTransferId", ok("POST", funding + "/transfers/ach", deposit).path("Id").asText());
         ids.put("cancelTransferId", ok("POST", funding + "/transfers/ach", deposit).path("Id").asText());
+        // The ProTrader group: an operator's invitation of the owner, whose token the group call sends.
+        ids.put("proTraderToken", server.services().proTrader.invite(company, owner).token());
     }
 
     /** Whether a funding call goes to the second account (the calls that add or cancel a link; Plaid has a third). */
@@ -438,6 +440,7 @@ abstract class SpecConformanceContract {
             case "name" -> "Renamed list";
             case "accessType" -> "Full";
             case "currency" -> "USD";
+            case "confirmationToken" -> ids.get("proTraderToken");
             case "targetCurrency" -> "USD";
             default -> switch (parameter.path("type").asText()) {
                 case "integer", "number" -> "1";
