@@ -199,7 +199,7 @@ public final class Database implements AutoCloseable {
      * A store whose schema history ends there, successfully, is current: Flyway — which scans the jar
      * and checksums every migration, a tenth of a node's start — is not run (issue 16, a lean start).
      */
-    static final String SCHEMA_VERSION = "24";
+    static final String SCHEMA_VERSION = "25";
 
     /** Whether this open ran Flyway (tests: a second open of a current store does not). */
     private boolean migrated;

@@ -45,18 +45,18 @@ class SchemaVersionTest {
             int grants = second.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM streamer_grants")
                     .mapTo(Integer.class).one());
             assertThat(grants).isZero();
-            // As if the store were one version behind: the newest migration (V24: these two tables) not applied.
+            // As if the store were one version behind: the newest migration (V25: these two tables) not applied.
             second.jdbi().useHandle(h -> {
                 h.execute("DELETE FROM flyway_schema_history WHERE version = ?", Database.SCHEMA_VERSION);
-                h.execute("DROP TABLE account_transfer_history");
-                h.execute("DROP TABLE account_transfer_requests");
+                h.execute("DROP TABLE paperless_options");
+                h.execute("DROP TABLE paperless_settings");
             });
         }
         try (Database third = Database.open(config)) {
             assertThat(third.migrated()).as("a store behind is migrated").isTrue();
-            int transfers = third.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM account_transfer_requests")
+            int paperless = third.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM paperless_settings")
                     .mapTo(Integer.class).one());
-            assertThat(transfers).isZero();
+            assertThat(paperless).isZero();
         }
     }
 }
