@@ -14,6 +14,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,6 +188,35 @@ abstract class PaperlessApiContract {
         assertThat(paperless(r.json(), "Statements")).isFalse();
         assertThat(r.text("Email")).isEqualTo(a.user().email());
         assertThat(get(a, a.account()).json()).isEqualTo(r.json());
+    }
+
+    @Test
+    void concurrentFirstWritesAllSucceedAndStoreOneSetting() throws Exception {
+        Actor a = actor();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Http.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String description = DESCRIPTIONS.get(i % DESCRIPTIONS.size());
+                String method = i % 3 == 0 ? "POST" : "PUT";
+                answers.add(pool.submit(() -> change(a, method, description)));
+            }
+            answers.add(pool.submit(() -> setDefault(a, a.account())));
+            for (Future<Http.Response> f : answers) {
+                Http.Response r = f.get(60, TimeUnit.SECONDS);
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode stored = get(a, a.account()).json();
+        assertThat(stored.get("Id").asText()).isNotEqualTo(ZERO);
+        assertThat(descriptions(stored)).containsExactlyElementsOf(DESCRIPTIONS);
+    }
+
+    private Http.Response change(Actor a, String method, String description) {
+        return call(a, method, "accounts/paperless", "{\"AccountNo\":\"" + a.account().clearingAccount()
+                + "\",\"Options\":[{\"Description\":\"" + description + "\",\"IsPaperless\":true}]}");
     }
 
     @Test
