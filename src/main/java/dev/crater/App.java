@@ -20,6 +20,7 @@ import dev.crater.config.NetworkConfig;
 import dev.crater.config.OpsConfig;
 import dev.crater.config.PublicUrl;
 import dev.crater.feedback.FeedbackRoutes;
+import dev.crater.paperless.PaperlessRoutes;
 import dev.crater.history.HistoryRoutes;
 import dev.crater.http.ApiError;
 import dev.crater.http.HeaderCountFilter;
@@ -256,6 +257,7 @@ public final class App implements AutoCloseable {
                         new TransferRoutes(s.accounts, s.achRelationships, s.transfers),
                         new AccountRequestRoutes(s.accountRequests, s.accountResets, s.accounts, s.users),
                         new AccountTransferRoutes(s.accountTransfers, s.accounts, s.users),
+                        new PaperlessRoutes(s.paperless, s.accounts),
                         new WatchlistRoutes(s.watchlists),
                         new AlertRoutes(s.alerts),
                         new StreamerRoutes(s.streaming, s.companies),

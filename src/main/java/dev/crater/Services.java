@@ -43,6 +43,8 @@ import dev.crater.crypto.SecretBox;
 import dev.crater.crypto.Secrets;
 import dev.crater.feedback.FeedbackService;
 import dev.crater.feedback.FeedbackStore;
+import dev.crater.paperless.PaperlessService;
+import dev.crater.paperless.PaperlessStore;
 import dev.crater.http.RateLimiter;
 import dev.crater.images.SecurityImages;
 import dev.crater.market.Market;
@@ -185,6 +187,9 @@ public final class Services implements AutoCloseable {
     public final UserSettings userSettings;
     /** Users' feedback (reference 10 §2), mailed to each company's support address. */
     public final FeedbackService feedback;
+
+    /** Accounts' paperless settings (reference 03 §6). */
+    public final PaperlessService paperless;
     /** A company's mobile-app settings and access settings (reference 02 §2 #4, §5). */
     public final AppSettings appSettings;
     /** A company's ProTrader group (Users_AddUserToGroup): operators invite, users join with the e-mailed token. */
@@ -294,6 +299,7 @@ public final class Services implements AutoCloseable {
                 .distinct().toList(), clock);
         this.feedback = new FeedbackService(new FeedbackStore(database.jdbi()), mailer, clock);
         this.proTrader = new ProTraderGroup(new ProTraderStore(database.jdbi()), mailer, clock);
+        this.paperless = new PaperlessService(new PaperlessStore(database.jdbi()), clock);
         this.appSettings = new AppSettings(database.jdbi(), id -> registrations.settings(id).hostname() != null,
                 id -> companies.policy(id).pinRequired(), id -> proTrader.member(id).isPresent());
         NodeMetrics.register(metrics, trading, streaming, database);

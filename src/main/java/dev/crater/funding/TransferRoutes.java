@@ -1,14 +1,19 @@
 package dev.crater.funding;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.crater.access.ApiGuard;
 import dev.crater.accounts.Account;
 import dev.crater.accounts.AccountPaths;
 import dev.crater.accounts.AccountService;
 import dev.crater.common.MarginType;
+import dev.crater.common.Refusal;
 import dev.crater.http.ApiError;
 import dev.crater.http.ApiException;
 import dev.crater.http.HttpSupport;
+import dev.crater.http.Json;
 import dev.crater.http.JsonBody;
 import dev.crater.http.Paging;
 import dev.crater.store.FilterException;
@@ -25,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The transfer operations (reference 03-accounts.md §4.2, spec {@code Transfers_*}): ACH deposits and
@@ -59,7 +65,11 @@ public final class TransferRoutes implements HttpService {
                 .get(BASE + "/ira_constraints/{mechanism}/{isDeposit}[/]", this::iraConstraints)
                 .get(BASE + "/{id}/fees[/]", this::fees)
                 .delete(BASE + "/{transferId}[/]", this::cancel)
-                .get(BASE + "[/]", this::list);
+                .get(BASE + "[/]", this::list)
+                // The docs' reads of one transfer by mechanism (reference 03 §4.2 #5-7), without the account.
+                .get("/transfers/ach/{transferId}[/]", (req, res) -> read(req, res, "ACH"))
+                .get("/transfers/wire/{transferId}[/]", (req, res) -> read(req, res, "Wire"))
+                .get("/transfers/check/{transferId}[/]", (req, res) -> read(req, res, "Check"));
     }
 
     /** Every property of a request model, by the JSON type it must have (a wrong one is a 400). */
@@ -159,6 +169,7 @@ public final class TransferRoutes implements HttpService {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("FeeType", incoming ? "AchDeposit" : "AchWithdrawal");
         details.put("BankName", r.name());
+        kept(body, details, close);
         send(req, res, access.account(), body, new Transfers.Request("ACH", incoming, amount, close,
                 (String) details.get("FeeType"), r.id(), (int) Math.max(-1, Math.min(hold, Integer.MAX_VALUE)), null,
                 details, body.has("IraDistribution"), clientKey(req, body)), r);
@@ -192,6 +203,28 @@ public final class TransferRoutes implements HttpService {
             Map.entry("Country", Kind.TEXT),
             Map.entry("State", Kind.TEXT),
             Map.entry("ZipCode", Kind.TEXT));
+
+    /** The wire's addresses kept for {@code GET /transfers/wire/{id}} (no bank account number among them). */
+    static final List<String> WIRE_KEPT = List.of("BankStreetAddress1", "BankStreetAddress2", "BankCity", "BankCountry",
+            "BankState", "BankZipCode", "IntermediaryName", "IntermediaryAddress1", "IntermediaryAddress2",
+            "IntermediaryCity", "IntermediaryCountry", "IntermediaryPostalCode", "IntermediaryState", "Address1",
+            "Address2", "City", "Country", "State", "ZipCode");
+
+    /** What the documented transfer reads answer besides the transfer: CloseAccount and the IRA distribution. */
+    private static void kept(JsonBody body, Map<String, Object> details, boolean close) {
+        details.put("CloseAccount", close);
+        body.object("IraDistribution").ifPresent(o -> {
+            Map<String, Object> ira = new LinkedHashMap<>();
+            for (String f : List.of("Reason", "FederalTaxType", "StateTaxType")) {
+                text(o, f, false);
+                o.text(f).filter(v -> !v.isEmpty()).ifPresent(v -> ira.put(f, v));
+            }
+            for (String f : List.of("FederalTaxAmount", "StateTaxAmount")) {
+                o.decimal(f).ifPresent(v -> ira.put(f, v));
+            }
+            details.put("IraDistribution", ira);
+        });
+    }
 
     private void sendWire(ServerRequest req, ServerResponse res) {
         AccountService.AccountAccess access = owner(req);
@@ -229,6 +262,12 @@ public final class TransferRoutes implements HttpService {
         details.put("ForFurtherCredit", ffc);
         Optional.ofNullable(text(body, "BankName", false)).ifPresent(v -> details.put("BankName", v));
         Optional.ofNullable(text(body, "Name", false)).ifPresent(v -> details.put("Name", v));
+        for (String f : WIRE_KEPT) {
+            Optional.ofNullable(text(body, f, false)).ifPresent(v -> details.put(f, v));
+        }
+        Optional.ofNullable(text(body, "IntermediaryAccountNumber", false)).filter(v -> v.length() >= 4)
+                .ifPresent(v -> details.put("IntermediaryAccountNumberLast4", v.substring(v.length() - 4)));
+        kept(body, details, close);
         send(req, res, access.account(), body, new Transfers.Request("Wire", false, amount, close,
                 (String) details.get("FeeType"), null, 0, text(body, "Comment", false), details,
                 body.has("IraDistribution"), clientKey(req, body)), null);
@@ -266,6 +305,7 @@ public final class TransferRoutes implements HttpService {
         details.put("FeeType", feeType);
         details.put("DeliveryMethod", method);
         details.put("Memos", memos);
+        kept(body, details, close);
         send(req, res, access.account(), body, new Transfers.Request("Check", false, amount, close, feeType, null, 0,
                 memos.isEmpty() ? null : memos.getFirst(), details, body.has("IraDistribution"), clientKey(req, body)), null);
     }
@@ -332,6 +372,114 @@ public final class TransferRoutes implements HttpService {
             throw Paging.invalidFilter(e);
         }
         HttpSupport.json(res, 200, paging.result(page.rows(), page.total(), req));
+    }
+
+    private static final Pattern GUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /**
+     * {@code GET /transfers/ach|wire|check/{transferId}} (the docs' reads; the spec has none): the
+     * transfer in the docs' camelCase shape, for a caller who may read its account. Unknown, another
+     * mechanism's, or in an account the caller cannot read: the documented 409, alike (no probing of
+     * other accounts' transfer ids); not a GUID: 422 ModelState {@code transferId}.
+     */
+    private void read(ServerRequest req, ServerResponse res, String mechanism) {
+        String id = req.path().pathParameters().get("transferId");
+        if (id == null || !GUID.matcher(id).matches()) {
+            throw ApiException.modelState("transferId", "The value '" + id + "' is not valid for Guid.");
+        }
+        String notFound = "No " + (mechanism.equals("ACH") ? "ACH" : mechanism.toLowerCase(Locale.ROOT))
+                + " transfer " + id + ".";
+        FundingStore.TransferRow t = transfers.byId(id).filter(r -> r.mechanism().equals(mechanism))
+                .filter(r -> readable(req, r.accountId()))
+                .orElseThrow(() -> new ApiException(409, new ApiError.Message(notFound)));
+        Map<String, Object> d = details(t);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("transferId", t.id());
+        out.put("amount", t.amount());
+        out.put("actualAmount", t.totalAmount());
+        switch (mechanism) {
+            case "ACH" -> {
+                out.put("achRelationshipId", t.achRelationshipId());
+                out.put("closeAccount", Boolean.TRUE.equals(d.get("CloseAccount")));
+                out.put("isDeposit", t.isDeposit());
+            }
+            case "Wire" -> {
+                out.put("closeAccount", Boolean.TRUE.equals(d.get("CloseAccount")));
+                out.put("isDomesticWire", !Boolean.FALSE.equals(d.get("IsDomesticWire")));
+                Map<String, Object> recipient = new LinkedHashMap<>();
+                recipient.put("routingNumber", d.get("RoutingNumber"));
+                recipient.put("name", d.get("BankName"));
+                recipient.put("address", address(d, "BankStreetAddress1", "BankStreetAddress2", "BankCity", "BankState",
+                        "BankZipCode", "BankCountry"));
+                out.put("recipient", recipient);
+                Map<String, Object> intermediary = null;
+                if (Boolean.TRUE.equals(d.get("ForFurtherCredit"))) {
+                    intermediary = new LinkedHashMap<>();
+                    intermediary.put("name", d.get("IntermediaryName"));
+                    intermediary.put("accountNumber", masked(d.get("IntermediaryAccountNumberLast4")));
+                    intermediary.put("address", address(d, "IntermediaryAddress1", "IntermediaryAddress2",
+                            "IntermediaryCity", "IntermediaryState", "IntermediaryPostalCode", "IntermediaryCountry"));
+                }
+                out.put("forFurtherCredit", Boolean.TRUE.equals(d.get("ForFurtherCredit")));
+                out.put("intermediary", intermediary);
+                Map<String, Object> beneficiary = new LinkedHashMap<>();
+                beneficiary.put("accountNumber", masked(d.get("AccountNumberLast4")));
+                beneficiary.put("name", d.get("Name"));
+                beneficiary.put("address", address(d, "Address1", "Address2", "City", "State", "ZipCode", "Country"));
+                out.put("beneficiary", beneficiary);
+            }
+            default -> {
+                out.put("closeAccount", Boolean.TRUE.equals(d.get("CloseAccount")));
+                out.put("memos", d.getOrDefault("Memos", List.of()));
+                out.put("deliveryMethod", d.getOrDefault("DeliveryMethod", "STANDARD"));
+            }
+        }
+        out.put("iraDistribution", d.get("IraDistribution") instanceof Map<?, ?> ira ? camel(ira) : null);
+        HttpSupport.json(res, 200, out);
+    }
+
+    private boolean readable(ServerRequest req, long accountId) {
+        try {
+            accounts.access(ApiGuard.principal(req), accountId, AccountService.Need.READ);
+            return true;
+        } catch (Refusal.Denied e) {
+            return false;
+        }
+    }
+
+    private static Map<String, Object> details(FundingStore.TransferRow t) {
+        try {
+            // Amounts as BigDecimal, never double.
+            return Json.mapper().readerFor(new TypeReference<LinkedHashMap<String, Object>>() {
+            }).with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readValue(t.detailsJson());
+        } catch (JsonProcessingException | RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    private static String masked(Object last4) {
+        return last4 == null ? null : "******" + last4;
+    }
+
+    private static Map<String, Object> address(Map<String, Object> d, String street1, String street2, String city,
+            String state, String postalCode, String country) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("streetAddress1", d.get(street1));
+        a.put("streetAddress2", d.get(street2));
+        a.put("city", d.get(city));
+        a.put("state", d.get(state));
+        a.put("postalCode", d.get(postalCode));
+        a.put("country", d.get(country));
+        return a;
+    }
+
+    private static Map<String, Object> camel(Map<?, ?> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String f : List.of("Reason", "FederalTaxType", "StateTaxType", "FederalTaxAmount", "StateTaxAmount")) {
+            out.put(Character.toLowerCase(f.charAt(0)) + f.substring(1), m.get(f));
+        }
+        return out;
     }
 
     /** {@code AllowedIraConstraintsResource}. */
