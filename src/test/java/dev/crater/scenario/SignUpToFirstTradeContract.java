@@ -6,16 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crater.common.MarginType;
 import dev.crater.companies.Company;
-import dev.crater.notify.Outbox;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.crater.config.SmtpConfig;
 import dev.crater.testing.Eventually;
 import dev.crater.testing.Http;
+import dev.crater.testing.Mailbox;
 import dev.crater.testing.StoreKind;
 import dev.crater.testing.TestServer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,9 +36,9 @@ import org.junit.jupiter.api.Timeout;
  * a second, pending withdrawal (credited back) — with the ledger invariant (the engine's stored cash
  * equals the sum of the account's ledger, and the balance answer) after every money move.
  *
- * <p>Method: one real server per store (SQLite here, PostgreSQL in the twin) with the development
- * outbox as its mail, so the test reads the confirmation token and the micro-deposit amounts where a
- * developer would; the clock is pinned (a Wednesday in the regular session) and moved only by the
+ * <p>Method: one real server per store (SQLite here, PostgreSQL in the twin) with GreenMail as its
+ * SMTP server, where the test reads the confirmation token and the micro-deposit amounts as the user
+ * would; the clock is pinned (a Wednesday in the regular session) and moved only by the
  * test; only HTTP calls act, except the operator's two settings (the company's registration host and
  * starting cash), which an operator makes with {@code crater admin}.
  */
@@ -49,12 +52,16 @@ abstract class SignUpToFirstTradeContract {
 
     abstract StoreKind store();
 
+    GreenMail mail;
     TestServer server;
     Company company;
 
     @BeforeAll
     void start() {
-        server = TestServer.start(store());
+        mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mail.start();
+        server = TestServer.start(store(),
+                Optional.of(new SmtpConfig("127.0.0.1", mail.getSmtp().getPort(), "", "", "crater@test.example")));
         company = server.company();
         server.services().registrations.setHostname(company.id(), HOST);
         server.services().accountRequests.setSettings(company.id(), BigDecimal.ZERO, MarginType.Margin);
@@ -65,6 +72,9 @@ abstract class SignUpToFirstTradeContract {
     void stop() {
         if (server != null) {
             server.close();
+        }
+        if (mail != null) {
+            mail.stop();
         }
     }
 
@@ -115,10 +125,6 @@ abstract class SignUpToFirstTradeContract {
         }
     }
 
-    List<Outbox.Entry> mailTo(String address) {
-        return server.services().outbox.newest(500).stream().filter(e -> e.recipient().equalsIgnoreCase(address)).toList();
-    }
-
     static String find(String pattern, String text, int group) {
         Matcher m = Pattern.compile(pattern).matcher(text);
         assertThat(m.find()).as(pattern + " in: " + text).isTrue();
@@ -165,7 +171,7 @@ abstract class SignUpToFirstTradeContract {
         assertThat(registered.text("Login")).isEqualTo(login);
         assertThat(Http.post(server.api() + "token", "Et-App-Key", company.appKey(), "Username", login,
                 "Password", PASSWORD).status()).as("no sign-in before the e-mail is confirmed").isNotEqualTo(200);
-        String confirmation = find("confirmation token: (\\S+)", mailTo(email).getFirst().body(), 1);
+        String confirmation = find("confirmation token: (\\S+)", Mailbox.nextBody(mail, email, 0), 1);
         Http.Response confirmed = Http.send("POST", server.api() + "v1.0/registration/confirm",
                 "{\"Token\": \"" + confirmation + "\"}", "Et-App-Key", company.appKey(), "Content-Type", "application/json");
         assertThat(confirmed.status()).as(confirmed.body()).isEqualTo(200);
@@ -193,10 +199,9 @@ abstract class SignUpToFirstTradeContract {
                         + "\"Name\":\"Citi Bank\",\"ApprovalMethod\":\"Manual\",\"BankAccountType\":\"Checking\"}");
         assertThat(bank.get("Status").asText()).isEqualTo("Pending");
         String bankId = bank.get("Id").asText();
-        Outbox.Entry micro = mailTo(email).stream().filter(e -> e.subject().contains("micro-deposits")).findFirst()
-                .orElseThrow(() -> new AssertionError("no micro-deposit mail"));
-        String first = find("\\$(0\\.\\d\\d) and \\$(0\\.\\d\\d)", micro.body(), 1);
-        String second = find("\\$(0\\.\\d\\d) and \\$(0\\.\\d\\d)", micro.body(), 2);
+        String micro = Mailbox.nextBody(mail, email, 1);
+        String first = find("\\$(0\\.\\d\\d) and \\$(0\\.\\d\\d)", micro, 1);
+        String second = find("\\$(0\\.\\d\\d) and \\$(0\\.\\d\\d)", micro, 2);
         JsonNode approved = s.ok("POST", "accounts/" + s.account + "/ach-relationships/" + bankId + "/approve",
                 "{\"Amount1\":" + first + ",\"Amount2\":" + second + "}");
         assertThat(approved.get("Status").asText()).isEqualTo("Approved");
